@@ -1,0 +1,84 @@
+"""MkDocs hook: recipe pages are built from the recipe files themselves.
+
+In a page, the line `<!-- recipe: recipes/vision/image_classification.py -->` becomes the
+recipe rendered as a tutobook (keras-io style: the header becomes a table, top-level string
+blocks become prose, the code between them becomes code blocks), and the line
+`<!-- results: recipes/results/image_classification/results.json -->` (relative to docs/)
+becomes a table of the measured results stored beside the page.
+
+keras-io's own tutobook converter lives in the keras-io repository, not in a package, so
+this short renderer is ours.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+_MARKER = re.compile(r"^<!-- (recipe|results): (\S+) -->$", re.MULTILINE)
+
+
+def render_tutobook(source: str) -> str:
+    """Markdown for a tutobook-style Python file."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    blocks = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+    out: list[str] = []
+    cursor = 0
+    for index, node in enumerate(blocks):
+        _code(out, lines[cursor : node.lineno - 1])
+        text = node.value.value.strip()
+        out.append(_header(text) if index == 0 and node.lineno == 1 else text)
+        cursor = node.end_lineno
+    _code(out, lines[cursor:])
+    return "\n\n".join(out) + "\n"
+
+
+def _code(out: list[str], lines: list[str]) -> None:
+    code = "\n".join(lines).strip("\n")
+    if code.strip():
+        out.append(f"```python\n{code}\n```")
+
+
+def _header(text: str) -> str:
+    rows = [line.split(":", 1) for line in text.splitlines() if ":" in line]
+    table = "\n".join(f"| {key.strip()} | {value.strip()} |" for key, value in rows)
+    return "| | |\n|---|---|\n" + table
+
+
+def render_results(results: dict) -> str:
+    """A Markdown table of a results.json: metrics, then date and machine."""
+    rows = [f"| {k} | {_fmt(v)} |" for k, v in results.get("metrics", {}).items()]
+    machine = results.get("machine", {})
+    rows.append(f"| date | {results.get('date', '?')} |")
+    rows.append(
+        f"| machine | {machine.get('processor', '?')}, {machine.get('cpu_count', '?')} cores, "
+        f"GPUs: {len(machine.get('gpus', []))}, TensorFlow {machine.get('tensorflow', '?')}, "
+        f"Keras {machine.get('keras', '?')} |"
+    )
+    return "| measured | value |\n|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def _fmt(value) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs hook signature
+    root = Path(config["config_file_path"]).parent
+    docs = Path(config["docs_dir"])
+
+    def replace(match):
+        kind, path = match.groups()
+        if kind == "recipe":
+            return render_tutobook((root / path).read_text())
+        return render_results(json.loads((docs / path).read_text()))
+
+    return _MARKER.sub(replace, markdown)

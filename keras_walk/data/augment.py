@@ -1,0 +1,40 @@
+"""Image augmentation from core Keras preprocessing layers."""
+
+from __future__ import annotations
+
+import keras
+
+__all__ = ["AUGMENTATIONS", "image_augmentation"]
+
+AUGMENTATIONS = ("flip", "light", "randaugment")
+
+
+def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.Sequential:
+    """A `keras.Sequential` of random image layers, usable in a model or in `Dataset.map`.
+
+    Presets: `"flip"` (horizontal flip), `"light"` (flip + shift by up to 10%),
+    `"randaugment"` (`keras.layers.RandAugment` on 0..255 pixels). The layers are active
+    only when called with `training=True`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> augment = image_augmentation("light", seed=0)
+    >>> augment(np.zeros((2, 28, 28, 1), "float32"), training=True).shape
+    TensorShape([2, 28, 28, 1])
+    """
+    if preset == "flip":
+        layers = [keras.layers.RandomFlip("horizontal", seed=seed)]
+    elif preset == "light":
+        layers = [
+            keras.layers.RandomFlip("horizontal", seed=seed),
+            keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed),
+        ]
+    elif preset == "randaugment":
+        layers = [keras.layers.RandAugment(value_range=(0, 255), seed=seed)]
+    else:
+        raise ValueError(
+            f"Invalid value for argument `augment`. Expected one of {list(AUGMENTATIONS)} or "
+            f"a Keras layer. Received: augment={preset!r}"
+        )
+    return keras.Sequential(layers, name=f"augment_{preset}")

@@ -1,0 +1,69 @@
+"""Checks that run on data before training starts, so bad input fails in seconds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["DataError", "check_features", "check_image_shape"]
+
+
+class DataError(ValueError):
+    """Input data that cannot be trained on: empty, NaN, wrong shape, mismatched lengths."""
+
+
+def check_features(x, y=None) -> None:
+    """Checks that `x` is non-empty, finite and as long as `y`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> check_features(np.zeros((2, 3)), np.array([0, 1]))
+    >>> check_features(np.array([[0.0, np.nan]]))
+    Traceback (most recent call last):
+    ...
+    keras_walk.data.checks.DataError: Invalid input data: `x` contains 1 NaN or infinite values (first at index (0, 1)). Impute or drop them before training.
+    """
+    x = np.asarray(x)
+    if x.ndim == 0 or len(x) == 0:
+        raise DataError("Invalid input data: the dataset is empty (0 samples).")
+    if y is not None and len(y) != len(x):
+        raise DataError(
+            f"Invalid input data: `x` has {len(x)} samples but `y` has {len(y)}. "
+            "Expected the same number of samples."
+        )
+    if np.issubdtype(x.dtype, np.floating):
+        bad = ~np.isfinite(x)
+        if bad.any():
+            first = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise DataError(
+                f"Invalid input data: `x` contains {int(bad.sum())} NaN or infinite values "
+                f"(first at index {first}). Impute or drop them before training."
+            )
+    elif not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise DataError(f"Invalid input data: expected numeric `x`. Received: dtype {x.dtype}.")
+
+
+def check_image_shape(shape, input_shape) -> None:
+    """Checks one image's shape `(height, width, channels)` against a model's `input_shape`.
+
+    `None` entries of `input_shape` accept any size.
+    """
+    shape = tuple(shape)
+    expected = tuple(input_shape)
+    if len(shape) != len(expected):
+        hint = " Add a channel axis with `x[..., None]`." if len(shape) == len(expected) - 1 else ""
+        raise DataError(
+            f"Invalid images: expected rank {len(expected)} per image, shape {expected}. "
+            f"Received: images of shape {shape}.{hint}"
+        )
+    if expected[-1] is not None and shape[-1] != expected[-1]:
+        raise DataError(
+            f"Invalid images: expected {expected[-1]} channels, shape {expected}. "
+            f"Received: {shape[-1]} channels, shape {shape}."
+        )
+    for got, want in zip(shape[:-1], expected[:-1], strict=True):
+        if want is not None and got is not None and got != want:
+            raise DataError(
+                f"Invalid images: expected shape {expected}. Received: shape {shape}. "
+                "Resize them (e.g. `keras.layers.Resizing`) or build the model for this size."
+            )

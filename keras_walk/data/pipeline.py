@@ -1,0 +1,143 @@
+"""The tf.data pipeline every recipe trains from: map -> cache -> shuffle -> batch -> augment -> prefetch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_walk import heads
+from keras_walk.data.augment import image_augmentation
+from keras_walk.data.checks import DataError, check_features, check_image_shape
+
+__all__ = ["pipeline"]
+
+AUTOTUNE = tf.data.AUTOTUNE
+
+
+def pipeline(
+    data,
+    batch_size: int = 32,
+    *,
+    shuffle: bool = False,
+    augment: str | keras.Layer | None = None,
+    map_fn: Callable | None = None,
+    cache: bool | str = True,
+    shuffle_buffer: int | None = None,
+    drop_remainder: bool = False,
+    seed: int | None = None,
+    head: str | None = None,
+    num_classes: int | None = None,
+    input_shape: tuple | None = None,
+) -> tf.data.Dataset:
+    """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset.
+
+    The data is checked first (empty, NaN, image shape, labels for `head`), so bad input
+    fails before a long run starts. Then, in this order: `map_fn` per sample (parallel,
+    AUTOTUNE), `cache`, `shuffle` (reshuffled each epoch), `batch`, `augment` per batch
+    (parallel), `prefetch(AUTOTUNE)`.
+
+    Args:
+        data: `(x, y)` arrays (e.g. from `keras_walk.data.load`), `x` alone, or an unbatched
+            `tf.data.Dataset` of `(x, y)` elements.
+        batch_size: global batch size (see `keras_walk.distribute.global_batch_size`).
+        shuffle: shuffle every epoch (training data only).
+        augment: a preset of `image_augmentation` or a Keras layer, applied per batch with
+            `training=True`.
+        map_fn: per-sample function `(x, y) -> (x, y)` run before caching (decode, resize).
+        cache: `True` caches in memory, a path caches on disk, `False` not at all.
+        shuffle_buffer: defaults to the whole dataset when its size is known (else 10,000).
+        drop_remainder: drop the last partial batch.
+        seed: seed for shuffling and augmentation.
+        head: a `keras_walk.heads` name; with `num_classes`, labels are checked against it.
+        num_classes: number of classes (or outputs) for the label check.
+        input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.zeros((10, 8, 8, 1), "uint8"); y = np.arange(10) % 2
+    >>> ds = pipeline((x, y), batch_size=4, shuffle=True, head="multiclass", num_classes=2)
+    >>> [int(b[0].shape[0]) for b in ds]
+    [4, 4, 2]
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(
+            "Invalid value for argument `batch_size`. Expected a positive integer. "
+            f"Received: batch_size={batch_size!r}"
+        )
+    if (head is None) != (num_classes is None):
+        raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
+    augment_layer = _augment_layer(augment, seed)
+
+    if isinstance(data, tf.data.Dataset):
+        dataset = data
+        _check_dataset(dataset, input_shape)
+    else:
+        x, y = _split_xy(data)
+        check_features(x, y)
+        if input_shape is not None:
+            check_image_shape(np.shape(x)[1:], input_shape)
+        if head is not None and y is not None:
+            heads.check_labels(y, head, num_classes)
+        dataset = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+
+    if map_fn is not None:
+        dataset = dataset.map(map_fn, num_parallel_calls=AUTOTUNE)
+    if cache:
+        dataset = dataset.cache() if cache is True else dataset.cache(str(cache))
+    if shuffle:
+        size = int(dataset.cardinality())
+        buffer = shuffle_buffer or (size if size > 0 else 10_000)
+        dataset = dataset.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(batch_size, drop_remainder=drop_remainder, num_parallel_calls=AUTOTUNE)
+    if augment_layer is not None:
+        dataset = dataset.map(
+            lambda x, *rest: (augment_layer(x, training=True), *rest),
+            num_parallel_calls=AUTOTUNE,
+            deterministic=seed is not None,
+        )
+    return dataset.prefetch(AUTOTUNE)
+
+
+def _split_xy(data):
+    if isinstance(data, tuple | list) and len(data) == 2:
+        return np.asarray(data[0]), np.asarray(data[1])
+    if isinstance(data, dict):
+        raise ValueError(
+            "Invalid value for argument `data`. Expected (x, y) arrays or a tf.data.Dataset. "
+            "Received: a dict (use a tf.data.Dataset of dict features for tabular data)."
+        )
+    return np.asarray(data), None
+
+
+def _check_dataset(dataset: tf.data.Dataset, input_shape) -> None:
+    if int(dataset.cardinality()) == 0:
+        raise DataError("Invalid input data: the dataset is empty (0 elements).")
+    spec = dataset.element_spec
+    features = spec[0] if isinstance(spec, tuple) else spec
+    if input_shape is not None and isinstance(features, tf.TensorSpec):
+        if len(features.shape) == len(input_shape) + 1:
+            raise DataError(
+                "Invalid input data: the dataset is already batched (element shape "
+                f"{tuple(features.shape)}). Pass an unbatched dataset (`.unbatch()`)."
+            )
+        check_image_shape(tuple(features.shape), input_shape)
+    if int(dataset.cardinality()) == tf.data.UNKNOWN_CARDINALITY:
+        for _ in dataset.take(1):
+            break
+        else:
+            raise DataError("Invalid input data: the dataset is empty (0 elements).")
+
+
+def _augment_layer(augment, seed):
+    if augment is None or isinstance(augment, keras.Layer):
+        return augment
+    if isinstance(augment, str):
+        return image_augmentation(augment, seed=seed)
+    raise ValueError(
+        "Invalid value for argument `augment`. Expected a preset name or a Keras layer. "
+        f"Received: augment={augment!r}"
+    )

@@ -1,0 +1,278 @@
+"""Named real datasets that load offline, with their provenance and licence.
+
+`load("fashion_mnist")` looks for a local copy first (an explicit `data_dir`, the
+`KERAS_WALK_DATA` folder, Debian's `dataset-fashion-mnist` package, the Keras cache) and
+downloads only when none is there and the network answers. With no copy and no network it
+raises `DatasetUnavailableError` within seconds, saying how to get the data: it never hangs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import os
+import socket
+import types
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "Arrays",
+    "DatasetInfo",
+    "DatasetUnavailableError",
+    "dataset_info",
+    "list_datasets",
+    "load",
+    "network_available",
+]
+
+
+class DatasetUnavailableError(ValueError):
+    """A dataset has no local copy and cannot be downloaded (no network, or download off)."""
+
+
+class Arrays(NamedTuple):
+    """One split as NumPy arrays: `x, y = split` or `model.fit(*split)`."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class DatasetInfo:
+    """What a named dataset is, where it comes from and how to get it offline."""
+
+    name: str
+    description: str
+    source: str
+    license: str
+    citation: str
+    input_shape: tuple[int, ...]
+    num_classes: int
+    class_names: tuple[str, ...]
+    splits: dict[str, int]
+    how_to_get: str
+    loader: Callable[[Path | None, bool], dict[str, Arrays]] = dataclasses.field(repr=False)
+
+
+def network_available(host: str = "storage.googleapis.com", timeout: float = 3.0) -> bool:
+    """Whether `host` answers on port 443 within `timeout` seconds.
+
+    `KERAS_WALK_OFFLINE=1` forces `False` (tests and air-gapped machines).
+    """
+    if os.environ.get("KERAS_WALK_OFFLINE", "") not in ("", "0"):
+        return False
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+# --- Fashion-MNIST ------------------------------------------------------------------------
+
+_FASHION_FILES = {
+    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+}
+_FASHION_DIRS = (
+    "/usr/share/datasets/fashion-mnist",  # Debian: apt-get install dataset-fashion-mnist
+    "~/.keras/datasets/fashion-mnist",  # keras.datasets.fashion_mnist.load_data() cache
+)
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    # The IDX format is 4 magic bytes (the last one = number of dimensions), one big-endian
+    # int32 per dimension, then uint8 data. No maintained library reads it from a path of
+    # our choosing (Keras's loader only reads its own download cache), so we parse it here.
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def _find_fashion_dir(data_dir: Path | None) -> Path | None:
+    candidates = []
+    if data_dir is not None:
+        candidates += [Path(data_dir), Path(data_dir) / "fashion-mnist"]
+    if os.environ.get("KERAS_WALK_DATA"):
+        candidates.append(Path(os.environ["KERAS_WALK_DATA"]) / "fashion-mnist")
+    if data_dir is None:
+        candidates += [Path(d).expanduser() for d in _FASHION_DIRS]
+    for folder in candidates:
+        if all((folder / f).is_file() for pair in _FASHION_FILES.values() for f in pair):
+            return folder
+    return None
+
+
+def _load_fashion_mnist(data_dir: Path | None, download: bool) -> dict[str, Arrays]:
+    folder = _find_fashion_dir(data_dir)
+    if folder is not None:
+        return {
+            split: Arrays(_read_idx(folder / images)[..., None], _read_idx(folder / labels))
+            for split, (images, labels) in _FASHION_FILES.items()
+        }
+    where = f" in {data_dir}" if data_dir is not None else ""
+    _require_download("fashion_mnist", download, f"no local copy{where}")
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+    return {"train": Arrays(x_train[..., None], y_train), "test": Arrays(x_test[..., None], y_test)}
+
+
+# --- scikit-learn digits ------------------------------------------------------------------
+
+_DIGITS_TRAIN = 1437  # first 80% of the 1,797 images, in the file's own order
+
+
+def _load_digits(_data_dir: Path | None, _download: bool) -> dict[str, Arrays]:
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    # Pixel values are 0..16; scale them to 0..255 uint8 so every image dataset shares a range.
+    images = np.round(bunch.images * (255.0 / 16.0)).astype(np.uint8)[..., None]
+    labels = bunch.target.astype(np.int64)
+    return {
+        "train": Arrays(images[:_DIGITS_TRAIN], labels[:_DIGITS_TRAIN]),
+        "test": Arrays(images[_DIGITS_TRAIN:], labels[_DIGITS_TRAIN:]),
+    }
+
+
+_REGISTRY: dict[str, DatasetInfo] = {
+    info.name: info
+    for info in (
+        DatasetInfo(
+            name="fashion_mnist",
+            description="70,000 28x28 greyscale images of clothing in 10 classes (Zalando).",
+            source="https://github.com/zalandoresearch/fashion-mnist",
+            license="MIT",
+            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            input_shape=(28, 28, 1),
+            num_classes=10,
+            class_names=(
+                "T-shirt/top",
+                "Trouser",
+                "Pullover",
+                "Dress",
+                "Coat",
+                "Sandal",
+                "Shirt",
+                "Sneaker",
+                "Bag",
+                "Ankle boot",
+            ),  # fmt: skip
+            splits={"train": 60000, "test": 10000},
+            how_to_get=(
+                "Install Debian's package (`apt-get install dataset-fashion-mnist`, "
+                "which `make setup` does), or copy the four .gz files into "
+                "$KERAS_WALK_DATA/fashion-mnist, or connect to the internet and pass "
+                "download=True."
+            ),
+            loader=_load_fashion_mnist,
+        ),
+        DatasetInfo(
+            name="digits",
+            description="1,797 8x8 greyscale handwritten digits (UCI, shipped in scikit-learn).",
+            source="https://archive.ics.uci.edu/dataset/80",
+            license="CC BY 4.0",
+            citation="Alpaydin, Kaynak (1998). Optical Recognition of Handwritten Digits. UCI.",
+            input_shape=(8, 8, 1),
+            num_classes=10,
+            class_names=tuple(str(d) for d in range(10)),
+            splits={"train": _DIGITS_TRAIN, "test": 1797 - _DIGITS_TRAIN},
+            how_to_get="Install scikit-learn: the data ships inside its wheel.",
+            loader=_load_digits,
+        ),
+    )
+}
+
+
+def _require_download(name: str, download: bool | str, reason: str) -> None:
+    info = _REGISTRY[name]
+    if download is False:
+        raise DatasetUnavailableError(
+            f"Dataset {name!r} is not available: {reason} and download=False. {info.how_to_get}"
+        )
+    if not network_available():
+        raise DatasetUnavailableError(
+            f"Dataset {name!r} is not available: {reason} and no network to download it "
+            f"from. {info.how_to_get}"
+        )
+
+
+def list_datasets() -> list[str]:
+    """Names accepted by `load`."""
+    return sorted(_REGISTRY)
+
+
+def dataset_info(name: str) -> DatasetInfo:
+    """Provenance, licence, shapes and class names of a named dataset."""
+    if name not in _REGISTRY:
+        raise ValueError(
+            f"Invalid value for argument `name`. Expected one of {list_datasets()}. "
+            f"Received: name={name!r}"
+        )
+    return _REGISTRY[name]
+
+
+def load(
+    name: str,
+    splits: str | Sequence[str] = ("train", "test"),
+    data_dir: str | os.PathLike | None = None,
+    download: bool | str = "auto",
+) -> Arrays | list[Arrays]:
+    """Loads a named dataset as NumPy arrays, one `Arrays(x, y)` per split.
+
+    Args:
+        name: one of `list_datasets()`.
+        splits: TFDS-style split strings: `"train"`, `"train[:90%]"`, `"train[54000:]"`,
+            `"train+test"`. A single string returns a single `Arrays`.
+        data_dir: a folder holding the files; by default the known local places are searched.
+        download: `"auto"` downloads only when no local copy exists and the network
+            answers; `False` never downloads; `True` downloads if no local copy exists.
+
+    Example:
+
+    >>> train, test = load("digits")
+    >>> train.x.shape, test.x.shape
+    ((1437, 8, 8, 1), (360, 8, 8, 1))
+    >>> head = load("digits", splits="train[:10%]")
+    >>> head.x.shape
+    (144, 8, 8, 1)
+    """
+    info = dataset_info(name)
+    single = isinstance(splits, str)
+    split_list = [splits] if single else list(splits)
+    if not split_list:
+        raise ValueError("Invalid value for argument `splits`: expected at least one split.")
+    # Parse every split before reading any file, so a typo fails fast.
+    instructions = [_parse_split(spec, info.splits) for spec in split_list]
+    data = info.loader(Path(data_dir) if data_dir is not None else None, download)
+    result = []
+    for spec, parts in zip(split_list, instructions, strict=True):
+        xs = [data[part.splitname].x[part.from_ : part.to] for part in parts]
+        ys = [data[part.splitname].y[part.from_ : part.to] for part in parts]
+        arrays = Arrays(np.concatenate(xs), np.concatenate(ys))
+        if len(arrays.y) == 0:
+            raise ValueError(f"Invalid split {spec!r} for dataset {name!r}: it is empty.")
+        result.append(arrays)
+    return result[0] if single else result
+
+
+def _parse_split(spec: str, sizes: dict[str, int]):
+    # TFDS owns the split mini-language ("train[:90%]+test"); reuse its parser so that our
+    # slices mean exactly what they mean in `tfds.load`.
+    from tensorflow_datasets.core import splits as tfds_splits
+
+    infos = {k: types.SimpleNamespace(num_examples=v) for k, v in sizes.items()}
+    try:
+        return tfds_splits.ReadInstruction.from_spec(spec).to_absolute(infos)
+    except (ValueError, KeyError, AssertionError) as error:
+        raise ValueError(
+            f"Invalid split {spec!r}. Expected a split of {sorted(sizes)} with an optional "
+            f"slice such as 'train[:90%]' or 'train[54000:]'. ({error})"
+        ) from None

@@ -1,0 +1,145 @@
+"""Strategy resolution, mixed precision and XLA: one place for "where does this run".
+
+`resolve_strategy("auto")` picks, in order: a TPU (when the environment names one), several
+GPUs (`MirroredStrategy`), a multi-worker cluster (`TF_CONFIG` with more than one task), and
+otherwise the default strategy. Every builder in `keras_walk.tasks` builds and compiles its
+model inside the resolved strategy's scope.
+
+Example:
+
+>>> from keras_walk import distribute
+>>> strategy = distribute.resolve_strategy("auto")
+>>> distribute.global_batch_size(64, strategy) == 64 * strategy.num_replicas_in_sync
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import keras
+import tensorflow as tf
+
+__all__ = [
+    "STRATEGIES",
+    "describe",
+    "global_batch_size",
+    "resolve_strategy",
+    "set_mixed_precision",
+]
+
+STRATEGIES = ("auto", "tpu", "mirrored", "multi_worker", "default")
+
+# Environment variables that mean "this process runs beside a TPU". Checking them first keeps
+# "auto" instant elsewhere: TPUClusterResolver() on a plain machine may probe the GCE
+# metadata server over the network.
+_TPU_ENV = ("TPU_NAME", "COLAB_TPU_ADDR", "TPU_WORKER_ID", "TPU_ACCELERATOR_TYPE")
+
+
+def resolve_strategy(strategy: str | tf.distribute.Strategy | None = "auto"):
+    """Returns a `tf.distribute.Strategy` for a name (or passes a strategy through).
+
+    Args:
+        strategy: `"auto"`, `"tpu"`, `"mirrored"`, `"multi_worker"`, `"default"`, `None`
+            (same as `"default"`), or a `tf.distribute.Strategy` instance.
+
+    Raises:
+        ValueError: for an unknown name, or `"tpu"` / `"multi_worker"` where there is none.
+    """
+    if isinstance(strategy, tf.distribute.Strategy):
+        return strategy
+    if strategy is None or strategy == "default":
+        return tf.distribute.get_strategy()
+    if strategy not in STRATEGIES:
+        raise ValueError(
+            f"Invalid value for argument `strategy`. Expected one of {list(STRATEGIES)} or a "
+            f"tf.distribute.Strategy. Received: strategy={strategy!r}"
+        )
+    if strategy == "tpu":
+        return _tpu_strategy()
+    if strategy == "mirrored":
+        return _mirrored_strategy()
+    if strategy == "multi_worker":
+        if _tf_config_workers() < 2:
+            raise ValueError(
+                "Invalid value for argument `strategy`: 'multi_worker' needs TF_CONFIG naming "
+                f"at least 2 workers. Received: TF_CONFIG={os.environ.get('TF_CONFIG')!r}"
+            )
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    # auto
+    if any(os.environ.get(name) for name in _TPU_ENV):
+        return _tpu_strategy()
+    if len(tf.config.list_logical_devices("GPU")) > 1:
+        return _mirrored_strategy()
+    if _tf_config_workers() > 1:
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def _tpu_strategy():
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, RuntimeError, tf.errors.OpError) as error:
+        raise ValueError(
+            f"Invalid value for argument `strategy`: no TPU found ({error})."
+        ) from None
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def _mirrored_strategy():
+    gpus = tf.config.list_logical_devices("GPU")
+    devices = gpus if gpus else tf.config.list_logical_devices("CPU")
+    return tf.distribute.MirroredStrategy([d.name for d in devices])
+
+
+def _tf_config_workers() -> int:
+    raw = os.environ.get("TF_CONFIG")
+    if not raw:
+        return 0
+    try:
+        cluster = json.loads(raw).get("cluster", {})
+    except json.JSONDecodeError:
+        raise ValueError(f"Invalid TF_CONFIG: not JSON. Received: {raw!r}") from None
+    return len(cluster.get("worker", [])) + len(cluster.get("chief", []))
+
+
+def global_batch_size(per_replica: int, strategy=None) -> int:
+    """Per-replica batch size times the number of replicas in sync."""
+    return per_replica * resolve_strategy(strategy).num_replicas_in_sync
+
+
+def set_mixed_precision(policy: str | None = "auto") -> str:
+    """Sets Keras's global dtype policy and returns its name.
+
+    `"auto"`: `mixed_bfloat16` on TPU, `mixed_float16` on GPU, `float32` on CPU. `None` or
+    `"float32"` turns mixed precision off. Heads always compute in float32.
+    """
+    if policy == "auto":
+        if any(os.environ.get(name) for name in _TPU_ENV):
+            policy = "mixed_bfloat16"
+        elif tf.config.list_logical_devices("GPU"):
+            policy = "mixed_float16"
+        else:
+            policy = "float32"
+    policy = policy or "float32"
+    if policy not in ("float32", "mixed_float16", "mixed_bfloat16", "bfloat16", "float16"):
+        raise ValueError(
+            "Invalid value for argument `policy`. Expected 'auto', 'float32', "
+            f"'mixed_float16' or 'mixed_bfloat16'. Received: policy={policy!r}"
+        )
+    keras.mixed_precision.set_global_policy(policy)
+    return policy
+
+
+def describe(strategy=None) -> dict:
+    """A JSON-friendly summary of where training runs (for results.json)."""
+    strategy = resolve_strategy(strategy)
+    return {
+        "strategy": type(strategy).__name__,
+        "replicas": strategy.num_replicas_in_sync,
+        "devices": [d.name for d in tf.config.list_logical_devices()],
+        "dtype_policy": keras.config.dtype_policy().name,
+    }

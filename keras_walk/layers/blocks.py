@@ -1,0 +1,73 @@
+"""Functional-API building blocks: each takes a tensor and returns a tensor."""
+
+from __future__ import annotations
+
+from keras import layers
+
+__all__ = ["conv_block", "residual_block"]
+
+
+def conv_block(
+    x,
+    filters: int,
+    convs: int = 2,
+    *,
+    batch_norm: bool = True,
+    padding: str = "same",
+    name: str = "conv_block",
+):
+    """`convs` x (Conv2D 3x3 -> [BatchNorm] -> ReLU).
+
+    With batch norm the convolution has no bias (the norm's beta replaces it). Batch norm
+    uses momentum 0.9 (PyTorch's default) rather than Keras's 0.99: in the short runs this
+    package targets, 0.99 lets the moving statistics lag far behind the weights and
+    validation accuracy collapses (seen on digits: 0.11 vs 0.99 after 15 short epochs).
+
+    Example:
+
+    >>> import keras
+    >>> y = conv_block(keras.Input((8, 8, 1)), 4, convs=2)
+    >>> tuple(y.shape)
+    (None, 8, 8, 4)
+    """
+    for i in range(convs):
+        x = layers.Conv2D(
+            filters,
+            3,
+            padding=padding,
+            use_bias=not batch_norm,
+            activation=None if batch_norm else "relu",
+            name=f"{name}_conv{i + 1}",
+        )(x)
+        if batch_norm:
+            x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn{i + 1}")(x)
+            x = layers.ReLU(name=f"{name}_relu{i + 1}")(x)
+    return x
+
+
+def residual_block(x, filters: int, *, stride: int = 1, name: str = "residual_block"):
+    """A ResNet v1.5 basic block: two 3x3 conv-BN(-ReLU) and a shortcut, then ReLU.
+
+    The shortcut is a strided 1x1 conv-BN whenever the shape changes.
+
+    Example:
+
+    >>> import keras
+    >>> y = residual_block(keras.Input((8, 8, 4)), 8, stride=2)
+    >>> tuple(y.shape)
+    (None, 4, 4, 8)
+    """
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
+        shortcut = layers.BatchNormalization(momentum=0.9, name=f"{name}_proj_bn")(shortcut)
+    y = layers.Conv2D(
+        filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv1"
+    )(x)
+    y = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn1")(y)
+    y = layers.ReLU(name=f"{name}_relu1")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv2")(y)
+    # Zero-init the last BN's gamma so every block starts as the identity (Goyal et al. 2017).
+    y = layers.BatchNormalization(momentum=0.9, gamma_initializer="zeros", name=f"{name}_bn2")(y)
+    y = layers.Add(name=f"{name}_add")([shortcut, y])
+    return layers.ReLU(name=f"{name}_out")(y)

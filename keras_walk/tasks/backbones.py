@@ -1,0 +1,122 @@
+"""Image backbones: functions from an input shape to a `keras.Model` of feature maps.
+
+A backbone is the architecture without its head (KerasHub's word). `image_classifier`
+accepts a name from `BACKBONES`, a `keras.Model` (keras.applications with
+`include_top=False`, a keras-hub backbone), or a callable `input_shape -> keras.Model`.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from keras_walk.layers import conv_block, residual_block
+
+__all__ = ["BACKBONES", "basic_convnet", "get_backbone", "small_resnet"]
+
+
+def basic_convnet(
+    input_shape,
+    filters=(32, 64, 128),
+    convs_per_block=(1, 2, 2),
+    *,
+    batch_norm: bool = True,
+    padding: str = "same",
+    pool_after_last: bool = False,
+    name: str = "basic_convnet",
+) -> keras.Model:
+    """Blocks of conv-BN-ReLU with 2x2 max pooling between them.
+
+    Args:
+        input_shape: `(height, width, channels)`.
+        filters: filters of each block; each block after the first halves the resolution.
+        convs_per_block: an int for every block or one int per block.
+        batch_norm: conv -> BatchNorm -> ReLU (`True`) or conv with ReLU (`False`).
+        padding: `"same"` or `"valid"`.
+        pool_after_last: also max-pool after the last block.
+
+    The keras-io MNIST convnet is `basic_convnet(shape, (32, 64), 1, batch_norm=False,
+    padding="valid", pool_after_last=True)` followed by `Flatten` (see `benchmarks/`).
+
+    Example:
+
+    >>> tuple(basic_convnet((28, 28, 1)).output.shape)
+    (None, 7, 7, 128)
+    """
+    if isinstance(convs_per_block, int):
+        convs_per_block = (convs_per_block,) * len(filters)
+    if len(convs_per_block) != len(filters):
+        raise ValueError(
+            "Invalid value for argument `convs_per_block`. Expected an int or one int per "
+            f"block ({len(filters)}). Received: convs_per_block={convs_per_block!r}"
+        )
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    for i, (width, convs) in enumerate(zip(filters, convs_per_block, strict=True)):
+        x = conv_block(
+            x, width, convs, batch_norm=batch_norm, padding=padding, name=f"block{i + 1}"
+        )
+        if i < len(filters) - 1 or pool_after_last:
+            x = layers.MaxPooling2D(name=f"block{i + 1}_pool")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def small_resnet(
+    input_shape,
+    filters=(32, 64, 128),
+    blocks_per_stage: int = 2,
+    *,
+    name: str = "small_resnet",
+) -> keras.Model:
+    """A small ResNet for small images: a 3x3 stem, then stages of residual blocks.
+
+    Each stage after the first starts with a stride-2 block.
+
+    Example:
+
+    >>> tuple(small_resnet((32, 32, 3), filters=(8, 16)).output.shape)
+    (None, 16, 16, 16)
+    """
+    inputs = keras.Input(input_shape, name="images")
+    x = conv_block(inputs, filters[0], 1, name="stem")
+    for stage, width in enumerate(filters):
+        for block in range(blocks_per_stage):
+            stride = 2 if stage > 0 and block == 0 else 1
+            x = residual_block(x, width, stride=stride, name=f"stage{stage + 1}_block{block + 1}")
+    return keras.Model(inputs, x, name=name)
+
+
+BACKBONES = {"basic_convnet": basic_convnet, "small_resnet": small_resnet}
+
+
+def get_backbone(backbone, input_shape) -> keras.Model:
+    """Resolves a backbone name, model or factory into a `keras.Model` for `input_shape`."""
+    if isinstance(backbone, str):
+        if backbone not in BACKBONES:
+            raise ValueError(
+                f"Invalid value for argument `backbone`. Expected one of {sorted(BACKBONES)}, "
+                f"a keras.Model, or a callable input_shape -> keras.Model. "
+                f"Received: backbone={backbone!r}"
+            )
+        return BACKBONES[backbone](input_shape)
+    if isinstance(backbone, keras.Model):
+        model = backbone
+    elif callable(backbone):
+        model = backbone(input_shape)
+        if not isinstance(model, keras.Model):
+            raise ValueError(
+                "Invalid value for argument `backbone`: the callable must return a "
+                f"keras.Model. Received: {type(model).__name__}"
+            )
+    else:
+        raise ValueError(
+            "Invalid value for argument `backbone`. Expected a name, a keras.Model or a "
+            f"callable. Received: backbone={backbone!r}"
+        )
+    expected = model.input_shape
+    if isinstance(expected, tuple) and expected[-1] not in (None, input_shape[-1]):
+        raise ValueError(
+            f"Invalid backbone for input_shape={tuple(input_shape)}: the backbone expects "
+            f"{expected[-1]} channels, the images have {input_shape[-1]}."
+        )
+    return model

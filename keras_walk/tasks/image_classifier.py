@@ -1,0 +1,141 @@
+"""`image_classifier`: images in, class probabilities out, compiled and ready to fit."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.data.augment import image_augmentation
+from keras_walk.tasks.backbones import get_backbone
+
+__all__ = ["image_classifier"]
+
+_IMAGE_HEADS = ("multiclass", "multiclass_onehot", "multilabel", "binary")
+_POOLING = {
+    "avg": layers.GlobalAveragePooling2D,
+    "max": layers.GlobalMaxPooling2D,
+    "flatten": layers.Flatten,
+}
+
+
+def image_classifier(
+    num_classes: int,
+    input_shape: tuple[int, int, int],
+    *,
+    backbone="basic_convnet",
+    head: str = "multiclass",
+    augment=None,
+    rescale: float | None = 1.0 / 255,
+    pooling: str = "avg",
+    dropout: float = 0.3,
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
+    learning_rate=1e-3,
+    weight_decay: float = 1e-4,
+    strategy="auto",
+    jit_compile="auto",
+    seed: int | None = None,
+    name: str = "image_classifier",
+) -> keras.Model:
+    """A compiled image classifier: preprocessing -> backbone -> pooling -> dense head.
+
+    Args:
+        num_classes: number of classes (2 for a `binary` head).
+        input_shape: `(height, width, channels)` of one image, pixels in 0..255.
+        backbone: `"basic_convnet"`, `"small_resnet"`, a `keras.Model` (e.g.
+            `keras.applications.MobileNetV3Small(include_top=False, weights=None)`, a
+            keras-hub backbone), or a callable `input_shape -> keras.Model`. Pass a name or
+            a callable under a multi-device strategy, so the backbone is built in its scope.
+        head: a `keras_walk.heads` name: `"multiclass"` (integer labels),
+            `"multiclass_onehot"`, `"multilabel"` or `"binary"`.
+        augment: `None`, a preset of `keras_walk.data.image_augmentation`, or a Keras layer;
+            active only in training.
+        rescale: multiply pixels by this first (`None` for backbones that rescale
+            themselves).
+        pooling: how feature maps become a vector: `"avg"` (global average), `"max"`
+            (global max) or `"flatten"`.
+        dropout: dropout rate before the head.
+        optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
+        learning_rate: a float or a `keras.optimizers.schedules.LearningRateSchedule`.
+        weight_decay: AdamW's decoupled weight decay.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`; the model is built and
+            compiled inside its scope.
+        jit_compile: XLA: `"auto"`, `True` or `False` (passed to `compile`).
+        seed: seed for the augmentation and dropout layers.
+        name: the model's name.
+
+    Returns:
+        A compiled functional `keras.Model` that saves to `.keras` with its compile state.
+
+    Example:
+
+    >>> model = image_classifier(10, (28, 28, 1))
+    >>> model.output_shape
+    (None, 10)
+    >>> model.loss.name
+    'sparse_categorical_crossentropy'
+    """
+    if head not in _IMAGE_HEADS:
+        raise ValueError(
+            f"Invalid value for argument `head`. Expected one of {list(_IMAGE_HEADS)} for "
+            f"images. Received: head={head!r}"
+        )
+    heads.output_units(head, num_classes)
+    input_shape = tuple(input_shape)
+    if len(input_shape) != 3:
+        raise ValueError(
+            "Invalid value for argument `input_shape`. Expected (height, width, channels). "
+            f"Received: input_shape={input_shape}"
+        )
+    if pooling not in _POOLING:
+        raise ValueError(
+            f"Invalid value for argument `pooling`. Expected one of {sorted(_POOLING)}. "
+            f"Received: pooling={pooling!r}"
+        )
+    if not 0 <= dropout < 1:
+        raise ValueError(
+            "Invalid value for argument `dropout`. Expected a float in [0, 1). "
+            f"Received: dropout={dropout}"
+        )
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        # === Layers ===
+        feature_extractor = get_backbone(backbone, input_shape)
+        augmentation = (
+            image_augmentation(augment, seed=seed) if isinstance(augment, str) else augment
+        )
+        # === Functional Model ===
+        inputs = keras.Input(input_shape, name="images")
+        x = inputs
+        if augmentation is not None:
+            x = augmentation(x)
+        if rescale is not None:
+            x = layers.Rescaling(rescale, name="rescale")(x)
+        x = feature_extractor(x)
+        if len(x.shape) > 2:
+            x = _POOLING[pooling](name="pool")(x)
+        if dropout:
+            x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
+        outputs = heads.dense_head(x, head, num_classes)
+        model = keras.Model(inputs, outputs, name=name)
+        model.compile(
+            optimizer=_optimizer(optimizer, learning_rate, weight_decay),
+            jit_compile=jit_compile,
+            **heads.compile_args(head, num_classes),
+        )
+    return model
+
+
+def _optimizer(optimizer, learning_rate, weight_decay):
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return optimizer
+    if optimizer == "adamw":
+        return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
+    if optimizer == "adam":
+        return keras.optimizers.Adam(learning_rate)
+    if optimizer == "sgd":
+        return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True)
+    raise ValueError(
+        "Invalid value for argument `optimizer`. Expected 'adamw', 'adam', 'sgd' or a "
+        f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
+    )

@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_walk as kw
+
+
+@pytest.fixture
+def images():
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, size=(50, 8, 8, 1), dtype=np.uint8), np.arange(50) % 5
+
+
+def test_batches_and_prefetch(images):
+    ds = kw.data.pipeline(images, batch_size=16)
+    assert [int(x.shape[0]) for x, _ in ds] == [16, 16, 16, 2]
+    assert "Prefetch" in type(ds).__name__
+    ds = kw.data.pipeline(images, batch_size=16, drop_remainder=True)
+    assert [int(x.shape[0]) for x, _ in ds] == [16, 16, 16]
+
+
+def test_shuffle_reshuffles_each_epoch_and_keeps_pairs(images):
+    x, y = images
+    ds = kw.data.pipeline(images, batch_size=50, shuffle=True, seed=1)
+    first = next(iter(ds))
+    second = next(iter(ds))
+    assert not np.array_equal(first[1], second[1])
+    for batch_x, batch_y in (first, second):
+        index = [int(np.flatnonzero((x == bx).all(axis=(1, 2, 3)))[0]) for bx in batch_x.numpy()]
+        np.testing.assert_array_equal(y[index], batch_y.numpy())
+
+
+def test_augment_changes_training_batches(images):
+    plain = next(iter(kw.data.pipeline(images, batch_size=50)))[0].numpy()
+    augmented = next(iter(kw.data.pipeline(images, batch_size=50, augment="flip", seed=3)))[0]
+    assert augmented.shape == plain.shape
+    assert not np.allclose(augmented.numpy(), plain)
+    with pytest.raises(ValueError, match="Expected one of \\['flip', 'light', 'randaugment'\\]"):
+        kw.data.pipeline(images, batch_size=8, augment="rotate")
+
+
+def test_map_fn_and_disk_cache(images, tmp_path):
+    ds = kw.data.pipeline(
+        images, batch_size=50, map_fn=lambda x, y: (tf.cast(x, "float32") / 255, y),
+        cache=str(tmp_path / "cache"),
+    )  # fmt: skip
+    x, _ = next(iter(ds))
+    assert x.dtype == tf.float32 and float(tf.reduce_max(x)) <= 1.0
+    assert any(tmp_path.iterdir())
+
+
+def test_unbatched_dataset_source(images):
+    source = tf.data.Dataset.from_tensor_slices(images)
+    ds = kw.data.pipeline(source, batch_size=20, input_shape=(8, 8, 1))
+    assert [int(x.shape[0]) for x, _ in ds] == [20, 20, 10]
+
+
+@pytest.mark.parametrize(
+    "make, kwargs, error, message",
+    [
+        (lambda x, y: (x[:0], y[:0]), {}, kw.data.DataError, "empty"),
+        (lambda x, y: (x.astype("float32") * np.where(np.arange(50) == 7, np.nan, 1)[:, None, None, None], y),
+         {}, kw.data.DataError, r"NaN or infinite values \(first at index \(7, 0, 0, 0\)\)"),
+        (lambda x, y: (x, y[:10]), {}, kw.data.DataError, "`x` has 50 samples but `y` has 10"),
+        (lambda x, y: (x[..., 0], y), {"input_shape": (8, 8, 1)}, kw.data.DataError,
+         r"expected rank 3 per image.*Add a channel axis"),
+        (lambda x, y: (np.repeat(x, 3, -1), y), {"input_shape": (8, 8, 1)}, kw.data.DataError,
+         "expected 1 channels"),
+        (lambda x, y: (x, y + 1), {"head": "multiclass", "num_classes": 5}, kw.heads.LabelError,
+         r"in \[0, 5\). Received: values from 1 to 5"),
+        (lambda x, y: (x, np.eye(5)[y]), {"head": "multiclass", "num_classes": 5},
+         kw.heads.LabelError, "look one-hot"),
+        (lambda x, y: (x, y), {"head": "multiclass"}, ValueError, "go together"),
+        (lambda x, y: (x, y), {"batch_size": 0}, ValueError, "Expected a positive integer"),
+    ],
+)  # fmt: skip
+def test_bad_input_fails_before_training(images, make, kwargs, error, message):
+    data = make(*images)
+    kwargs = {"batch_size": 8, **kwargs}
+    with pytest.raises(error, match=message):
+        kw.data.pipeline(data, **kwargs)
+
+
+def test_empty_and_batched_datasets_rejected(images):
+    empty = tf.data.Dataset.from_tensor_slices(images).take(0)
+    with pytest.raises(kw.data.DataError, match="empty"):
+        kw.data.pipeline(empty, batch_size=4)
+    unknown_empty = tf.data.Dataset.from_tensor_slices(images).filter(lambda x, y: y > 100)
+    with pytest.raises(kw.data.DataError, match="empty"):
+        kw.data.pipeline(unknown_empty, batch_size=4)
+    batched = tf.data.Dataset.from_tensor_slices(images).batch(4)
+    with pytest.raises(kw.data.DataError, match="already batched"):
+        kw.data.pipeline(batched, batch_size=4, input_shape=(8, 8, 1))

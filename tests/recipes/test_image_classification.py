@@ -1,0 +1,42 @@
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_recipe(relative):
+    spec = importlib.util.spec_from_file_location("recipe", ROOT / relative)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_smoke_run_learns_and_writes_everything(tmp_path):
+    recipe = load_recipe("recipes/vision/image_classification.py")
+    start = time.perf_counter()
+    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
+    seconds = time.perf_counter() - start
+    assert seconds < 60, f"--smoke took {seconds:.0f} s"
+
+    on_disk = json.loads((tmp_path / "results.json").read_text())
+    assert on_disk["metrics"]["test_accuracy"] == results["metrics"]["test_accuracy"]
+    loss = on_disk["history"]["loss"]
+    assert len(loss) == 2 and loss[1] < loss[0]  # the loss falls
+    assert on_disk["metrics"]["test_accuracy"] > 0.6  # chance is 0.1
+    assert on_disk["config"]["epochs"] == 2 and on_disk["smoke"] is True
+    assert on_disk["machine"]["cpu_count"] >= 1
+    for name in ("training_curves.png", "confusion_matrix.png", "sample_predictions.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+
+    # The saved model reloads and agrees with the reported accuracy.
+    model = keras.models.load_model(tmp_path / "model.keras")
+    import keras_walk as kw
+
+    test = kw.data.load("fashion_mnist", splits="test[:1000]")
+    predicted = model.predict(test.x, verbose=0).argmax(-1)
+    assert np.isclose(np.mean(predicted == test.y), on_disk["metrics"]["test_accuracy"])

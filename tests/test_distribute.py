@@ -1,0 +1,91 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import pytest
+import tensorflow as tf
+
+from keras_walk import distribute
+
+
+def test_auto_on_a_plain_cpu_is_the_default_strategy(monkeypatch):
+    for name in (
+        "TPU_NAME",
+        "COLAB_TPU_ADDR",
+        "TPU_WORKER_ID",
+        "TPU_ACCELERATOR_TYPE",
+        "TF_CONFIG",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    strategy = distribute.resolve_strategy("auto")
+    assert strategy is tf.distribute.get_strategy()
+    assert distribute.resolve_strategy(None) is strategy
+    assert distribute.resolve_strategy(strategy) is strategy
+    assert distribute.global_batch_size(64, strategy) == 64
+
+
+def test_explicit_mirrored_on_cpu():
+    strategy = distribute.resolve_strategy("mirrored")
+    assert isinstance(strategy, tf.distribute.MirroredStrategy)
+    assert distribute.global_batch_size(16, strategy) == 16 * strategy.num_replicas_in_sync
+
+
+def test_unknown_strategy():
+    with pytest.raises(ValueError, match=r"Expected one of \['auto', 'tpu', 'mirrored', "
+                                         r"'multi_worker', 'default'\].*Received: strategy='gpu'"):  # fmt: skip
+        distribute.resolve_strategy("gpu")
+
+
+def test_tpu_requested_where_there_is_none(monkeypatch):
+    monkeypatch.delenv("TPU_NAME", raising=False)
+    with pytest.raises(ValueError, match="no TPU found"):
+        distribute.resolve_strategy("tpu")
+
+
+def test_multi_worker_needs_tf_config(monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    with pytest.raises(ValueError, match="needs TF_CONFIG naming at least 2 workers"):
+        distribute.resolve_strategy("multi_worker")
+    monkeypatch.setenv("TF_CONFIG", "{not json")
+    with pytest.raises(ValueError, match="Invalid TF_CONFIG: not JSON"):
+        distribute.resolve_strategy("multi_worker")
+    monkeypatch.setenv("TF_CONFIG", json.dumps({"cluster": {"worker": ["a:1", "b:2"]}}))
+    assert distribute._tf_config_workers() == 2
+
+
+def test_mixed_precision_policies():
+    assert distribute.set_mixed_precision("auto") == "float32"  # CPU
+    assert distribute.set_mixed_precision("mixed_bfloat16") == "mixed_bfloat16"
+    assert keras.config.dtype_policy().name == "mixed_bfloat16"
+    from keras_walk import tasks
+
+    model = tasks.image_classifier(3, (8, 8, 1), backbone="basic_convnet")
+    assert model.get_layer("basic_convnet").layers[1].compute_dtype == "bfloat16"
+    assert model.output.dtype == "float32"  # the head stays float32
+    with pytest.raises(ValueError, match="Received: policy='fp8'"):
+        distribute.set_mixed_precision("fp8")
+    assert distribute.set_mixed_precision(None) == "float32"
+
+
+def test_describe():
+    info = distribute.describe("default")
+    assert info["replicas"] == 1 and info["dtype_policy"] == "float32"
+
+
+@pytest.mark.slow
+def test_mirrored_training_matches_default():
+    """Two logical CPU devices, MirroredStrategy: same accuracy as without (fresh process)."""
+    script = Path(__file__).parent / "helpers" / "mirrored_vs_default.py"
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=600, check=True
+    )
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    assert results["mirrored"]["replicas"] == 2
+    assert results["mirrored"]["strategy"] == "MirroredStrategy"
+    for run in results.values():
+        assert run["last_loss"] < 0.5 * run["first_loss"]
+        assert run["test_accuracy"] > 0.85
+    gap = abs(results["mirrored"]["test_accuracy"] - results["default"]["test_accuracy"])
+    assert gap < 0.04, results

@@ -1,0 +1,82 @@
+import json
+
+import keras
+import numpy as np
+import pytest
+
+import keras_walk as kw
+
+
+class StopAfter(keras.callbacks.Callback):
+    """Simulates an interruption: raises once `epoch` has finished."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def _model():
+    return kw.tasks.image_classifier(
+        10, (8, 8, 1), backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (8,), 1), seed=0
+    )
+
+
+def test_interrupted_run_resumes_from_last_epoch(tmp_path):
+    train = kw.data.load("digits", splits="train[:256]")
+    data = kw.data.pipeline(train, 64)
+    model = _model()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(data, epochs=5, verbose=0,
+                  callbacks=[*kw.training.default_callbacks(tmp_path), StopAfter(1)])  # fmt: skip
+    assert (tmp_path / "backup").exists()
+    weights_at_interrupt = [w.copy() for w in model.get_weights()]
+
+    resumed = _model()  # a fresh process would build a fresh model
+    history = resumed.fit(data, epochs=5, verbose=0,
+                          callbacks=kw.training.default_callbacks(tmp_path))  # fmt: skip
+    assert history.epoch == [2, 3, 4]  # epochs 0 and 1 were not trained again
+    assert int(resumed.optimizer.iterations) == 5 * 4
+    assert not (tmp_path / "backup").exists()  # removed once training completed
+    rows = (tmp_path / "history.csv").read_text().strip().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2", "3", "4"]
+    assert (tmp_path / "best.keras").exists()
+    assert any(
+        not np.allclose(a, b)
+        for a, b in zip(weights_at_interrupt, resumed.get_weights(), strict=True)
+    )
+
+
+def test_early_stopping_and_tensorboard(tmp_path):
+    names = [type(c).__name__ for c in kw.training.default_callbacks(
+        tmp_path, early_stopping_patience=2, tensorboard=True, backup=False)]  # fmt: skip
+    assert names == ["ModelCheckpoint", "CSVLogger", "EarlyStopping", "TensorBoard"]
+
+
+def test_write_results(tmp_path):
+    results = kw.training.write_results(
+        tmp_path / "r" / "results.json", metrics={"acc": np.float32(0.25)},
+        config={"shape": (2, 3), "path": tmp_path}, history={"loss": [np.float64(1.0)]},
+    )  # fmt: skip
+    on_disk = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert on_disk == results
+    assert on_disk["metrics"] == {"acc": 0.25} and on_disk["config"]["shape"] == [2, 3]
+    assert on_disk["machine"]["cpu_count"] >= 1 and on_disk["machine"]["tensorflow"]
+
+
+def test_plots_are_written(tmp_path):
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8],
+               "val_accuracy": [0.4, 0.7]}  # fmt: skip
+    kw.training.plot_history(history, tmp_path / "curves.png")
+    counts = kw.training.plot_confusion_matrix(
+        [0, 1, 2, 2], [0, 2, 2, 2], ["a", "b", "c"], tmp_path / "cm.png"
+    )
+    assert counts.tolist() == [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
+    images = np.zeros((4, 8, 8, 1), "uint8")
+    kw.training.plot_image_predictions(images, [0, 1, 2, 2], [0, 2, 2, 2], ["a", "b", "c"],
+                                       tmp_path / "grid.png")  # fmt: skip
+    for name in ("curves.png", "cm.png", "grid.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
