@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FASHION := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup system-data demo test lint bench docs docs-serve publish-results clean
 

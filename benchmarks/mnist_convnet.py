@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import statistics
 import time
 from pathlib import Path
@@ -115,36 +114,32 @@ def main(argv=None):
     n = len(train.x)
     walk_rate = n / statistics.median(walk_seconds)
     hand_rate = n / statistics.median(hand_seconds)
-    results = {
-        "samples": n,
-        "batch_size": args.batch_size,
-        "timed_epochs": args.epochs,
-        "keras_walk_parameters": walk_model.count_params(),
-        "hand_written_parameters": hand_model.count_params(),
-        "keras_walk_samples_per_second": round(walk_rate, 1),
-        "hand_written_samples_per_second": round(hand_rate, 1),
-        "ratio_keras_walk_over_hand_written": round(walk_rate / hand_rate, 3),
-        "keras_walk_epoch_seconds": [round(s, 2) for s in walk_seconds],
-        "hand_written_epoch_seconds": [round(s, 2) for s in hand_seconds],
-        "keras_walk_test_accuracy": float(walk_model.evaluate(test.x, test.y, verbose=0)[1]),
-        "hand_written_test_accuracy": float(
-            hand_model.evaluate(test.x.astype("float32") / 255, test.y, verbose=0)[1]
-        ),
-        "machine": kw.training.machine_info(),
+    walk_accuracy = float(walk_model.evaluate(test.x, test.y, verbose=0)[1])
+    hand_accuracy = float(hand_model.evaluate(test.x.astype("float32") / 255, test.y, verbose=0)[1])
+    print(f"keras_walk:   {walk_rate:8.1f} samples/s  (test accuracy {walk_accuracy:.4f})")
+    print(f"hand-written: {hand_rate:8.1f} samples/s  (test accuracy {hand_accuracy:.4f})")
+    print(f"ratio keras_walk / hand-written: {walk_rate / hand_rate:.3f}")
+    sections = {
+        "benchmark": "keras-io MNIST convnet: keras_walk vs hand-written Keras",
+        "metrics": {
+            "ratio_keras_walk_over_hand_written": round(walk_rate / hand_rate, 3),
+            "keras_walk_samples_per_second": round(walk_rate, 1),
+            "hand_written_samples_per_second": round(hand_rate, 1),
+            "keras_walk_test_accuracy": walk_accuracy,
+            "hand_written_test_accuracy": hand_accuracy,
+        },
+        "config": {
+            "samples": n,
+            "batch_size": args.batch_size,
+            "timed_epochs": args.epochs,
+            "keras_walk_parameters": walk_model.count_params(),
+            "hand_written_parameters": hand_model.count_params(),
+        },
+        "epoch_seconds": {"keras_walk": walk_seconds, "hand_written": hand_seconds},
     }
-    print(
-        f"keras_walk:   {walk_rate:8.1f} samples/s  (test accuracy "
-        f"{results['keras_walk_test_accuracy']:.4f})"
-    )
-    print(
-        f"hand-written: {hand_rate:8.1f} samples/s  (test accuracy "
-        f"{results['hand_written_test_accuracy']:.4f})"
-    )
-    print(f"ratio keras_walk / hand-written: {walk_rate / hand_rate:.3f}")  # fmt: skip
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, indent=2) + "\n")
-    return results
+        return kw.training.write_results(args.output, **sections)
+    return sections
 
 
 if __name__ == "__main__":

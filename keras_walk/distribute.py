@@ -5,12 +5,12 @@ GPUs (`MirroredStrategy`), a multi-worker cluster (`TF_CONFIG` with more than on
 otherwise the default strategy. Every builder in `keras_walk.tasks` builds and compiles its
 model inside the resolved strategy's scope.
 
-Example:
+Examples:
 
->>> from keras_walk import distribute
->>> strategy = distribute.resolve_strategy("auto")
->>> distribute.global_batch_size(64, strategy) == 64 * strategy.num_replicas_in_sync
-True
+    >>> from keras_walk import distribute
+    >>> strategy = distribute.resolve_strategy("auto")
+    >>> distribute.global_batch_size(64, strategy) == 64 * strategy.num_replicas_in_sync
+    True
 """
 
 from __future__ import annotations

@@ -13,16 +13,16 @@ here, so a user never pairs an activation with a loss by hand.
 | `regression_mae` | as `regression` | k | linear | mean absolute error |
 | `regression_huber` | as `regression` | k | linear | Huber |
 
-Example:
+Examples:
 
->>> import keras
->>> from keras_walk import heads
->>> inputs = keras.Input((4,))
->>> outputs = heads.dense_head(inputs, "multiclass", num_classes=3)
->>> model = keras.Model(inputs, outputs)
->>> model.compile(optimizer="adam", **heads.compile_args("multiclass"))
->>> model.output_shape
-(None, 3)
+    >>> import keras
+    >>> from keras_walk import heads
+    >>> inputs = keras.Input((4,))
+    >>> outputs = heads.dense_head(inputs, "multiclass", num_classes=3)
+    >>> model = keras.Model(inputs, outputs)
+    >>> model.compile(optimizer="adam", **heads.compile_args("multiclass"))
+    >>> model.output_shape
+    (None, 3)
 """
 
 from __future__ import annotations
@@ -220,14 +220,14 @@ def check_labels(y, head: str, num_classes: int) -> None:
     Raises:
         LabelError: with what was expected and what was received.
 
-    Example:
+    Examples:
 
-    >>> import numpy as np
-    >>> check_labels(np.array([0, 2, 1]), "multiclass", num_classes=3)
-    >>> check_labels(np.array([0, 3]), "multiclass", num_classes=3)
-    Traceback (most recent call last):
-    ...
-    keras_walk.heads.LabelError: Invalid labels for the `multiclass` head. Expected integer labels in [0, 3). Received: values from 0 to 3.
+        >>> import numpy as np
+        >>> check_labels(np.array([0, 2, 1]), "multiclass", num_classes=3)
+        >>> check_labels(np.array([0, 3]), "multiclass", num_classes=3)
+        Traceback (most recent call last):
+        ...
+        keras_walk.heads.LabelError: Invalid labels for the `multiclass` head. Expected integer labels in [0, 3). Received: values from 0 to 3.
     """
     spec = get_head(head)
     output_units(head, num_classes)

@@ -70,6 +70,7 @@ def test_tutobook_renderer():
 def test_mkdocs_build_strict(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]

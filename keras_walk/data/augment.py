@@ -16,12 +16,12 @@ def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.
     `"randaugment"` (`keras.layers.RandAugment` on 0..255 pixels). The layers are active
     only when called with `training=True`.
 
-    Example:
+    Examples:
 
-    >>> import numpy as np
-    >>> augment = image_augmentation("light", seed=0)
-    >>> augment(np.zeros((2, 28, 28, 1), "float32"), training=True).shape
-    TensorShape([2, 28, 28, 1])
+        >>> import numpy as np
+        >>> augment = image_augmentation("light", seed=0)
+        >>> augment(np.zeros((2, 28, 28, 1), "float32"), training=True).shape
+        TensorShape([2, 28, 28, 1])
     """
     if preset == "flip":
         layers = [keras.layers.RandomFlip("horizontal", seed=seed)]

@@ -14,14 +14,14 @@ class DataError(ValueError):
 def check_features(x, y=None) -> None:
     """Checks that `x` is non-empty, finite and as long as `y`.
 
-    Example:
+    Examples:
 
-    >>> import numpy as np
-    >>> check_features(np.zeros((2, 3)), np.array([0, 1]))
-    >>> check_features(np.array([[0.0, np.nan]]))
-    Traceback (most recent call last):
-    ...
-    keras_walk.data.checks.DataError: Invalid input data: `x` contains 1 NaN or infinite values (first at index (0, 1)). Impute or drop them before training.
+        >>> import numpy as np
+        >>> check_features(np.zeros((2, 3)), np.array([0, 1]))
+        >>> check_features(np.array([[0.0, np.nan]]))
+        Traceback (most recent call last):
+        ...
+        keras_walk.data.checks.DataError: Invalid input data: `x` contains 1 NaN or infinite values (first at index (0, 1)). Impute or drop them before training.
     """
     x = np.asarray(x)
     if x.ndim == 0 or len(x) == 0:

@@ -55,13 +55,13 @@ def pipeline(
         num_classes: number of classes (or outputs) for the label check.
         input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
 
-    Example:
+    Examples:
 
-    >>> import numpy as np
-    >>> x = np.zeros((10, 8, 8, 1), "uint8"); y = np.arange(10) % 2
-    >>> ds = pipeline((x, y), batch_size=4, shuffle=True, head="multiclass", num_classes=2)
-    >>> [int(b[0].shape[0]) for b in ds]
-    [4, 4, 2]
+        >>> import numpy as np
+        >>> x = np.zeros((10, 8, 8, 1), "uint8"); y = np.arange(10) % 2
+        >>> ds = pipeline((x, y), batch_size=4, shuffle=True, head="multiclass", num_classes=2)
+        >>> [int(b[0].shape[0]) for b in ds]
+        [4, 4, 2]
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(

@@ -235,14 +235,14 @@ def load(
         download: `"auto"` downloads only when no local copy exists and the network
             answers; `False` never downloads; `True` downloads if no local copy exists.
 
-    Example:
+    Examples:
 
-    >>> train, test = load("digits")
-    >>> train.x.shape, test.x.shape
-    ((1437, 8, 8, 1), (360, 8, 8, 1))
-    >>> head = load("digits", splits="train[:10%]")
-    >>> head.x.shape
-    (144, 8, 8, 1)
+        >>> train, test = load("digits")
+        >>> train.x.shape, test.x.shape
+        ((1437, 8, 8, 1), (360, 8, 8, 1))
+        >>> head = load("digits", splits="train[:10%]")
+        >>> head.x.shape
+        (144, 8, 8, 1)
     """
     info = dataset_info(name)
     single = isinstance(splits, str)

@@ -70,14 +70,15 @@ def from_tfds(
     instant and offline. With `download=True` the network is checked first (3 s) so that an
     offline machine gets a clear `DatasetUnavailableError` instead of TFDS's long retries.
 
-    Example (offline: write a named dataset as TFDS, then read it back):
+    Examples:
+        Offline: write a named dataset as TFDS, then read it back.
 
-    >>> import tempfile
-    >>> folder = tempfile.mkdtemp()
-    >>> _ = to_tfds("digits", folder)
-    >>> ds = from_tfds("digits", "test", data_dir=folder)
-    >>> int(ds.cardinality())
-    360
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> _ = to_tfds("digits", folder)
+        >>> ds = from_tfds("digits", "test", data_dir=folder)
+        >>> int(ds.cardinality())
+        360
     """
     import tensorflow_datasets as tfds
 

@@ -23,12 +23,12 @@ def conv_block(
     package targets, 0.99 lets the moving statistics lag far behind the weights and
     validation accuracy collapses (seen on digits: 0.11 vs 0.99 after 15 short epochs).
 
-    Example:
+    Examples:
 
-    >>> import keras
-    >>> y = conv_block(keras.Input((8, 8, 1)), 4, convs=2)
-    >>> tuple(y.shape)
-    (None, 8, 8, 4)
+        >>> import keras
+        >>> y = conv_block(keras.Input((8, 8, 1)), 4, convs=2)
+        >>> tuple(y.shape)
+        (None, 8, 8, 4)
     """
     for i in range(convs):
         x = layers.Conv2D(
@@ -50,12 +50,12 @@ def residual_block(x, filters: int, *, stride: int = 1, name: str = "residual_bl
 
     The shortcut is a strided 1x1 conv-BN whenever the shape changes.
 
-    Example:
+    Examples:
 
-    >>> import keras
-    >>> y = residual_block(keras.Input((8, 8, 4)), 8, stride=2)
-    >>> tuple(y.shape)
-    (None, 4, 4, 8)
+        >>> import keras
+        >>> y = residual_block(keras.Input((8, 8, 4)), 8, stride=2)
+        >>> tuple(y.shape)
+        (None, 4, 4, 8)
     """
     shortcut = x
     if stride != 1 or x.shape[-1] != filters:

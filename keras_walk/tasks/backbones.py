@@ -18,7 +18,7 @@ __all__ = ["BACKBONES", "basic_convnet", "get_backbone", "small_resnet"]
 def basic_convnet(
     input_shape,
     filters=(32, 64, 128),
-    convs_per_block=(1, 2, 2),
+    convs_per_block: int | tuple[int, ...] | None = None,
     *,
     batch_norm: bool = True,
     padding: str = "same",
@@ -30,7 +30,8 @@ def basic_convnet(
     Args:
         input_shape: `(height, width, channels)`.
         filters: filters of each block; each block after the first halves the resolution.
-        convs_per_block: an int for every block or one int per block.
+        convs_per_block: an int for every block, one int per block, or `None`: one conv
+            in the first block (cheap at full resolution), two in each later block.
         batch_norm: conv -> BatchNorm -> ReLU (`True`) or conv with ReLU (`False`).
         padding: `"same"` or `"valid"`.
         pool_after_last: also max-pool after the last block.
@@ -38,11 +39,13 @@ def basic_convnet(
     The keras-io MNIST convnet is `basic_convnet(shape, (32, 64), 1, batch_norm=False,
     padding="valid", pool_after_last=True)` followed by `Flatten` (see `benchmarks/`).
 
-    Example:
+    Examples:
 
-    >>> tuple(basic_convnet((28, 28, 1)).output.shape)
-    (None, 7, 7, 128)
+        >>> tuple(basic_convnet((28, 28, 1)).output.shape)
+        (None, 7, 7, 128)
     """
+    if convs_per_block is None:
+        convs_per_block = (1,) + (2,) * (len(filters) - 1)
     if isinstance(convs_per_block, int):
         convs_per_block = (convs_per_block,) * len(filters)
     if len(convs_per_block) != len(filters):
@@ -72,10 +75,10 @@ def small_resnet(
 
     Each stage after the first starts with a stride-2 block.
 
-    Example:
+    Examples:
 
-    >>> tuple(small_resnet((32, 32, 3), filters=(8, 16)).output.shape)
-    (None, 16, 16, 16)
+        >>> tuple(small_resnet((32, 32, 3), filters=(8, 16)).output.shape)
+        (None, 16, 16, 16)
     """
     inputs = keras.Input(input_shape, name="images")
     x = conv_block(inputs, filters[0], 1, name="stem")

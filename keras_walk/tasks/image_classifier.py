@@ -67,13 +67,13 @@ def image_classifier(
     Returns:
         A compiled functional `keras.Model` that saves to `.keras` with its compile state.
 
-    Example:
+    Examples:
 
-    >>> model = image_classifier(10, (28, 28, 1))
-    >>> model.output_shape
-    (None, 10)
-    >>> model.loss.name
-    'sparse_categorical_crossentropy'
+        >>> model = image_classifier(10, (28, 28, 1))
+        >>> model.output_shape
+        (None, 10)
+        >>> model.loss.name
+        'sparse_categorical_crossentropy'
     """
     if head not in _IMAGE_HEADS:
         raise ValueError(

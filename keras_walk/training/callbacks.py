@@ -28,11 +28,11 @@ def default_callbacks(
     * `ModelCheckpoint(output_dir/best.keras)`: the best model by `monitor`.
     * `CSVLogger(output_dir/history.csv)`, appended across resumes.
 
-    Example:
+    Examples:
 
-    >>> import tempfile
-    >>> [type(c).__name__ for c in default_callbacks(tempfile.mkdtemp())]
-    ['BackupAndRestore', 'ModelCheckpoint', 'CSVLogger']
+        >>> import tempfile
+        >>> [type(c).__name__ for c in default_callbacks(tempfile.mkdtemp())]
+        ['BackupAndRestore', 'ModelCheckpoint', 'CSVLogger']
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)

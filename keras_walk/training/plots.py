@@ -56,16 +56,21 @@ def plot_confusion_matrix(y_true, y_pred, class_names, path: str | os.PathLike) 
 def plot_image_predictions(
     images, y_true, y_pred, class_names, path: str | os.PathLike, columns: int = 8
 ) -> None:
-    """A grid of images titled with the predicted class, red where the prediction is wrong."""
+    """A grid of images titled with the predicted class; wrong ones in red with the true class."""
     count = len(images)
     rows = int(np.ceil(count / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(1.6 * columns, 1.8 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.6 * columns, 2.0 * rows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for ax, image, true, pred in zip(axes.ravel(), images, y_true, y_pred, strict=False):
         ax.imshow(np.squeeze(image), cmap="gray" if np.ndim(np.squeeze(image)) == 2 else None)
-        ax.set_title(class_names[pred], fontsize=8, color="black" if pred == true else "red")
-    fig.suptitle("Test predictions (red: wrong; true class in the results)", fontsize=9)
+        if pred == true:
+            ax.set_title(class_names[pred], fontsize=8)
+        else:
+            ax.set_title(
+                f"{class_names[pred]}\n(true: {class_names[true]})", fontsize=8, color="red"
+            )
+    fig.suptitle("Test predictions (red: wrong)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

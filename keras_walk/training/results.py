@@ -52,12 +52,12 @@ def _jsonable(value):
 def write_results(path: str | os.PathLike, **sections) -> dict:
     """Writes `sections` (metrics, config, history, timings...) plus date and machine as JSON.
 
-    Example:
+    Examples:
 
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "results.json"
-    >>> write_results(path, metrics={"accuracy": np.float32(0.5)})["metrics"]
-    {'accuracy': 0.5}
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "results.json"
+        >>> write_results(path, metrics={"accuracy": np.float32(0.5)})["metrics"]
+        {'accuracy': 0.5}
     """
     results = {
         **_jsonable(sections),

@@ -26,9 +26,9 @@ def test_smoke_run_learns_and_writes_everything(tmp_path):
     on_disk = json.loads((tmp_path / "results.json").read_text())
     assert on_disk["metrics"]["test_accuracy"] == results["metrics"]["test_accuracy"]
     loss = on_disk["history"]["loss"]
-    assert len(loss) == 2 and loss[1] < loss[0]  # the loss falls
-    assert on_disk["metrics"]["test_accuracy"] > 0.6  # chance is 0.1
-    assert on_disk["config"]["epochs"] == 2 and on_disk["smoke"] is True
+    assert len(loss) == 3 and loss[-1] < loss[0]  # the loss falls
+    assert on_disk["metrics"]["test_accuracy"] > 0.3  # chance is 0.1; 3 short epochs
+    assert on_disk["config"]["epochs"] == 3 and on_disk["smoke"] is True
     assert on_disk["machine"]["cpu_count"] >= 1
     for name in ("training_curves.png", "confusion_matrix.png", "sample_predictions.png"):
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"

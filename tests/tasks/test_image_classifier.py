@@ -45,7 +45,7 @@ def test_keras_applications_backbone_without_download():
 def test_keras_hub_backbone_without_download(tmp_path):
     def resnet(input_shape):
         return keras_hub.models.ResNetBackbone(
-            input_conv_filters=[8], input_conv_kernel_sizes=[3], stackwise_num_filters=[8, 16],
+            input_conv_filters=[64], input_conv_kernel_sizes=[3], stackwise_num_filters=[64, 32],
             stackwise_num_blocks=[1, 1], stackwise_num_strides=[1, 2], block_type="basic_block",
             use_pre_activation=False, image_shape=input_shape,
         )  # fmt: skip
