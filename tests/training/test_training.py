@@ -28,15 +28,16 @@ def _model():
 def test_interrupted_run_resumes_from_last_epoch(tmp_path):
     train = kw.data.load("digits", splits="train[:256]")
     data = kw.data.pipeline(train, 64)
+    fit = {"validation_data": kw.data.pipeline(kw.data.load("digits", splits="test"), 256)}
     model = _model()
     with pytest.raises(KeyboardInterrupt):
-        model.fit(data, epochs=5, verbose=0,
+        model.fit(data, **fit, epochs=5, verbose=0,
                   callbacks=[*kw.training.default_callbacks(tmp_path), StopAfter(1)])  # fmt: skip
     assert (tmp_path / "backup").exists()
     weights_at_interrupt = [w.copy() for w in model.get_weights()]
 
     resumed = _model()  # a fresh process would build a fresh model
-    history = resumed.fit(data, epochs=5, verbose=0,
+    history = resumed.fit(data, **fit, epochs=5, verbose=0,
                           callbacks=kw.training.default_callbacks(tmp_path))  # fmt: skip
     assert history.epoch == [2, 3, 4]  # epochs 0 and 1 were not trained again
     assert int(resumed.optimizer.iterations) == 5 * 4
