@@ -8,7 +8,7 @@ between the two (A B A B ...) so that machine noise hits both alike; the first e
 `kw.data.pipeline` (checks, cache, shuffle, batch, prefetch) and `kw.tasks.image_classifier`.
 The hand-written side is keras-io's: NumPy arrays scaled to [0, 1] and `model.fit(x, y)`.
 
-    python benchmarks/mnist_convnet.py              # 60,000 images, 3 timed epochs each
+    python benchmarks/mnist_convnet.py              # 60,000 images, 5 timed epochs each
     python benchmarks/mnist_convnet.py --samples 4096 --epochs 2
 """
 
@@ -74,7 +74,7 @@ class EpochTimer(keras.callbacks.Callback):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=60000)
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs for each model")
+    parser.add_argument("--epochs", type=int, default=5, help="timed epochs for each model")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args(argv)
