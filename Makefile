@@ -48,6 +48,8 @@ publish-results:
 	mkdir -p docs/recipes/results/image_classification
 	cp runs/image_classification/results.json runs/image_classification/*.png \
 	  docs/recipes/results/image_classification/
+	if [ -f runs/benchmarks/mnist_convnet.json ]; then cp runs/benchmarks/mnist_convnet.json \
+	  docs/recipes/results/image_classification/benchmark.json; fi
 
 clean:
 	rm -rf $(VENV) site runs .pytest_cache
