@@ -126,32 +126,21 @@ HEADS: dict[str, HeadSpec] = {
             min_classes=1,
             label_format="multi-hot 0/1 rows of shape (n, num_classes)",
         ),
-        HeadSpec(
-            name="regression",
-            activation="linear",
-            loss=keras.losses.MeanSquaredError,
-            metrics=_regression_metrics,
-            classifier=False,
-            min_classes=1,
-            label_format="finite float targets of shape (n,) or (n, num_outputs)",
-        ),
-        HeadSpec(
-            name="regression_mae",
-            activation="linear",
-            loss=keras.losses.MeanAbsoluteError,
-            metrics=_regression_metrics,
-            classifier=False,
-            min_classes=1,
-            label_format="finite float targets of shape (n,) or (n, num_outputs)",
-        ),
-        HeadSpec(
-            name="regression_huber",
-            activation="linear",
-            loss=keras.losses.Huber,
-            metrics=_regression_metrics,
-            classifier=False,
-            min_classes=1,
-            label_format="finite float targets of shape (n,) or (n, num_outputs)",
+        *(
+            HeadSpec(
+                name=name,
+                activation="linear",
+                loss=loss,
+                metrics=_regression_metrics,
+                classifier=False,
+                min_classes=1,
+                label_format="finite float targets of shape (n,) or (n, num_outputs)",
+            )
+            for name, loss in (
+                ("regression", keras.losses.MeanSquaredError),
+                ("regression_mae", keras.losses.MeanAbsoluteError),
+                ("regression_huber", keras.losses.Huber),
+            )
         ),
     )
 }
