@@ -15,6 +15,7 @@ from keras_walk.data.checks import DataError, check_features, check_image_shape
 __all__ = ["pipeline"]
 
 AUTOTUNE = tf.data.AUTOTUNE
+_LABELS_CHECKED = 1024
 
 
 def pipeline(
@@ -53,7 +54,8 @@ def pipeline(
         shuffle_buffer: defaults to the whole dataset when its size is known (else 10,000).
         drop_remainder: drop the last partial batch.
         seed: seed for shuffling and augmentation.
-        head: a `keras_walk.heads` name; with `num_classes`, labels are checked against it.
+        head: a `keras_walk.heads` name; with `num_classes`, labels are checked against it
+            (all of them for arrays, the first 1,024 for a `tf.data.Dataset`).
         num_classes: number of classes (or outputs) for the label check.
         input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
 
@@ -75,7 +77,7 @@ def pipeline(
     augment_layer = _augment_layer(augment, seed)
 
     if isinstance(data, tf.data.Dataset):
-        _check_dataset(data, input_shape)
+        _check_dataset(data, input_shape, head, num_classes)
         dataset = _batched_from_samples(
             data, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
         )
@@ -144,7 +146,7 @@ def _split_xy(data):
     return np.asarray(data), None
 
 
-def _check_dataset(dataset: tf.data.Dataset, input_shape) -> None:
+def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes) -> None:
     if int(dataset.cardinality()) == 0:
         raise DataError("Invalid input data: the dataset is empty (0 elements).")
     spec = dataset.element_spec
@@ -156,7 +158,13 @@ def _check_dataset(dataset: tf.data.Dataset, input_shape) -> None:
                 f"{tuple(features.shape)}). Pass an unbatched dataset (`.unbatch()`)."
             )
         check_image_shape(tuple(features.shape), input_shape)
-    if int(dataset.cardinality()) == tf.data.UNKNOWN_CARDINALITY:
+    if head is not None and isinstance(spec, tuple) and len(spec) == 2:
+        # A dataset may be huge or endless: check the labels of its first 1,024 samples.
+        labels = [y for _, y in dataset.take(_LABELS_CHECKED).as_numpy_iterator()]
+        if not labels:
+            raise DataError("Invalid input data: the dataset is empty (0 elements).")
+        heads.check_labels(np.stack(labels), head, num_classes)
+    elif int(dataset.cardinality()) == tf.data.UNKNOWN_CARDINALITY:
         for _ in dataset.take(1):
             break
         else:

@@ -91,3 +91,12 @@ def test_empty_and_batched_datasets_rejected(images):
     batched = tf.data.Dataset.from_tensor_slices(images).batch(4)
     with pytest.raises(kw.data.DataError, match="already batched"):
         kw.data.pipeline(batched, batch_size=4, input_shape=(8, 8, 1))
+
+
+def test_dataset_labels_checked_against_head(images):
+    x, y = images
+    source = tf.data.Dataset.from_tensor_slices((x, np.eye(5)[y]))
+    with pytest.raises(kw.heads.LabelError, match="look one-hot"):
+        kw.data.pipeline(source, batch_size=8, head="multiclass", num_classes=5)
+    good = tf.data.Dataset.from_tensor_slices((x, y))
+    assert kw.data.pipeline(good, batch_size=8, head="multiclass", num_classes=5) is not None
