@@ -57,6 +57,31 @@ def test_distribute_snippet_mirrors_over_two_devices():
     assert accuracy > 0.85
 
 
+def test_landing_page_snippet():
+    out = run_snippet("in_a_few_lines.py")
+    assert float(re.search(r"test accuracy: ([\d.]+)", out).group(1)) > 0.88
+
+
+def test_readme_shows_the_tested_snippet():
+    readme = (ROOT / "README.md").read_text()
+    shown = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    assert shown == (SNIPPETS / "in_a_few_lines.py").read_text()
+
+
+def test_heads_in_your_model_snippet():
+    out = run_snippet("heads_in_your_model.py")
+    assert out.splitlines() == [
+        "sigmoid binary_crossentropy",
+        "(None, 5) binary_crossentropy ['accuracy', 'auc']",
+    ]
+
+
+def test_resume_training_snippet():
+    out = run_snippet("resume_training.py")
+    assert "epochs run: [0, 1, 2]" in out
+    assert "['best.keras', 'history.csv']" in out  # the backup is gone once training ends
+
+
 def test_tutobook_renderer():
     sys.path.insert(0, str(ROOT / "docs" / "hooks"))
     from recipes import render_tutobook
