@@ -99,6 +99,19 @@ def test_mkdocs_build_strict(tmp_path):
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]
+    for html in tmp_path.rglob("*.html"):  # every snippet include was resolved
+        text = html.read_text()
+        assert "--8&lt;--" not in text and "8 &lt; --" not in text, html
+    included = {
+        "index.html": "digits.keras",
+        "get-started/index.html": "digits_classifier.keras",
+        "user-guide/heads/index.html": "wrong_pairings",
+        "user-guide/data/index.html": "tfds_dir",
+        "user-guide/distribute/index.html": "set_logical_device_configuration",
+        "user-guide/training/index.html": "run_dir",
+    }
+    for page, word in included.items():
+        assert word in (tmp_path / page).read_text(), page
     page = (tmp_path / "recipes" / "image_classification" / "index.html").read_text()
     assert "make_datasets" in page  # built from the recipe file itself
     assert "test_accuracy" in page  # with its measured results
