@@ -4,8 +4,9 @@ Both models have the architecture of keras-io's "Simple MNIST convnet" (Conv 32 
 Conv 64 -> pool -> flatten -> dropout 0.5 -> softmax), train on the same Fashion-MNIST
 images with the same batch size and optimizer, in the same process. Epochs alternate
 between the two (A B A B ...) so that machine noise hits both alike; the first epoch of each
-(tracing) is not timed, and samples/second come from each side's fastest epoch. keras_walk's side uses its whole path: `kw.data.load`,
-`kw.data.pipeline` (checks, cache, shuffle, batch, prefetch) and `kw.tasks.image_classifier`.
+(tracing) is not timed, and samples/second come from each side's fastest epoch. keras_walk's
+side uses its whole path: `kw.data.load`, `kw.data.pipeline` (checks, shuffle, batch,
+prefetch) and `kw.tasks.image_classifier`.
 The hand-written side is keras-io's: NumPy arrays scaled to [0, 1] and `model.fit(x, y)`.
 
     python benchmarks/mnist_convnet.py              # 60,000 images, 5 timed epochs each

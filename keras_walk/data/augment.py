@@ -38,3 +38,15 @@ def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.
             f"a Keras layer. Received: augment={preset!r}"
         )
     return keras.Sequential(layers, name=f"augment_{preset}")
+
+
+def augmentation_layer(augment, seed: int | None = None) -> keras.Layer | None:
+    """`None`, a preset name or a Keras layer -> `None` or a layer (the one place that decides)."""
+    if augment is None or isinstance(augment, keras.Layer):
+        return augment
+    if isinstance(augment, str):
+        return image_augmentation(augment, seed=seed)
+    raise ValueError(
+        "Invalid value for argument `augment`. Expected a preset name or a Keras layer. "
+        f"Received: augment={augment!r}"
+    )

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
-from keras_walk.data.augment import image_augmentation
+from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError, check_features, check_image_shape
 
 __all__ = ["pipeline"]
@@ -74,7 +74,7 @@ def pipeline(
         )
     if (head is None) != (num_classes is None):
         raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
-    augment_layer = _augment_layer(augment, seed)
+    augment_layer = augmentation_layer(augment, seed)
 
     if isinstance(data, tf.data.Dataset):
         _check_dataset(data, input_shape, head, num_classes)
@@ -147,8 +147,6 @@ def _split_xy(data):
 
 
 def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes) -> None:
-    if int(dataset.cardinality()) == 0:
-        raise DataError("Invalid input data: the dataset is empty (0 elements).")
     spec = dataset.element_spec
     features = spec[0] if isinstance(spec, tuple) else spec
     if input_shape is not None and isinstance(features, tf.TensorSpec):
@@ -158,25 +156,11 @@ def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes) -> 
                 f"{tuple(features.shape)}). Pass an unbatched dataset (`.unbatch()`)."
             )
         check_image_shape(tuple(features.shape), input_shape)
-    if head is not None and isinstance(spec, tuple) and len(spec) == 2:
-        # A dataset may be huge or endless: check the labels of its first 1,024 samples.
-        labels = [y for _, y in dataset.take(_LABELS_CHECKED).as_numpy_iterator()]
-        if not labels:
-            raise DataError("Invalid input data: the dataset is empty (0 elements).")
-        heads.check_labels(np.stack(labels), head, num_classes)
-    elif int(dataset.cardinality()) == tf.data.UNKNOWN_CARDINALITY:
-        for _ in dataset.take(1):
-            break
-        else:
-            raise DataError("Invalid input data: the dataset is empty (0 elements).")
-
-
-def _augment_layer(augment, seed):
-    if augment is None or isinstance(augment, keras.Layer):
-        return augment
-    if isinstance(augment, str):
-        return image_augmentation(augment, seed=seed)
-    raise ValueError(
-        "Invalid value for argument `augment`. Expected a preset name or a Keras layer. "
-        f"Received: augment={augment!r}"
-    )
+    # A dataset may be huge or endless: read one element to know it is not empty, or the
+    # first 1,024 when their labels are to be checked against the head.
+    labelled = head is not None and isinstance(spec, tuple) and len(spec) == 2
+    first = list(dataset.take(_LABELS_CHECKED if labelled else 1).as_numpy_iterator())
+    if not first:
+        raise DataError("Invalid input data: the dataset is empty (0 elements).")
+    if labelled:
+        heads.check_labels(np.stack([y for _, y in first]), head, num_classes)

@@ -6,7 +6,7 @@ import keras
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.data.augment import image_augmentation
+from keras_walk.data.augment import augmentation_layer
 from keras_walk.tasks.backbones import get_backbone
 
 __all__ = ["image_classifier"]
@@ -101,9 +101,7 @@ def image_classifier(
     with strategy.scope():
         # === Layers ===
         feature_extractor = get_backbone(backbone, input_shape)
-        augmentation = (
-            image_augmentation(augment, seed=seed) if isinstance(augment, str) else augment
-        )
+        augmentation = augmentation_layer(augment, seed=seed)
         # === Functional Model ===
         inputs = keras.Input(input_shape, name="images")
         x = inputs
