@@ -1,8 +1,8 @@
-from tests.recipes.test_image_classification import load_recipe
+from tests.helpers.scripts import load_script
 
 
 def test_benchmark_script_measures_both_sides(tmp_path):
-    bench = load_recipe("benchmarks/mnist_convnet.py")
+    bench = load_script("benchmarks/mnist_convnet.py")
     output = tmp_path / "b.json"
     results = bench.main(["--samples", "2048", "--epochs", "1", "--output", str(output)])
     metrics, config = results["metrics"], results["config"]

@@ -108,10 +108,9 @@ def make_datasets(config, batch_size, seed):
 while training; adding random shifts of 10% slowed learning too much for a 10-epoch run:
 0.910 validation accuracy after 8 epochs instead of 0.932) -> rescaling to [0, 1] -> a basic
 convnet (conv-BN-ReLU blocks of 32, 64 and 2x128 filters, 2x2 max pooling between them) ->
-flatten (unlike global average pooling, the flattened 7x7 map keeps *where* each feature
-is) -> dropout -> the `multiclass` head (softmax + sparse
-categorical crossentropy). It compiles the model with AdamW inside the resolved strategy's
-scope.
+flatten (unlike global average pooling, the flattened 7x7 map keeps *where* each feature is)
+-> dropout -> the `multiclass` head (softmax + sparse categorical crossentropy). It compiles
+the model with AdamW inside the resolved strategy's scope.
 """
 
 

@@ -1,23 +1,14 @@
-import importlib.util
 import json
 import time
-from pathlib import Path
 
 import keras
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_recipe(relative):
-    spec = importlib.util.spec_from_file_location("recipe", ROOT / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers.scripts import load_script
 
 
 def test_smoke_run_learns_and_writes_everything(tmp_path):
-    recipe = load_recipe("recipes/vision/image_classification.py")
+    recipe = load_script("recipes/vision/image_classification.py")
     start = time.perf_counter()
     results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
     seconds = time.perf_counter() - start
