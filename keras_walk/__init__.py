@@ -18,7 +18,7 @@ if keras.backend.backend() != "tensorflow":
         f"importing keras. Received: backend {keras.backend.backend()!r}"
     )
 
-from keras_walk import data, distribute, heads, layers, tasks, training  # noqa: E402
+from keras_walk import baselines, data, distribute, heads, layers, tasks, training  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "data", "distribute", "heads", "layers", "tasks", "training"]
+__all__ = ["__version__", "baselines", "data", "distribute", "heads", "layers", "tasks", "training"]

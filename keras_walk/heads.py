@@ -254,6 +254,12 @@ def _check_regression(y, head):
 
 def _check_sparse(y, num_classes):
     if y.ndim == 2 and y.shape[-1] == num_classes and num_classes > 1:
+        if np.isin(y, (0, 1)).all() and not np.all(y.sum(axis=-1) == 1):
+            raise LabelError(
+                "Invalid labels for the `multiclass` head. Expected integer labels of shape "
+                f"(n,). Received: multi-hot rows of shape {y.shape} (some rows have several "
+                "1s); use head='multilabel' when a sample can have several labels."
+            )
         raise LabelError(
             "Invalid labels for the `multiclass` head. Expected integer labels of shape (n,). "
             f"Received: labels of shape {y.shape}, which look one-hot; use "
@@ -268,7 +274,7 @@ def _check_sparse(y, num_classes):
     if fractional.size:
         raise LabelError(
             "Invalid labels for the `multiclass` head. Expected integer labels. "
-            f"Received: non-integer values such as {fractional.ravel()[0]:g}."
+            f"Received: non-integer values such as {fractional.ravel()[0]:g}. " + _REGRESSION_HINT
         )
     low, high = y.min(), y.max()
     if low < 0 or high >= num_classes:
@@ -310,7 +316,14 @@ def _check_zero_one(y, head, num_classes):
             f"(n, {num_classes}). Received: labels of shape {y.shape}."
         )
     if not np.isin(y, (0, 1)).all():
+        others = np.setdiff1d(np.unique(y), (0, 1))
+        hint = f" {_REGRESSION_HINT}" if np.any(np.mod(others, 1) != 0) else ""
         raise LabelError(
             f"Invalid labels for the `{head}` head. Expected only 0 and 1. Received: values "
-            f"such as {np.setdiff1d(np.unique(y), (0, 1))[:5].tolist()}."
+            f"such as {others[:5].tolist()}.{hint}"
         )
+
+
+_REGRESSION_HINT = (
+    "These look like regression targets: use head='regression' (or `regressor`) to predict numbers."
+)

@@ -4,6 +4,7 @@ import keras_walk as kw
 def test_public_api_is_pinned():
     assert kw.__all__ == [
         "__version__",
+        "baselines",
         "data",
         "distribute",
         "heads",
@@ -11,24 +12,35 @@ def test_public_api_is_pinned():
         "tasks",
         "training",
     ]
-    assert kw.tasks.__all__ == ["backbones", "image_classifier"]
+    assert kw.tasks.__all__ == [
+        "backbones", "binary_classifier", "image_classifier", "multiclass_classifier",
+        "multilabel_classifier", "regressor", "tabular_model",
+    ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "compile_args", "dense_head",
         "get_head", "output_units",
     ]  # fmt: skip
     assert kw.data.__all__ == [
-        "AUGMENTATIONS", "Arrays", "DataError", "DatasetInfo", "DatasetUnavailableError",
-        "check_features", "check_image_shape", "dataset_info", "from_directory", "from_tfds",
-        "image_augmentation", "list_datasets", "load", "network_available", "pipeline",
+        "AUGMENTATIONS", "MISSING", "Arrays", "DataError", "DatasetInfo",
+        "DatasetUnavailableError", "Table", "TableInfo", "TabularFeatures", "check_features",
+        "check_image_shape", "dataset_info", "encode_labels", "from_directory", "from_tfds",
+        "image_augmentation", "list_datasets", "list_tables", "load", "load_table",
+        "multi_hot", "network_available", "pipeline", "split_validation", "table_info",
         "to_tfds",
     ]  # fmt: skip
     assert kw.distribute.__all__ == [
         "STRATEGIES", "describe", "global_batch_size", "resolve_strategy", "set_mixed_precision",
     ]  # fmt: skip
     assert kw.training.__all__ == [
-        "default_callbacks", "machine_info", "plot_confusion_matrix", "plot_history",
-        "plot_image_predictions", "write_results",
+        "class_weights", "default_callbacks", "machine_info", "plot_confusion_matrix",
+        "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
+        "predicted_labels", "task_metrics", "write_results",
     ]  # fmt: skip
-    for module in (kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training):
+    assert kw.baselines.__all__ == [
+        "Baseline", "common_sense", "linear", "majority", "mean", "median",
+    ]  # fmt: skip
+    assert kw.layers.__all__ == ["ImputedNormalization", "conv_block", "residual_block"]
+    modules = (kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training)
+    for module in modules:
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"

@@ -1,4 +1,4 @@
-"""Data: named offline-first datasets, sources, checks and the tf.data pipeline."""
+"""Data: named offline-first datasets and tables, sources, checks, tf.data pipelines."""
 
 from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
 from keras_walk.data.checks import DataError, check_features, check_image_shape
@@ -13,22 +13,41 @@ from keras_walk.data.registry import (
     network_available,
 )
 from keras_walk.data.sources import from_directory, from_tfds, to_tfds
+from keras_walk.data.tables import (
+    Table,
+    TableInfo,
+    list_tables,
+    load_table,
+    split_validation,
+    table_info,
+)
+from keras_walk.data.tabular import MISSING, TabularFeatures, encode_labels, multi_hot
 
 __all__ = [
     "AUGMENTATIONS",
+    "MISSING",
     "Arrays",
     "DataError",
     "DatasetInfo",
     "DatasetUnavailableError",
+    "Table",
+    "TableInfo",
+    "TabularFeatures",
     "check_features",
     "check_image_shape",
     "dataset_info",
+    "encode_labels",
     "from_directory",
     "from_tfds",
     "image_augmentation",
     "list_datasets",
+    "list_tables",
     "load",
+    "load_table",
+    "multi_hot",
     "network_available",
     "pipeline",
+    "split_validation",
+    "table_info",
     "to_tfds",
 ]

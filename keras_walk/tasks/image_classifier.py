@@ -8,6 +8,7 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.optimizers import make_optimizer
 
 __all__ = ["image_classifier"]
 
@@ -117,23 +118,8 @@ def image_classifier(
         outputs = heads.dense_head(x, head, num_classes)
         model = keras.Model(inputs, outputs, name=name)
         model.compile(
-            optimizer=_optimizer(optimizer, learning_rate, weight_decay),
+            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
             jit_compile=jit_compile,
             **heads.compile_args(head, num_classes),
         )
     return model
-
-
-def _optimizer(optimizer, learning_rate, weight_decay):
-    if isinstance(optimizer, keras.optimizers.Optimizer):
-        return optimizer
-    if optimizer == "adamw":
-        return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
-    if optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate)
-    if optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True)
-    raise ValueError(
-        "Invalid value for argument `optimizer`. Expected 'adamw', 'adam', 'sgd' or a "
-        f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
-    )

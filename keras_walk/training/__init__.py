@@ -1,18 +1,26 @@
-"""Training helpers: Keras callbacks wired for resumable runs, results.json, plots."""
+"""Training helpers: Keras callbacks wired for resumable runs, test metrics, results.json, plots."""
 
 from keras_walk.training.callbacks import default_callbacks
+from keras_walk.training.metrics import class_weights, predicted_labels, task_metrics
 from keras_walk.training.plots import (
     plot_confusion_matrix,
     plot_history,
     plot_image_predictions,
+    plot_per_label_f1,
+    plot_predicted_vs_true,
 )
 from keras_walk.training.results import machine_info, write_results
 
 __all__ = [
+    "class_weights",
     "default_callbacks",
     "machine_info",
     "plot_confusion_matrix",
     "plot_history",
     "plot_image_predictions",
+    "plot_per_label_f1",
+    "plot_predicted_vs_true",
+    "predicted_labels",
+    "task_metrics",
     "write_results",
 ]

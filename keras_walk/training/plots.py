@@ -11,7 +11,13 @@ matplotlib.use("Agg")  # files only; no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["plot_confusion_matrix", "plot_history", "plot_image_predictions"]
+__all__ = [
+    "plot_confusion_matrix",
+    "plot_history",
+    "plot_image_predictions",
+    "plot_per_label_f1",
+    "plot_predicted_vs_true",
+]
 
 
 def plot_history(history: dict, path: str | os.PathLike, metrics=("loss", "accuracy")) -> None:
@@ -71,6 +77,39 @@ def plot_image_predictions(
                 f"{class_names[pred]}\n(true: {class_names[true]})", fontsize=8, color="red"
             )
     fig.suptitle("Test predictions (red: wrong)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_predicted_vs_true(y_true, y_pred, path: str | os.PathLike, label: str = "target") -> None:
+    """Scatter of predictions against true values with the y = x line (regression)."""
+    y_true = np.asarray(y_true).reshape(-1)
+    y_pred = np.asarray(y_pred).reshape(-1)
+    low, high = float(min(y_true.min(), y_pred.min())), float(max(y_true.max(), y_pred.max()))
+    fig, ax = plt.subplots(figsize=(4.8, 4.5))
+    ax.scatter(y_true, y_pred, s=6, alpha=0.5)
+    ax.plot([low, high], [low, high], color="black", linewidth=1)
+    ax.set(xlabel=f"true {label}", ylabel=f"predicted {label}", title="Predicted vs true (test)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_per_label_f1(report: dict, path: str | os.PathLike, baseline: dict | None = None) -> None:
+    """Horizontal bars of F1 per class or label from `task_metrics`, with a baseline's if given."""
+    names = list(report)
+    positions = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.32 * len(names)))
+    height = 0.4 if baseline else 0.8
+    ax.barh(positions, [report[n]["f1"] for n in names], height=height, label="model")
+    if baseline:
+        ax.barh(positions + height, [baseline[n]["f1"] for n in names], height=height,
+                label="baseline")  # fmt: skip
+        ax.legend(loc="lower right")
+    ax.set_yticks(positions + (height / 2 if baseline else 0), names)
+    ax.invert_yaxis()
+    ax.set(xlabel="F1 (test)", xlim=(0, 1), title="F1 per label")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -1,0 +1,174 @@
+"""Common-sense baselines that every model must beat: majority class, mean or median, linear.
+
+Each baseline is fitted on the same training data as the model and its `predict` returns
+what a Keras model with the same head returns (probabilities for classifiers, values for
+regressors), so `keras_walk.training.task_metrics` scores both the same way. They are thin
+wrappers over scikit-learn, which does these well.
+
+Examples:
+
+    >>> import numpy as np
+    >>> from keras_walk import baselines
+    >>> x, y = np.arange(8.0).reshape(-1, 1), np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    >>> baselines.majority("binary").fit(x, y).predict(x)[:2].round(3).tolist()
+    [[0.375], [0.375]]
+    >>> (baselines.linear("binary").fit(x, y).predict(x)[:, 0] > 0.5).astype(int).tolist()
+    [0, 0, 0, 0, 0, 1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from keras_walk import heads
+
+__all__ = ["Baseline", "common_sense", "linear", "majority", "mean", "median"]
+
+
+class Baseline:
+    """A scikit-learn estimator whose `predict` speaks in the head's output format.
+
+    Args:
+        name: what reports call it (`"majority"`, `"mean"`, `"linear"`...).
+        estimator: an unfitted scikit-learn estimator or pipeline.
+        head: the `keras_walk.heads` head of the model it stands next to.
+        features: a fitted `keras_walk.data.TabularFeatures` when `x` is a table: the
+            table is checked and passed to the estimator as a DataFrame.
+    """
+
+    def __init__(self, name: str, estimator, head: str, features=None):
+        heads.get_head(head)
+        self.name = name
+        self.estimator = estimator
+        self.head = head
+        self.features = features
+
+    def _x(self, x):
+        if self.features is None:
+            return np.asarray(x)
+        import pandas as pd
+
+        return pd.DataFrame(self.features.check(x))
+
+    def fit(self, x, y) -> Baseline:
+        """Fits on the training split; returns `self`."""
+        y = np.asarray(y)
+        if self.head == "binary":
+            y = y.reshape(-1)
+        self.estimator.fit(self._x(x), y)
+        return self
+
+    def predict(self, x) -> np.ndarray:
+        """Probabilities of shape `(n, 1)` (binary) or `(n, classes)`; values for regression."""
+        x = self._x(x)
+        if not heads.get_head(self.head).classifier:
+            values = np.asarray(self.estimator.predict(x), dtype="float64")
+            return values.reshape(len(values), -1)
+        probabilities = self.estimator.predict_proba(x)
+        if self.head == "multilabel":
+            # One (n, 2) array per label from multi-output estimators: keep P(label = 1).
+            if isinstance(probabilities, list):
+                return np.stack([_positive(p) for p in probabilities], axis=-1)
+            return np.asarray(probabilities)
+        if self.head == "binary":
+            return _positive(probabilities)[:, None]
+        return np.asarray(probabilities)
+
+
+def _positive(probabilities) -> np.ndarray:
+    probabilities = np.asarray(probabilities)
+    return probabilities[:, -1] if probabilities.shape[1] > 1 else np.zeros(len(probabilities))
+
+
+def majority(head: str, features=None) -> Baseline:
+    """Predicts the training class frequencies: its accuracy is the majority-class rate."""
+    from sklearn.dummy import DummyClassifier
+
+    _require(head, classifier=True)
+    return Baseline("majority", DummyClassifier(strategy="prior"), head, features)
+
+
+def mean(head: str = "regression", features=None) -> Baseline:
+    """Predicts the training mean of the target (the RMSE baseline)."""
+    from sklearn.dummy import DummyRegressor
+
+    _require(head, classifier=False)
+    return Baseline("mean", DummyRegressor(strategy="mean"), head, features)
+
+
+def median(head: str = "regression_mae", features=None) -> Baseline:
+    """Predicts the training median of the target (the MAE baseline)."""
+    from sklearn.dummy import DummyRegressor
+
+    _require(head, classifier=False)
+    return Baseline("median", DummyRegressor(strategy="median"), head, features)
+
+
+def common_sense(head: str, features=None) -> Baseline:
+    """`majority` for classifiers, `mean` for regressors."""
+    if heads.get_head(head).classifier:
+        return majority(head, features)
+    return mean(head, features)
+
+
+def linear(head: str, features=None, *, regularization: float | None = None) -> Baseline:
+    """Logistic regression for classifiers, ridge regression for regressors.
+
+    Inputs are standardized; with `features` (a fitted `TabularFeatures`), numeric columns
+    are median-imputed with a missing flag and categorical ones one-hot encoded, as the
+    Keras model does.
+
+    Args:
+        head: the model's head; `multiclass_onehot` is not supported (pass integer labels).
+        features: a fitted `TabularFeatures` when `x` is a table.
+        regularization: inverse strength `C` for logistic regression (default 1.0); for
+            ridge, `None` picks alpha by cross-validation.
+    """
+    from sklearn.linear_model import LogisticRegression, RidgeCV
+    from sklearn.multioutput import MultiOutputClassifier
+    from sklearn.pipeline import make_pipeline
+
+    if head == "multiclass_onehot":
+        raise ValueError(
+            "Invalid value for argument `head`: the linear baseline takes integer labels; "
+            "use head='multiclass' with `np.argmax(y, axis=-1)`."
+        )
+    if heads.get_head(head).classifier:
+        model = LogisticRegression(C=regularization or 1.0, max_iter=5000)
+        if head == "multilabel":
+            model = MultiOutputClassifier(model)
+    else:
+        model = RidgeCV(alphas=np.logspace(-3, 3, 13))
+    return Baseline("linear", make_pipeline(_encoder(features), model), head, features)
+
+
+def _encoder(features):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    if features is None:
+        return StandardScaler()
+    categorical = (
+        features.categorical
+        + features.integer_categorical
+        + list(features.hashed)
+        + list(features.embedded)
+    )
+    numeric = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
+    return ColumnTransformer(
+        [
+            ("numeric", numeric, features.numeric),
+            ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical),
+        ]
+    )
+
+
+def _require(head: str, classifier: bool) -> None:
+    if heads.get_head(head).classifier != classifier:
+        kind = "a classifier" if classifier else "a regression"
+        raise ValueError(
+            f"Invalid value for argument `head`: this baseline needs {kind} head. "
+            f"Received: head={head!r}"
+        )

