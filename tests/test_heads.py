@@ -113,3 +113,20 @@ def test_every_head_learns(head):
     history = model.fit(x, y, epochs=15, batch_size=64, verbose=0).history
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert model.layers[-1].dtype_policy.compute_dtype == "float32"
+
+
+def test_multi_hot_targets_given_to_multiclass_point_to_multilabel():
+    multi_hot = np.array([[1, 0, 1], [0, 1, 0]])
+    with pytest.raises(
+        heads.LabelError, match="multi-hot rows of shape \\(2, 3\\).*head='multilabel'"
+    ):
+        heads.check_labels(multi_hot, "multiclass", num_classes=3)
+
+
+@pytest.mark.parametrize("head", ["binary", "multiclass"])
+def test_regression_targets_given_to_a_classifier_point_to_regression(head):
+    log_prices = np.array([12.1, 11.8, 12.6])
+    with pytest.raises(
+        heads.LabelError, match="look like regression targets: use head='regression'"
+    ):
+        heads.check_labels(log_prices, head, num_classes=2)

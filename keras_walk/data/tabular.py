@@ -117,12 +117,14 @@ class TabularFeatures:
 
         `label` is left out. Further keyword arguments go to `TabularFeatures`.
         """
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
         numeric, categorical, embedded = [], [], {}
         for name in frame.columns:
             if name == label:
                 continue
             column = frame[name]
-            if np.issubdtype(column.dtype, np.number) and column.dtype != bool:
+            if is_numeric_dtype(column) and not is_bool_dtype(column):
                 numeric.append(name)
             elif column.nunique() > max_one_hot:
                 embedded[name] = 8
@@ -212,7 +214,7 @@ class TabularFeatures:
             ],
             output_mode="dict" if self.embedded else "concat",
         )
-        space.adapt(tf.data.Dataset.from_tensor_slices(columns).batch(1024))
+        _adapt_from_columns(space, columns)
         self.feature_space = space
         self._vocabularies = {
             name: set(self.vocabulary(name))
@@ -315,6 +317,19 @@ class TabularFeatures:
         if shuffle:
             dataset = dataset.shuffle(num_rows, seed=seed, reshuffle_each_iteration=True)
         return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _adapt_from_columns(space: FeatureSpace, columns: dict[str, np.ndarray]) -> None:
+    # `FeatureSpace.adapt` maps the whole dict dataset once per column: 18 s for Ames's 73
+    # columns on a 2-core CPU. Adapting each preprocessor on its own NumPy column gives the
+    # same layers in 0.4 s; then we finish the way `FeatureSpace.adapt` does (Keras 3.15).
+    # tests/data/test_tabular.py checks that both ways learn the same thing.
+    for name in space._list_adaptable_preprocessors():
+        space.preprocessors[name].adapt(columns[name][:, None])
+    space._is_adapted = True
+    space.get_encoded_features()
+    space.built = True
+    space._sublayers_built = True
 
 
 def encode_labels(labels, class_names: Sequence) -> np.ndarray:

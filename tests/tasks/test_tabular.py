@@ -1,0 +1,134 @@
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+import keras_walk as kw
+from keras_walk.data import TabularFeatures
+
+
+@pytest.mark.parametrize(
+    ("build", "units", "activation", "loss"),
+    [
+        (lambda x: kw.tasks.binary_classifier(x), 1, "sigmoid", "binary_crossentropy"),
+        (lambda x: kw.tasks.multiclass_classifier(x, 3), 3, "softmax", "sparse_categorical_crossentropy"),
+        (lambda x: kw.tasks.multiclass_classifier(x, 3, one_hot_labels=True), 3, "softmax", "categorical_crossentropy"),
+        (lambda x: kw.tasks.multilabel_classifier(x, 5), 5, "sigmoid", "binary_crossentropy"),
+        (lambda x: kw.tasks.regressor(x, 2), 2, "linear", "mean_squared_error"),
+        (lambda x: kw.tasks.regressor(x, loss="mae"), 1, "linear", "mean_absolute_error"),
+        (lambda x: kw.tasks.regressor(x, loss="huber"), 1, "linear", "huber_loss"),
+    ],
+)  # fmt: skip
+def test_each_builder_takes_its_head_from_the_table(build, units, activation, loss):
+    model = build(np.random.default_rng(0).normal(size=(20, 4)))
+    head = model.get_layer("head")
+    assert head.units == units and head.activation.__name__ == activation
+    assert model.loss.name == loss
+
+
+def test_learns_breast_cancer_from_arrays_and_dataframes():
+    table = kw.data.load_table("breast_cancer")
+    x_train = table.train.drop(columns=["malignant"])  # a DataFrame of numbers
+    y_train = table.train["malignant"].to_numpy()
+    keras.utils.set_random_seed(0)
+    model = kw.tasks.binary_classifier(x_train, hidden_units=(16,), seed=0)
+    history = model.fit(x_train, y_train, epochs=8, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] * 0.5
+    x_test = table.test.drop(columns=["malignant"]).to_numpy("float32")  # arrays work too
+    metrics = kw.training.task_metrics(
+        table.test["malignant"], model.predict(x_test, verbose=0), "binary"
+    )
+    assert metrics["auc"] > 0.97
+
+
+def test_feature_space_model_round_trips_with_compile_state(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "city": rng.choice(["a", "b", "c"], size=n),
+            "shop": rng.choice([f"s{i}" for i in range(40)], size=n),
+            "kind": rng.choice(["k", "l"], size=n),
+        }
+    )
+    frame.loc[::17, "x"] = np.nan
+    y = ((frame["x"].fillna(0) > 0) ^ (frame["city"] == "a")).astype(int).to_numpy()
+    features = TabularFeatures(
+        numeric=["x"], categorical=["city", "kind"], embedded={"shop": 4},
+        crosses=[("city", "kind")], impute=True,
+    )  # fmt: skip
+    features.adapt(frame)
+    model = kw.tasks.binary_classifier(features, hidden_units=(16,), seed=0)
+    # A dict-of-columns tf.data dataset, as `features.dataset` builds it.
+    model.fit(features.dataset(frame, y, batch_size=32, shuffle=True, seed=0), epochs=2, verbose=0)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    reloaded = keras.models.load_model(path)
+    rows = features.rows(frame.iloc[:10])
+    np.testing.assert_allclose(
+        reloaded.predict(rows, verbose=0), model.predict(rows, verbose=0), rtol=1e-6
+    )
+    assert reloaded.loss.name == "binary_crossentropy"
+    assert int(reloaded.optimizer.iterations) == int(model.optimizer.iterations) > 0
+    evaluated = reloaded.evaluate(
+        features.dataset(frame, y, batch_size=64), verbose=0, return_dict=True
+    )
+    assert evaluated.keys() == {"loss", "accuracy", "auc", "precision", "recall"}
+    # Training goes on from where it stopped.
+    reloaded.fit(features.dataset(frame, y, batch_size=32), epochs=1, verbose=0)
+    assert int(reloaded.optimizer.iterations) > int(model.optimizer.iterations)
+
+
+def test_raw_python_row_dict_is_accepted():
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["u", "v", "u"]})
+    features = TabularFeatures(numeric=["x"], categorical=["c"])
+    features.adapt(frame)
+    model = kw.tasks.regressor(features, hidden_units=())
+    out = model.predict(features.rows({"x": [2.5], "c": ["v"]}), verbose=0)
+    assert out.shape == (1, 1) and np.isfinite(out).all()
+
+
+def test_options_shape_the_stack():
+    model = kw.tasks.tabular_model(
+        6, "multiclass", 3, hidden_units=(8, 4), batch_norm=True, l2=1e-3, dropout=0.2
+    )
+    names = [layer.name for layer in model.layers]
+    assert names == [
+        "features", "dense_0", "batch_norm_0", "relu_0", "dropout_0",
+        "dense_1", "batch_norm_1", "relu_1", "dropout_1", "head",
+    ]  # fmt: skip
+    assert model.get_layer("dense_0").kernel_regularizer is not None
+    assert not model.get_layer("dense_0").use_bias  # batch norm brings the bias
+    assert len(model.losses) == 2  # one L2 penalty per hidden layer
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"features": np.zeros(5)}, "Invalid value for argument `features`"),
+        ({"features": 0}, "Invalid value for argument `features`"),
+        ({"features": 3, "hidden_units": (0,)}, "Invalid value for argument `hidden_units`"),
+        ({"features": 3, "dropout": 1.0}, "Invalid value for argument `dropout`"),
+        ({"features": 3, "head": "multiclass", "num_classes": 1}, "needs at least 2 classes"),
+        ({"features": np.array([[0.0, np.nan]])}, "NaN or infinite"),
+    ],
+)
+def test_bad_arguments_fail_before_building(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        kw.tasks.tabular_model(**kwargs)
+
+
+def test_unknown_regression_loss():
+    with pytest.raises(ValueError, match=r"Expected one of \['mse', 'mae', 'huber'\]"):
+        kw.tasks.regressor(3, loss="rmse")
+
+
+def test_dict_dataset_with_wrong_columns_fails_in_keras_terms():
+    frame = pd.DataFrame({"x": [1.0, 2.0], "c": ["u", "v"]})
+    features = TabularFeatures(numeric=["x"], categorical=["c"])
+    features.adapt(frame)
+    model = kw.tasks.binary_classifier(features)
+    with pytest.raises(ValueError, match='Missing data for input "x"'):
+        model.predict({"c": tf.constant(["u"])}, verbose=0)
