@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FASHION := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data demo test lint bench docs docs-serve publish-results clean
+.PHONY: setup system-data demo test lint bench tabular docs docs-serve publish-results clean
 
 setup: system-data $(STAMP)
 
@@ -43,11 +43,20 @@ docs: setup
 docs-serve: setup
 	$(BIN)/mkdocs serve
 
-# After a full `make demo`: copy its measured results and plots to the recipe's docs page.
+TABULAR := breast_cancer penguins ames_house_prices movie_genres
+
+# The four tabular recipes in full, one after the other (about 2.5 min in all).
+tabular: setup
+	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
+
+# After full runs (`make demo`, `make tabular`): copy their measured results and plots to
+# the recipes' docs pages. Results of --smoke runs are never published.
 publish-results:
-	mkdir -p docs/recipes/results/image_classification
-	cp runs/image_classification/results.json runs/image_classification/*.png \
-	  docs/recipes/results/image_classification/
+	for recipe in image_classification $(TABULAR); do \
+	  if grep -qs '"smoke": false' runs/$$recipe/results.json; then \
+	    mkdir -p docs/recipes/results/$$recipe && \
+	    cp runs/$$recipe/results.json runs/$$recipe/*.png docs/recipes/results/$$recipe/; fi; \
+	done
 	if [ -f runs/benchmarks/mnist_convnet.json ]; then cp runs/benchmarks/mnist_convnet.json \
 	  docs/recipes/results/image_classification/benchmark.json; fi
 

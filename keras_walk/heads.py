@@ -230,7 +230,7 @@ def check_labels(y, head: str, num_classes: int) -> None:
         raise LabelError(
             f"Invalid labels for the `{head}` head. Expected {spec.label_format}. "
             f"Received: labels of dtype {y.dtype}. Encode string labels as integers first "
-            "(for example with `keras.layers.StringLookup`)."
+            "(for example with `keras_walk.data.encode_labels(y, class_names)`)."
         )
     if np.issubdtype(y.dtype, np.floating) and not np.all(np.isfinite(y)):
         raise LabelError(f"Invalid labels for the `{head}` head: they contain NaN or inf.")

@@ -34,7 +34,7 @@ def test_public_api_is_pinned():
     assert kw.training.__all__ == [
         "class_weights", "default_callbacks", "machine_info", "plot_confusion_matrix",
         "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
-        "predicted_labels", "task_metrics", "write_results",
+        "predicted_labels", "recipe_arguments", "task_metrics", "write_results",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [
         "Baseline", "common_sense", "linear", "majority", "mean", "median",

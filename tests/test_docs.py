@@ -41,6 +41,22 @@ def test_heads_page_shows_what_the_snippet_prints():
     assert shown == out
 
 
+def test_tabular_quickstart_snippet_beats_the_majority():
+    out = run_snippet("tabular_quickstart.py")
+    accuracy = {
+        name: float(value) for name, value in re.findall(r"(\w+): test accuracy ([\d.]+)", out)
+    }
+    assert accuracy["model"] >= 0.95 and accuracy["majority"] < 0.5
+
+
+def test_tabular_page_shows_what_the_errors_snippet_prints():
+    out = run_snippet("tabular_errors.py")
+    page = (ROOT / "docs" / "user-guide" / "tabular.md").read_text()
+    shown = re.search(r"It prints:\n\n```text\n(.*?)```", page, re.S).group(1)
+    assert shown == out
+    assert out.count("Invalid") == 5
+
+
 def test_data_sources_snippet():
     out = run_snippet("data_sources.py")
     assert "arrays: (1150, 8, 8, 1) (1150,) (360, 8, 8, 1)" in out
@@ -90,6 +106,29 @@ def test_tutobook_renderer():
                            '"""\nProse.\n"""\n\nprint(os.sep)\n')  # fmt: skip
     assert page == ("| | |\n|---|---|\n| Title | T |\n| Author | A |\n\n## Setup\n\n"
                     "```python\nimport os\n```\n\nProse.\n\n```python\nprint(os.sep)\n```\n")  # fmt: skip
+
+
+def test_results_tables_put_the_model_next_to_its_baselines():
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    from recipes import render_results
+
+    per_label = {"a": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}}
+    page = render_results(
+        {
+            "metrics": {"accuracy": 0.9, "per_label": per_label, "train_seconds": 3.0},
+            "baselines": {
+                "majority": {"accuracy": 0.5, "per_label": {"a": {**per_label["a"], "f1": 0.0}}}
+            },
+            "date": "2026-11-22",
+            "machine": {"processor": "CPU", "cpu_count": 2},
+        }
+    )
+    assert (
+        "| test metric | **model** | majority |\n|---|---|---|\n| accuracy | 0.9000 | 0.5000 |"
+        in page
+    )
+    assert "| a | 1.0000 | 0.5000 | 0.6667 | 2 | 0.0000 |" in page
+    assert "| train_seconds | 3.0000 |" in page and "| date | 2026-11-22 |" in page
 
 
 def test_mkdocs_build_strict(tmp_path):

@@ -55,8 +55,35 @@ def _header(text: str) -> str:
 
 
 def render_results(results: dict) -> str:
-    """A Markdown table of a results.json: metrics, then date and machine."""
-    rows = [f"| {k} | {_fmt(v)} |" for k, v in results.get("metrics", {}).items()]
+    """Markdown tables of a results.json: the model next to its baselines (when there are
+    any), per-class or per-label scores, the other measurements, then date and machine."""
+    metrics = results.get("metrics", {})
+    baselines = results.get("baselines", {})
+    parts = []
+    compared = [
+        key
+        for key, value in metrics.items()
+        if baselines and not isinstance(value, dict) and all(key in b for b in baselines.values())
+    ]
+    if compared:
+        names = ["model", *baselines]
+        columns = {"model": metrics, **baselines}
+        rows = [
+            f"| {key} | " + " | ".join(_fmt(columns[n][key]) for n in names) + " |"
+            for key in compared
+        ]
+        parts.append(
+            "| test metric | " + " | ".join(f"**{n}**" if n == "model" else n for n in names)
+            + " |\n|---|" + "---|" * len(names) + "\n" + "\n".join(rows) + "\n"
+        )  # fmt: skip
+    for key, value in metrics.items():
+        if isinstance(value, dict) and key.startswith("per_"):
+            parts.append(_per_label_table(key, value, baselines))
+    rows = [
+        f"| {k} | {_fmt(v)} |"
+        for k, v in metrics.items()
+        if k not in compared and not isinstance(v, dict)
+    ]
     machine = results.get("machine", {})
     rows.append(f"| date | {results.get('date', '?')} |")
     rows.append(
@@ -64,7 +91,22 @@ def render_results(results: dict) -> str:
         f"GPUs: {len(machine.get('gpus', []))}, TensorFlow {machine.get('tensorflow', '?')}, "
         f"Keras {machine.get('keras', '?')} |"
     )
-    return "| measured | value |\n|---|---|\n" + "\n".join(rows) + "\n"
+    parts.append("| measured | value |\n|---|---|\n" + "\n".join(rows) + "\n")
+    return "\n".join(parts)
+
+
+def _per_label_table(key: str, report: dict, baselines: dict) -> str:
+    others = [name for name, b in baselines.items() if key in b]
+    header = (
+        f"| {key.removeprefix('per_')} | precision | recall | **F1** | support | "
+        + " | ".join(f"F1 {name}" for name in others)
+    )
+    rows = []
+    for label, scores in report.items():
+        cells = [_fmt(scores[m]) for m in ("precision", "recall", "f1")] + [str(scores["support"])]
+        cells += [_fmt(baselines[name][key][label]["f1"]) for name in others]
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return header + " |\n|---|" + "---|" * (4 + len(others)) + "\n" + "\n".join(rows) + "\n"
 
 
 def _fmt(value) -> str:

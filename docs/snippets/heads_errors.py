@@ -10,10 +10,12 @@ for name, spec in heads.HEADS.items():
 # Labels are checked against the head before training; each wrong pairing says what to do.
 wrong_pairings = {
     "one-hot labels to the sparse head": (np.eye(3)[[0, 1, 2]], "multiclass", 3),
+    "multi-hot rows to a multiclass head": (np.array([[1, 0, 1], [0, 1, 0]]), "multiclass", 3),
     "integer labels to the one-hot head": (np.array([0, 1, 2]), "multiclass_onehot", 3),
     "a label outside [0, num_classes)": (np.array([0, 1, 3]), "multiclass", 3),
     "multi-hot rows to the one-hot head": (np.array([[1, 1, 0]]), "multiclass_onehot", 3),
     "regression targets to a binary head": (np.array([0.2, 1.7]), "binary", 2),
+    "log prices to a multiclass head": (np.array([12.1, 11.8]), "multiclass", 3),
     "string labels": (np.array(["cat", "dog"]), "multiclass", 2),
 }
 for what, (labels, head, num_classes) in wrong_pairings.items():

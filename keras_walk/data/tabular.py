@@ -296,7 +296,8 @@ class TabularFeatures:
             batch_size: batch size.
             shuffle: shuffle every epoch (training data).
             seed: shuffling seed.
-            head, num_classes: check the labels against a `keras_walk.heads` head first.
+            head: check the labels against this `keras_walk.heads` head first.
+            num_classes: the head's number of classes (or outputs) for that check.
         """
         if isinstance(labels, str):
             columns = dict(_as_columns(table))

@@ -19,7 +19,9 @@ class ImputedNormalization(keras.layers.Layer):
     the mean and variance of the filled column from the training split.
 
     Args:
-        median, mean, variance: preset statistics (set by `adapt`; given for `from_config`).
+        median: the fill value (set by `adapt`; given when restored from a config).
+        mean: the mean of the filled training column (set by `adapt`).
+        variance: the variance of the filled training column (set by `adapt`).
 
     Examples:
 

@@ -36,6 +36,7 @@ def tabular_model(
     l1: float = 0.0,
     l2: float = 0.0,
     batch_norm: bool = False,
+    wide: bool = False,
     optimizer: str | keras.optimizers.Optimizer = "adamw",
     learning_rate=1e-3,
     weight_decay: float = 1e-4,
@@ -61,8 +62,12 @@ def tabular_model(
         num_classes: classes, labels or regression outputs (2 for `binary`).
         hidden_units: width of each hidden layer; `()` gives a linear/logistic model.
         dropout: dropout rate after each hidden layer.
-        l1, l2: weight penalties on the hidden layers' kernels.
+        l1: L1 penalty on the hidden layers' kernels.
+        l2: L2 penalty on the hidden layers' kernels.
         batch_norm: batch normalization before each activation.
+        wide: also feed the encoded inputs straight to the head, next to the last hidden
+            layer ("wide & deep", Cheng et al. 2016): the head is then a linear model on
+            the inputs plus whatever the hidden layers add.
         optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
         learning_rate: a float or a learning-rate schedule.
         weight_decay: AdamW's decoupled weight decay.
@@ -100,7 +105,8 @@ def tabular_model(
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         # === Layers and inputs ===
-        inputs, x = _inputs(features)
+        inputs, encoded = _inputs(features)
+        x = encoded
         regularizer = keras.regularizers.L1L2(l1, l2) if (l1 or l2) else None
         # === Functional Model ===
         for i, width in enumerate(units):
@@ -112,6 +118,8 @@ def tabular_model(
             x = layers.Activation("relu", name=f"relu_{i}")(x)
             if dropout:
                 x = layers.Dropout(dropout, seed=seed, name=f"dropout_{i}")(x)
+        if wide and units:
+            x = layers.Concatenate(name="wide_and_deep")([encoded, x])
         outputs = heads.dense_head(x, head, num_classes)
         model = keras.Model(inputs, outputs, name=name)
         model.compile(

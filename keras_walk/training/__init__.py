@@ -9,6 +9,7 @@ from keras_walk.training.plots import (
     plot_per_label_f1,
     plot_predicted_vs_true,
 )
+from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import machine_info, write_results
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "plot_per_label_f1",
     "plot_predicted_vs_true",
     "predicted_labels",
+    "recipe_arguments",
     "task_metrics",
     "write_results",
 ]

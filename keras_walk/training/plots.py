@@ -96,7 +96,12 @@ def plot_predicted_vs_true(y_true, y_pred, path: str | os.PathLike, label: str =
     plt.close(fig)
 
 
-def plot_per_label_f1(report: dict, path: str | os.PathLike, baseline: dict | None = None) -> None:
+def plot_per_label_f1(
+    report: dict,
+    path: str | os.PathLike,
+    baseline: dict | None = None,
+    baseline_name: str = "baseline",
+) -> None:
     """Horizontal bars of F1 per class or label from `task_metrics`, with a baseline's if given."""
     names = list(report)
     positions = np.arange(len(names))
@@ -105,7 +110,7 @@ def plot_per_label_f1(report: dict, path: str | os.PathLike, baseline: dict | No
     ax.barh(positions, [report[n]["f1"] for n in names], height=height, label="model")
     if baseline:
         ax.barh(positions + height, [baseline[n]["f1"] for n in names], height=height,
-                label="baseline")  # fmt: skip
+                label=baseline_name)  # fmt: skip
         ax.legend(loc="lower right")
     ax.set_yticks(positions + (height / 2 if baseline else 0), names)
     ax.invert_yaxis()

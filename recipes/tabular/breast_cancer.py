@@ -30,12 +30,8 @@ python recipes/tabular/breast_cancer.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import argparse
 import sys
 import time
-from pathlib import Path
-
-import keras
 
 import keras_walk as kw
 
@@ -146,17 +142,13 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Breast cancer: binary classification")
-    parser.add_argument("--smoke", action="store_true", help="a few epochs, seconds")
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--output-dir", type=Path, default=Path("runs/breast_cancer"))
-    parser.add_argument("--seed", type=int, default=1337)
-    args = parser.parse_args(argv)
-    config = dict(SMOKE if args.smoke else FULL)
-    if args.epochs is not None:
-        config["epochs"] = args.epochs
-    keras.utils.set_random_seed(args.seed)
-    args.output_dir.mkdir(parents=True, exist_ok=True)
+    args, config = kw.training.recipe_arguments(
+        argv,
+        description="Breast cancer: binary classification",
+        output_dir="runs/breast_cancer",
+        full=FULL,
+        smoke=SMOKE,
+    )
 
     info, train_arrays, val_arrays, test_arrays = make_data(args.seed)
     model = make_model(config, train_arrays[0], args.seed)

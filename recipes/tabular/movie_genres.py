@@ -36,12 +36,8 @@ python recipes/tabular/movie_genres.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import argparse
 import sys
 import time
-from pathlib import Path
-
-import keras
 
 import keras_walk as kw
 
@@ -143,23 +139,19 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
     }
     kw.training.plot_per_label_f1(
         metrics["model"]["per_label"], output_dir / "per_label_f1.png",
-        baseline=metrics["linear"]["per_label"],
+        baseline=metrics["linear"]["per_label"], baseline_name="logistic regression",
     )  # fmt: skip
     return metrics
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="MovieLens genres: multi-label")
-    parser.add_argument("--smoke", action="store_true", help="a few epochs, seconds")
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--output-dir", type=Path, default=Path("runs/movie_genres"))
-    parser.add_argument("--seed", type=int, default=1337)
-    args = parser.parse_args(argv)
-    config = dict(SMOKE if args.smoke else FULL)
-    if args.epochs is not None:
-        config["epochs"] = args.epochs
-    keras.utils.set_random_seed(args.seed)
-    args.output_dir.mkdir(parents=True, exist_ok=True)
+    args, config = kw.training.recipe_arguments(
+        argv,
+        description="MovieLens genres: multi-label",
+        output_dir="runs/movie_genres",
+        full=FULL,
+        smoke=SMOKE,
+    )
 
     info, train_arrays, val_arrays, test_arrays = make_data(args.seed)
     num_labels = len(info.class_names)

@@ -35,10 +35,8 @@ python recipes/tabular/penguins.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import argparse
 import sys
 import time
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -202,17 +200,13 @@ def predict_one(model, info):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Palmer penguins: structured data")
-    parser.add_argument("--smoke", action="store_true", help="a few epochs, seconds")
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--output-dir", type=Path, default=Path("runs/penguins"))
-    parser.add_argument("--seed", type=int, default=1337)
-    args = parser.parse_args(argv)
-    config = dict(SMOKE if args.smoke else FULL)
-    if args.epochs is not None:
-        config["epochs"] = args.epochs
-    keras.utils.set_random_seed(args.seed)
-    args.output_dir.mkdir(parents=True, exist_ok=True)
+    args, config = kw.training.recipe_arguments(
+        argv,
+        description="Palmer penguins: structured data",
+        output_dir="runs/penguins",
+        full=FULL,
+        smoke=SMOKE,
+    )
 
     info, train_data, val_data, test_data = make_data(args.seed)
     features = make_features(train_data[0])

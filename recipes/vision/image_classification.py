@@ -30,11 +30,9 @@ python recipes/vision/image_classification.py --smoke    # a few seconds, for te
 ## Setup
 """
 
-import argparse
 import functools
 import sys
 import time
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -185,19 +183,14 @@ def evaluate(model, test, info, output_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny data, seconds")
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--output-dir", type=Path, default=Path("runs/image_classification"))
-    parser.add_argument("--seed", type=int, default=1337)
-    parser.add_argument("--strategy", default="auto", choices=kw.distribute.STRATEGIES)
-    args = parser.parse_args(argv)
-
-    config = dict(SMOKE if args.smoke else FULL)
-    if args.epochs is not None:
-        config["epochs"] = args.epochs
-    keras.utils.set_random_seed(args.seed)
-    args.output_dir.mkdir(parents=True, exist_ok=True)
+    args, config = kw.training.recipe_arguments(
+        argv,
+        description="Image classification on Fashion-MNIST",
+        output_dir="runs/image_classification",
+        full=FULL,
+        smoke=SMOKE,
+        strategy=True,
+    )
 
     strategy = kw.distribute.resolve_strategy(args.strategy)
     batch_size = kw.distribute.global_batch_size(config["batch_size"], strategy)

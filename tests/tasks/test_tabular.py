@@ -132,3 +132,10 @@ def test_dict_dataset_with_wrong_columns_fails_in_keras_terms():
     model = kw.tasks.binary_classifier(features)
     with pytest.raises(ValueError, match='Missing data for input "x"'):
         model.predict({"c": tf.constant(["u"])}, verbose=0)
+
+
+def test_wide_and_deep_feeds_the_inputs_to_the_head():
+    model = kw.tasks.regressor(5, hidden_units=(8,), wide=True)
+    concat = model.get_layer("wide_and_deep")
+    assert concat.output.shape == (None, 5 + 8)
+    assert model.get_layer("head").kernel.shape == (13, 1)

@@ -1,0 +1,57 @@
+"""The command line every recipe shares: `--smoke`, `--epochs`, `--output-dir`, `--seed`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import keras
+
+from keras_walk import distribute
+
+__all__ = ["recipe_arguments"]
+
+
+def recipe_arguments(
+    argv, *, description: str, output_dir: str, full: dict, smoke: dict, strategy: bool = False
+) -> tuple[argparse.Namespace, dict]:
+    """Parses a recipe's arguments, picks its configuration, seeds Keras and makes the
+    output folder.
+
+    Args:
+        argv: the arguments (`None` reads `sys.argv`).
+        description: one line for `--help`.
+        output_dir: the default `--output-dir`, e.g. `"runs/penguins"`.
+        full, smoke: the configurations of a full run and of `--smoke`; `--epochs`
+            overrides their `"epochs"`.
+        strategy: add `--strategy` (a `keras_walk.distribute` name, default `"auto"`).
+
+    Returns:
+        `(args, config)`.
+
+    Examples:
+
+        >>> import tempfile
+        >>> args, config = recipe_arguments(
+        ...     ["--smoke", "--epochs", "2", "--output-dir", tempfile.mkdtemp()],
+        ...     description="demo", output_dir="runs/demo", full={"epochs": 9}, smoke={"epochs": 3},
+        ... )
+        >>> args.smoke, config, args.seed
+        (True, {'epochs': 2}, 1337)
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run of seconds (tests)")
+    parser.add_argument("--epochs", type=int, default=None, help="override the epochs")
+    parser.add_argument("--output-dir", type=Path, default=Path(output_dir))
+    parser.add_argument("--seed", type=int, default=1337)
+    if strategy:
+        parser.add_argument("--strategy", default="auto", choices=distribute.STRATEGIES)
+    args = parser.parse_args(argv)
+    config = dict(smoke if args.smoke else full)
+    if args.epochs is not None:
+        if args.epochs < 1:
+            parser.error(f"--epochs must be at least 1, got {args.epochs}")
+        config["epochs"] = args.epochs
+    keras.utils.set_random_seed(args.seed)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    return args, config
