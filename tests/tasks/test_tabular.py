@@ -139,3 +139,19 @@ def test_wide_and_deep_feeds_the_inputs_to_the_head():
     concat = model.get_layer("wide_and_deep")
     assert concat.output.shape == (None, 5 + 8)
     assert model.get_layer("head").kernel.shape == (13, 1)
+
+
+def test_hashed_columns_and_a_users_own_dict_dataset():
+    rng = np.random.default_rng(1)
+    n = 300
+    zips = np.array([f"z{i}" for i in rng.integers(0, 500, size=n)], dtype=object)
+    x = rng.normal(size=n).astype("float32")
+    y = (x > 0).astype("int64")
+    features = TabularFeatures(numeric=["x"], hashed={"zip": 64})
+    features.adapt({"x": x, "zip": zips})
+    model = kw.tasks.binary_classifier(features, hidden_units=(8,), learning_rate=1e-2, seed=0)
+    assert model.input["zip"].dtype == "string"
+    # A dict-of-columns tf.data dataset written by hand, not by `features.dataset`.
+    dataset = tf.data.Dataset.from_tensor_slices(({"x": x, "zip": zips.astype(str)}, y)).batch(32)
+    history = model.fit(dataset, epochs=5, verbose=0)
+    assert history.history["accuracy"][-1] > 0.9
