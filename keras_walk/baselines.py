@@ -22,7 +22,7 @@ import numpy as np
 
 from keras_walk import heads
 
-__all__ = ["Baseline", "common_sense", "linear", "majority", "mean", "median"]
+__all__ = ["Baseline", "common_sense", "linear", "majority", "mean", "median", "tfidf_logistic"]
 
 
 class Baseline:
@@ -172,3 +172,28 @@ def _require(head: str, classifier: bool) -> None:
             f"Invalid value for argument `head`: this baseline needs {kind} head. "
             f"Received: head={head!r}"
         )
+
+
+def tfidf_logistic(head: str = "binary", *, ngrams: int = 2, min_df: int = 2) -> Baseline:
+    """TF-IDF of word 1- to `ngrams`-grams (sublinear term frequency) and logistic
+    regression: the classic strong baseline for text classification. `x` is a list of
+    strings.
+
+    Examples:
+
+        >>> texts = ["good", "very good", "bad", "very bad"] * 5
+        >>> model = tfidf_logistic(min_df=1).fit(texts, [1, 1, 0, 0] * 5)
+        >>> (model.predict(["good"])[:, 0] > 0.5).tolist()
+        [True]
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multioutput import MultiOutputClassifier
+    from sklearn.pipeline import make_pipeline
+
+    _require(head, classifier=True)
+    model = LogisticRegression(C=10.0, max_iter=5000)
+    if head == "multilabel":
+        model = MultiOutputClassifier(model)
+    vectorizer = TfidfVectorizer(ngram_range=(1, ngrams), min_df=min_df, sublinear_tf=True)
+    return Baseline("tfidf_logistic", make_pipeline(vectorizer, model), head)

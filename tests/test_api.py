@@ -13,8 +13,9 @@ def test_public_api_is_pinned():
         "training",
     ]
     assert kw.tasks.__all__ == [
-        "backbones", "binary_classifier", "image_classifier", "multiclass_classifier",
-        "multilabel_classifier", "regressor", "tabular_model",
+        "average_ensemble", "backbones", "binary_classifier", "choose_text_encoder",
+        "image_classifier", "multiclass_classifier", "multilabel_classifier", "regressor",
+        "tabular_model", "text_classifier",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "compile_args", "dense_head",
@@ -23,7 +24,7 @@ def test_public_api_is_pinned():
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "DataError", "DatasetInfo",
         "DatasetUnavailableError", "Table", "TableInfo", "TabularFeatures", "check_features",
-        "check_image_shape", "dataset_info", "encode_labels", "from_directory", "from_tfds",
+        "check_image_shape", "check_texts", "dataset_info", "encode_labels", "from_directory", "from_tfds",
         "image_augmentation", "list_datasets", "list_tables", "load", "load_table",
         "multi_hot", "network_available", "pipeline", "split_validation", "table_info",
         "to_tfds",
@@ -32,12 +33,12 @@ def test_public_api_is_pinned():
         "STRATEGIES", "describe", "global_batch_size", "resolve_strategy", "set_mixed_precision",
     ]  # fmt: skip
     assert kw.training.__all__ == [
-        "class_weights", "default_callbacks", "machine_info", "plot_confusion_matrix",
-        "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
+        "class_weights", "default_callbacks", "machine_info", "plot_comparison",
+        "plot_confusion_matrix", "plot_histories", "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
         "predicted_labels", "recipe_arguments", "task_metrics", "write_results",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [
-        "Baseline", "common_sense", "linear", "majority", "mean", "median",
+        "Baseline", "common_sense", "linear", "majority", "mean", "median", "tfidf_logistic",
     ]  # fmt: skip
     assert kw.layers.__all__ == ["ImputedNormalization", "conv_block", "residual_block"]
     modules = (kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training)

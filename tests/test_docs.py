@@ -57,6 +57,12 @@ def test_tabular_page_shows_what_the_errors_snippet_prints():
     assert out.count("Invalid") == 5
 
 
+def test_text_quickstart_snippet():
+    out = run_snippet("text_quickstart.py")
+    assert "auto picks: bag_of_ngrams" in out
+    assert float(re.search(r"test accuracy: ([\d.]+)", out).group(1)) > 0.75  # majority: 0.658
+
+
 def test_data_sources_snippet():
     out = run_snippet("data_sources.py")
     assert "arrays: (1150, 8, 8, 1) (1150,) (360, 8, 8, 1)" in out

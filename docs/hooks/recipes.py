@@ -55,10 +55,12 @@ def _header(text: str) -> str:
 
 
 def render_results(results: dict) -> str:
-    """Markdown tables of a results.json: the model next to its baselines (when there are
-    any), per-class or per-label scores, the other measurements, then date and machine."""
+    """Markdown tables of a results.json: the model next to the models it was compared with
+    and its baselines (when there are any), per-class or per-label scores, the other
+    measurements, then date and machine."""
     metrics = results.get("metrics", {})
-    baselines = results.get("baselines", {})
+    # Other models of the same run ("compared") and the baselines sit in columns beside it.
+    baselines = {**results.get("compared", {}), **results.get("baselines", {})}
     parts = []
     compared = [
         key

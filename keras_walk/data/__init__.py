@@ -1,7 +1,7 @@
 """Data: named offline-first datasets and tables, sources, checks, tf.data pipelines."""
 
 from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
-from keras_walk.data.checks import DataError, check_features, check_image_shape
+from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
 from keras_walk.data.pipeline import pipeline
 from keras_walk.data.registry import (
     Arrays,
@@ -35,6 +35,7 @@ __all__ = [
     "TabularFeatures",
     "check_features",
     "check_image_shape",
+    "check_texts",
     "dataset_info",
     "encode_labels",
     "from_directory",

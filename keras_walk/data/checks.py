@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["DataError", "check_features", "check_image_shape"]
+__all__ = ["DataError", "check_features", "check_image_shape", "check_texts"]
 
 
 class DataError(ValueError):
@@ -67,3 +67,43 @@ def check_image_shape(shape, input_shape) -> None:
                 f"Invalid images: expected shape {expected}. Received: shape {shape}. "
                 "Resize them (e.g. `keras.layers.Resizing`) or build the model for this size."
             )
+
+
+def check_texts(texts) -> np.ndarray:
+    """Checks that `texts` is a non-empty list or array of strings; returns an object array.
+
+    Bytes are decoded as UTF-8 (what a `tf.data` pipeline yields).
+
+    Examples:
+
+        >>> check_texts(["good", "bad"]).tolist()
+        ['good', 'bad']
+        >>> check_texts([3, 4])
+        Traceback (most recent call last):
+        ...
+        keras_walk.data.checks.DataError: Invalid input data: a text model takes strings. Received: int at index 0 (3). Convert the column to text first, or use a numeric model.
+    """
+    if isinstance(texts, str | bytes):
+        raise DataError(
+            "Invalid input data: expected a list or array of strings. Received: a single "
+            "string; wrap it in a list."
+        )
+    values = (
+        np.asarray(texts, dtype=object).reshape(-1)
+        if not isinstance(texts, np.ndarray)
+        else texts.reshape(-1)
+    )
+    if len(values) == 0:
+        raise DataError("Invalid input data: the list of texts is empty (0 samples).")
+    decoded = []
+    for index, value in enumerate(values):
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+        if not isinstance(value, str):
+            raise DataError(
+                "Invalid input data: a text model takes strings. Received: "
+                f"{type(value).__name__} at index {index} ({value!r}). Convert the column to "
+                "text first, or use a numeric model."
+            )
+        decoded.append(value)
+    return np.array(decoded, dtype=object)

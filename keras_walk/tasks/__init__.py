@@ -1,6 +1,7 @@
 """Task builders: each returns a compiled, serializable Keras functional model."""
 
 from keras_walk.tasks import backbones
+from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.tabular import (
     binary_classifier,
@@ -9,13 +10,17 @@ from keras_walk.tasks.tabular import (
     regressor,
     tabular_model,
 )
+from keras_walk.tasks.text_classifier import choose_text_encoder, text_classifier
 
 __all__ = [
+    "average_ensemble",
     "backbones",
     "binary_classifier",
+    "choose_text_encoder",
     "image_classifier",
     "multiclass_classifier",
     "multilabel_classifier",
     "regressor",
     "tabular_model",
+    "text_classifier",
 ]

@@ -3,7 +3,9 @@
 from keras_walk.training.callbacks import default_callbacks
 from keras_walk.training.metrics import class_weights, predicted_labels, task_metrics
 from keras_walk.training.plots import (
+    plot_comparison,
     plot_confusion_matrix,
+    plot_histories,
     plot_history,
     plot_image_predictions,
     plot_per_label_f1,
@@ -16,7 +18,9 @@ __all__ = [
     "class_weights",
     "default_callbacks",
     "machine_info",
+    "plot_comparison",
     "plot_confusion_matrix",
+    "plot_histories",
     "plot_history",
     "plot_image_predictions",
     "plot_per_label_f1",

@@ -12,7 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 __all__ = [
+    "plot_comparison",
     "plot_confusion_matrix",
+    "plot_histories",
     "plot_history",
     "plot_image_predictions",
     "plot_per_label_f1",
@@ -115,6 +117,37 @@ def plot_per_label_f1(
     ax.set_yticks(positions + (height / 2 if baseline else 0), names)
     ax.invert_yaxis()
     ax.set(xlabel="F1 (test)", xlim=(0, 1), title="F1 per label")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_comparison(values: dict, path: str | os.PathLike, metric: str = "test accuracy") -> None:
+    """Horizontal bars of one metric for several models and baselines, best first."""
+    names = sorted(values, key=values.get, reverse=True)
+    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.4 * len(names)))
+    bars = ax.barh(range(len(names)), [values[n] for n in names])
+    ax.bar_label(bars, [f"{values[n]:.3f}" for n in names], padding=3, fontsize=8)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    low = min(values.values())
+    ax.set(xlabel=metric, xlim=(max(0.0, low - 0.1), 1.0), title=metric.capitalize())
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_histories(histories: dict, path: str | os.PathLike, metric: str = "val_accuracy") -> None:
+    """One curve per model of a metric from several `History.history` dicts."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    for name, history in histories.items():
+        if metric in history:
+            ax.plot(
+                range(1, len(history[metric]) + 1), history[metric], "o-", label=name, markersize=3
+            )
+    ax.set(xlabel="epoch", ylabel=metric, title=metric)
+    ax.grid(alpha=0.3)
+    ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

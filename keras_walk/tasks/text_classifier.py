@@ -1,0 +1,210 @@
+"""`text_classifier`: raw strings in, class probabilities out, compiled and ready to fit."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.data.checks import check_texts
+from keras_walk.tasks.optimizers import make_optimizer
+
+__all__ = ["ENCODERS", "choose_text_encoder", "text_classifier"]
+
+ENCODERS = ("auto", "conv1d", "lstm", "gru", "bilstm", "transformer", "bag_of_ngrams")
+_TEXT_HEADS = ("binary", "multiclass", "multiclass_onehot", "multilabel")
+# Chollet, Deep Learning with Python (2nd ed.), 11.3.3: below this ratio of samples to
+# words per sample, a bag of bigrams beats sequence models.
+SAMPLES_TO_WORDS_THRESHOLD = 1500
+
+
+def choose_text_encoder(texts) -> str:
+    """Chollet's rule: `"bag_of_ngrams"` when samples / median words per sample < 1,500,
+    else a sequence model (`"conv1d"`).
+
+    Examples:
+
+        >>> choose_text_encoder(["a short review", "another one"] * 100)
+        'bag_of_ngrams'
+    """
+    texts = check_texts(texts)
+    words = float(np.median([len(text.split()) for text in texts])) or 1.0
+    return "bag_of_ngrams" if len(texts) / words < SAMPLES_TO_WORDS_THRESHOLD else "conv1d"
+
+
+def text_classifier(
+    train_texts,
+    num_classes: int = 2,
+    *,
+    head: str = "binary",
+    encoder: str = "conv1d",
+    max_tokens: int = 20_000,
+    sequence_length: int = 256,
+    ngrams: int = 2,
+    standardize: str | None = "lower_and_strip_punctuation",
+    embedding_dim: int = 128,
+    units: int = 64,
+    num_heads: int = 4,
+    dropout: float = 0.5,
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
+    learning_rate=1e-3,
+    weight_decay: float = 1e-4,
+    strategy="auto",
+    jit_compile="auto",
+    seed: int | None = None,
+    name: str = "text_classifier",
+) -> keras.Model:
+    """A compiled text classifier: `TextVectorization` -> embedding -> encoder -> head.
+
+    Args:
+        train_texts: the training texts (a list or array of strings), used only to adapt the
+            vocabulary (and the IDF weights of `bag_of_ngrams`): pass the training split.
+        num_classes: number of classes (2 for `binary`) or labels (`multilabel`).
+        head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`.
+        encoder: `"conv1d"` (two conv-pool blocks + global max pooling), `"lstm"`,
+            `"gru"`, `"bilstm"` (bidirectional LSTM), `"transformer"` (keras-hub
+            `TokenAndPositionEmbedding` + `TransformerEncoder` + average pooling),
+            `"bag_of_ngrams"` (TF-IDF of 1- to `ngrams`-grams into a dense layer, no
+            embedding), or `"auto"` (`choose_text_encoder`).
+        max_tokens: vocabulary size (words, or n-grams for `bag_of_ngrams`).
+        sequence_length: tokens kept per text by sequence encoders (padded or truncated).
+        ngrams: largest n-gram of `bag_of_ngrams`.
+        standardize: `TextVectorization`'s standardization: `"lower_and_strip_punctuation"`,
+            `"lower"` (keeps "!" and "?" as parts of words), `"strip_punctuation"` or `None`.
+        embedding_dim: size of the token embeddings.
+        units: width of the encoder (filters, RNN units, the transformer's feed-forward
+            layer, the dense layer of `bag_of_ngrams`).
+        num_heads: attention heads of the transformer.
+        dropout: dropout before the head.
+        optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
+        learning_rate: a float or a learning-rate schedule.
+        weight_decay: AdamW's decoupled weight decay.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        seed: seed of the dropout layers.
+        name: the model's name.
+
+    Returns:
+        A compiled functional `keras.Model` whose input is a batch of raw strings; it saves
+        to `.keras` with its vocabulary and compile state.
+
+    Examples:
+
+        >>> texts = ["great taste", "awful, stale", "great value", "stale and awful"]
+        >>> model = text_classifier(texts, encoder="bag_of_ngrams", units=8)
+        >>> model.predict(np.array(["great"], dtype=object), verbose=0).shape
+        (1, 1)
+    """
+    if encoder not in ENCODERS:
+        raise ValueError(
+            f"Invalid value for argument `encoder`. Expected one of {list(ENCODERS)}. "
+            f"Received: encoder={encoder!r}"
+        )
+    if head not in _TEXT_HEADS:
+        raise ValueError(
+            f"Invalid value for argument `head`. Expected one of {list(_TEXT_HEADS)} for "
+            f"text. Received: head={head!r}"
+        )
+    heads.output_units(head, num_classes)
+    for argument, value in (("max_tokens", max_tokens), ("sequence_length", sequence_length),
+                            ("ngrams", ngrams), ("units", units)):  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(
+                f"Invalid value for argument `{argument}`. Expected a positive integer. "
+                f"Received: {argument}={value!r}"
+            )
+    if not 0 <= dropout < 1:
+        raise ValueError(
+            f"Invalid value for argument `dropout`. Expected a float in [0, 1). Received: {dropout}"
+        )
+    texts = check_texts(train_texts)
+    if encoder == "auto":
+        encoder = choose_text_encoder(texts)
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        # === Layers ===
+        if encoder == "bag_of_ngrams":
+            vectorize = layers.TextVectorization(
+                max_tokens=max_tokens,
+                ngrams=ngrams,
+                standardize=standardize,
+                output_mode="tf_idf",
+                name="vectorize",
+            )
+        else:
+            vectorize = layers.TextVectorization(
+                max_tokens=max_tokens,
+                standardize=standardize,
+                output_mode="int",
+                output_sequence_length=sequence_length,
+                name="vectorize",
+            )
+        vectorize.adapt(texts)
+        vocabulary_size = vectorize.vocabulary_size()
+        # === Functional Model ===
+        inputs = keras.Input(shape=(), dtype="string", name="text")
+        x = vectorize(inputs)
+        x = _ENCODER_BUILDERS[encoder](
+            x, vocabulary_size, sequence_length, embedding_dim, units, num_heads, seed
+        )
+        if dropout:
+            x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
+        outputs = heads.dense_head(x, head, num_classes)
+        model = keras.Model(inputs, outputs, name=name)
+        model.compile(
+            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
+            jit_compile=jit_compile,
+            **heads.compile_args(head, num_classes),
+        )
+    return model
+
+
+def _bag_of_ngrams(x, _vocabulary_size, _length, _dim, units, _heads, seed):
+    x = layers.Dense(units, activation="relu", name="dense")(x)
+    return x
+
+
+def _embedded(x, vocabulary_size, dim, mask_zero):
+    return layers.Embedding(vocabulary_size, dim, mask_zero=mask_zero, name="embedding")(x)
+
+
+def _conv1d(x, vocabulary_size, _length, dim, units, _heads, _seed):
+    x = _embedded(x, vocabulary_size, dim, mask_zero=False)
+    x = layers.Conv1D(units, 7, activation="relu", padding="same", name="conv_1")(x)
+    x = layers.MaxPooling1D(3, name="pool_1")(x)
+    x = layers.Conv1D(units, 7, activation="relu", padding="same", name="conv_2")(x)
+    return layers.GlobalMaxPooling1D(name="pool")(x)
+
+
+def _rnn(cell, bidirectional=False):
+    def build(x, vocabulary_size, _length, dim, units, _heads, _seed):
+        x = _embedded(x, vocabulary_size, dim, mask_zero=True)
+        rnn = cell(units, name=cell.__name__.lower())
+        if bidirectional:
+            rnn = layers.Bidirectional(rnn, name=f"bi{cell.__name__.lower()}")
+        return rnn(x)
+
+    return build
+
+
+def _transformer(x, vocabulary_size, length, dim, units, num_heads, _seed):
+    import keras_hub
+
+    x = keras_hub.layers.TokenAndPositionEmbedding(
+        vocabulary_size, length, dim, mask_zero=True, name="embedding"
+    )(x)
+    x = keras_hub.layers.TransformerEncoder(
+        intermediate_dim=units, num_heads=num_heads, dropout=0.1, name="transformer"
+    )(x)
+    return layers.GlobalAveragePooling1D(name="pool")(x)
+
+
+_ENCODER_BUILDERS = {
+    "bag_of_ngrams": _bag_of_ngrams,
+    "conv1d": _conv1d,
+    "lstm": _rnn(layers.LSTM),
+    "gru": _rnn(layers.GRU),
+    "bilstm": _rnn(layers.LSTM, bidirectional=True),
+    "transformer": _transformer,
+}
