@@ -22,7 +22,16 @@ import numpy as np
 
 from keras_walk import heads
 
-__all__ = ["Baseline", "common_sense", "linear", "majority", "mean", "median", "tfidf_logistic"]
+__all__ = [
+    "Baseline",
+    "common_sense",
+    "linear",
+    "majority",
+    "mean",
+    "median",
+    "nearest_neighbor",
+    "tfidf_logistic",
+]
 
 
 class Baseline:
@@ -45,7 +54,9 @@ class Baseline:
 
     def _x(self, x):
         if self.features is None:
-            return np.asarray(x)
+            x = np.asarray(x)
+            # Sequences and images: one flat row of numbers per sample.
+            return x.reshape(len(x), -1) if x.ndim > 2 else x
         import pandas as pd
 
         return pd.DataFrame(self.features.check(x))
@@ -197,3 +208,20 @@ def tfidf_logistic(head: str = "binary", *, ngrams: int = 2, min_df: int = 2) ->
         model = MultiOutputClassifier(model)
     vectorizer = TfidfVectorizer(ngram_range=(1, ngrams), min_df=min_df, sublinear_tf=True)
     return Baseline("tfidf_logistic", make_pipeline(vectorizer, model), head)
+
+
+def nearest_neighbor(head: str = "multiclass") -> Baseline:
+    """1-nearest neighbour with Euclidean distance on the flattened samples: the reference
+    baseline of the UCR time series archive.
+
+    Examples:
+
+        >>> import numpy as np
+        >>> x = np.array([[[0.0], [1.0]], [[5.0], [6.0]]])  # two sequences of 2 steps
+        >>> nearest_neighbor().fit(x, [0, 1]).predict(np.array([[[4.0], [6.0]]])).tolist()
+        [[0.0, 1.0]]
+    """
+    from sklearn.neighbors import KNeighborsClassifier
+
+    _require(head, classifier=True)
+    return Baseline("nearest_neighbor", KNeighborsClassifier(n_neighbors=1), head)

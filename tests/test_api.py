@@ -15,7 +15,7 @@ def test_public_api_is_pinned():
     assert kw.tasks.__all__ == [
         "average_ensemble", "backbones", "binary_classifier", "choose_text_encoder",
         "image_classifier", "multiclass_classifier", "multilabel_classifier", "regressor",
-        "tabular_model", "text_classifier",
+        "sequence_classifier", "tabular_model", "text_classifier",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "compile_args", "dense_head",
@@ -38,7 +38,8 @@ def test_public_api_is_pinned():
         "predicted_labels", "recipe_arguments", "task_metrics", "write_results",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [
-        "Baseline", "common_sense", "linear", "majority", "mean", "median", "tfidf_logistic",
+        "Baseline", "common_sense", "linear", "majority", "mean", "median", "nearest_neighbor",
+        "tfidf_logistic",
     ]  # fmt: skip
     assert kw.layers.__all__ == ["ImputedNormalization", "conv_block", "residual_block"]
     modules = (kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training)

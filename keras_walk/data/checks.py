@@ -44,28 +44,47 @@ def check_features(x, y=None) -> None:
 
 
 def check_image_shape(shape, input_shape) -> None:
-    """Checks one image's shape `(height, width, channels)` against a model's `input_shape`.
+    """Checks one sample's shape against a model's `input_shape`: an image
+    `(height, width, channels)`, or a sequence `(steps, features)` when `input_shape` has two
+    entries. `None` entries of `input_shape` accept any size.
 
-    `None` entries of `input_shape` accept any size.
+    Examples:
+
+        >>> check_image_shape((150, 3), (150, 1))
+        Traceback (most recent call last):
+        ...
+        keras_walk.data.checks.DataError: Invalid sequences: expected 1 features per step, shape (150, 1). Received: 3 features, shape (150, 3).
     """
     shape = tuple(shape)
     expected = tuple(input_shape)
+    what, channels = (
+        ("sequences", "features per step") if len(expected) == 2 else ("images", "channels")
+    )
     if len(shape) != len(expected):
-        hint = " Add a channel axis with `x[..., None]`." if len(shape) == len(expected) - 1 else ""
+        hint = (
+            f" Add a {'feature' if len(expected) == 2 else 'channel'} axis with `x[..., None]`."
+            if len(shape) == len(expected) - 1
+            else ""
+        )
         raise DataError(
-            f"Invalid images: expected rank {len(expected)} per image, shape {expected}. "
-            f"Received: images of shape {shape}.{hint}"
+            f"Invalid {what}: expected rank {len(expected)} per sample, shape {expected}. "
+            f"Received: {what} of shape {shape}.{hint}"
         )
     if expected[-1] is not None and shape[-1] != expected[-1]:
+        received = channels.split()[0]
         raise DataError(
-            f"Invalid images: expected {expected[-1]} channels, shape {expected}. "
-            f"Received: {shape[-1]} channels, shape {shape}."
+            f"Invalid {what}: expected {expected[-1]} {channels}, shape {expected}. "
+            f"Received: {shape[-1]} {received}, shape {shape}."
         )
     for got, want in zip(shape[:-1], expected[:-1], strict=True):
         if want is not None and got is not None and got != want:
-            raise DataError(
-                f"Invalid images: expected shape {expected}. Received: shape {shape}. "
+            fix = (
                 "Resize them (e.g. `keras.layers.Resizing`) or build the model for this size."
+                if what == "images"
+                else "Pad or cut them to that length, or build the model with steps=None."
+            )
+            raise DataError(
+                f"Invalid {what}: expected shape {expected}. Received: shape {shape}. {fix}"
             )
 
 

@@ -142,6 +142,32 @@ def _load_digits(_data_dir: Path | None, _download: bool) -> dict[str, Arrays]:
     }
 
 
+# --- UCR time series classification archive (through aeon) -------------------------------
+
+
+def _ucr_loader(archive_name: str, class_names: tuple[str, ...]):
+    def load(_data_dir: Path | None, _download: bool) -> dict[str, Arrays]:
+        try:
+            from aeon.datasets import load_classification
+        except ImportError:
+            raise DatasetUnavailableError(
+                f"Dataset {archive_name!r} needs aeon: pip install aeon (a dependency of "
+                "keras_walk)."
+            ) from None
+        index = {name: i for i, name in enumerate(class_names)}
+        splits = {}
+        for split in ("train", "test"):
+            # aeon ships these few UCR sets inside its wheel; other names would download.
+            x, y = load_classification(archive_name, split=split)
+            series = np.transpose(np.asarray(x, dtype="float32"), (0, 2, 1))  # (n, steps, channels)
+            splits[split] = Arrays(series, np.array([index[str(label)] for label in y], "int64"))
+        return splits
+
+    return load
+
+
+_UCR = "Dau, Bagnall, et al. (2019). The UCR time series archive. IEEE/CAA JAS 6(6)."
+
 _REGISTRY: dict[str, DatasetInfo] = {
     info.name: info
     for info in (
@@ -186,6 +212,38 @@ _REGISTRY: dict[str, DatasetInfo] = {
             splits={"train": _DIGITS_TRAIN, "test": 1797 - _DIGITS_TRAIN},
             how_to_get="Install scikit-learn: the data ships inside its wheel.",
             loader=_load_digits,
+        ),
+        DatasetInfo(
+            name="gunpoint",
+            description=(
+                "UCR GunPoint: 150-step hand-position series of an actor drawing a gun or "
+                "pointing a finger; the official 50 / 150 split."
+            ),
+            source="https://www.timeseriesclassification.com/description.php?Dataset=GunPoint",
+            license="UCR archive terms (free for research, cite the archive)",
+            citation=_UCR,
+            input_shape=(150, 1),
+            num_classes=2,
+            class_names=("1", "2"),
+            splits={"train": 50, "test": 150},
+            how_to_get="pip install aeon (a dependency of keras_walk): it ships the data.",
+            loader=_ucr_loader("GunPoint", ("1", "2")),
+        ),
+        DatasetInfo(
+            name="italy_power_demand",
+            description=(
+                "UCR ItalyPowerDemand: 24-hour electricity demand curves of Italy, winter or "
+                "summer days; the official 67 / 1,029 split."
+            ),
+            source="https://www.timeseriesclassification.com/description.php?Dataset=ItalyPowerDemand",
+            license="UCR archive terms (free for research, cite the archive)",
+            citation=_UCR,
+            input_shape=(24, 1),
+            num_classes=2,
+            class_names=("1", "2"),
+            splits={"train": 67, "test": 1029},
+            how_to_get="pip install aeon (a dependency of keras_walk): it ships the data.",
+            loader=_ucr_loader("ItalyPowerDemand", ("1", "2")),
         ),
     )
 }

@@ -3,6 +3,7 @@
 from keras_walk.tasks import backbones
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.image_classifier import image_classifier
+from keras_walk.tasks.sequence_classifier import sequence_classifier
 from keras_walk.tasks.tabular import (
     binary_classifier,
     multiclass_classifier,
@@ -21,6 +22,7 @@ __all__ = [
     "multiclass_classifier",
     "multilabel_classifier",
     "regressor",
+    "sequence_classifier",
     "tabular_model",
     "text_classifier",
 ]

@@ -64,7 +64,7 @@ def test_unbatched_dataset_source(images):
          {}, kw.data.DataError, r"NaN or infinite values \(first at index \(7, 0, 0, 0\)\)"),
         (lambda x, y: (x, y[:10]), {}, kw.data.DataError, "`x` has 50 samples but `y` has 10"),
         (lambda x, y: (x[..., 0], y), {"input_shape": (8, 8, 1)}, kw.data.DataError,
-         r"expected rank 3 per image.*Add a channel axis"),
+         r"expected rank 3 per sample.*Add a channel axis"),
         (lambda x, y: (np.repeat(x, 3, -1), y), {"input_shape": (8, 8, 1)}, kw.data.DataError,
          "expected 1 channels"),
         (lambda x, y: (x, y + 1), {"head": "multiclass", "num_classes": 5}, kw.heads.LabelError,
