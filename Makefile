@@ -52,7 +52,8 @@ tabular: setup
 # After full runs (`make demo`, `make tabular`): copy their measured results and plots to
 # the recipes' docs pages. Results of --smoke runs are never published.
 publish-results:
-	for recipe in image_classification text_classification signal_classification $(TABULAR); do \
+	for recipe in image_classification text_classification signal_classification \
+	    weather_forecasting $(TABULAR); do \
 	  if grep -qs '"smoke": false' runs/$$recipe/results.json; then \
 	    mkdir -p docs/recipes/results/$$recipe && \
 	    cp runs/$$recipe/results.json runs/$$recipe/*.png docs/recipes/results/$$recipe/; fi; \

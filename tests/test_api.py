@@ -15,7 +15,7 @@ def test_public_api_is_pinned():
     assert kw.tasks.__all__ == [
         "average_ensemble", "backbones", "binary_classifier", "choose_text_encoder",
         "image_classifier", "multiclass_classifier", "multilabel_classifier", "regressor",
-        "sequence_classifier", "tabular_model", "text_classifier",
+        "sequence_classifier", "tabular_model", "text_classifier", "timeseries_forecaster",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "compile_args", "dense_head",
@@ -23,9 +23,9 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "DataError", "DatasetInfo",
-        "DatasetUnavailableError", "Table", "TableInfo", "TabularFeatures", "check_features",
-        "check_image_shape", "check_texts", "dataset_info", "encode_labels", "from_directory", "from_tfds",
-        "image_augmentation", "list_datasets", "list_tables", "load", "load_table",
+        "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "Table", "TableInfo", "TabularFeatures", "check_features",
+        "check_image_shape", "check_texts", "dataset_info", "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
+        "image_augmentation", "list_datasets", "list_tables", "load", "load_series", "load_table",
         "multi_hot", "network_available", "pipeline", "split_validation", "table_info",
         "to_tfds",
     ]  # fmt: skip
@@ -34,7 +34,7 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.training.__all__ == [
         "class_weights", "default_callbacks", "machine_info", "plot_comparison",
-        "plot_confusion_matrix", "plot_histories", "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
+        "plot_confusion_matrix", "plot_forecast", "plot_histories", "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
         "predicted_labels", "recipe_arguments", "task_metrics", "write_results",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [

