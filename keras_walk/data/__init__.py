@@ -16,6 +16,7 @@ from keras_walk.data.sources import from_directory, from_tfds, to_tfds
 from keras_walk.data.tables import (
     Table,
     TableInfo,
+    data_root,
     list_tables,
     load_series,
     load_table,
@@ -40,6 +41,7 @@ __all__ = [
     "check_features",
     "check_image_shape",
     "check_texts",
+    "data_root",
     "dataset_info",
     "encode_labels",
     "forecasting_windows",

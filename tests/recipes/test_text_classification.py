@@ -23,3 +23,14 @@ def test_smoke_run_compares_encoders_and_baselines(tmp_path):
     model = keras.models.load_model(tmp_path / "model.keras")  # the ensemble, raw strings in
     out = model.predict(np.array(["Delicious, my kids love these!"], dtype=object), verbose=0)
     assert out.shape == (1, 1) and 0.0 <= out[0, 0] <= 1.0
+
+
+def test_spam_smoke_run(tmp_path):
+    recipe = load_script("recipes/text/text_classification.py")
+    start = time.perf_counter()
+    results = recipe.main(["--smoke", "--dataset", "spam_assassin", "--output-dir", str(tmp_path)])
+    assert time.perf_counter() - start < 30
+    assert results["dataset"] == "spam_assassin"
+    # 680 e-mails and 6 short epochs already separate spam from ham well.
+    assert results["compared"]["bag_of_ngrams"]["auc"] > 0.9
+    assert results["baselines"]["majority"]["accuracy"] < 0.7
