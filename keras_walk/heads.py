@@ -42,6 +42,7 @@ __all__ = [
     "dense_head",
     "get_head",
     "output_units",
+    "regression_head",
 ]
 
 
@@ -327,3 +328,22 @@ def _check_zero_one(y, head, num_classes):
 _REGRESSION_HINT = (
     "These look like regression targets: use head='regression' (or `regressor`) to predict numbers."
 )
+
+
+REGRESSION_LOSSES = {"mse": "regression", "mae": "regression_mae", "huber": "regression_huber"}
+
+
+def regression_head(loss: str) -> str:
+    """The regression head for a loss name: `"mse"`, `"mae"` or `"huber"`.
+
+    Examples:
+
+        >>> regression_head("mae")
+        'regression_mae'
+    """
+    if loss not in REGRESSION_LOSSES:
+        raise ValueError(
+            f"Invalid value for argument `loss`. Expected one of {list(REGRESSION_LOSSES)}. "
+            f"Received: loss={loss!r}"
+        )
+    return REGRESSION_LOSSES[loss]

@@ -19,7 +19,7 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "compile_args", "dense_head",
-        "get_head", "output_units",
+        "get_head", "output_units", "regression_head",
     ]  # fmt: skip
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "DataError", "DatasetInfo",

@@ -1,6 +1,9 @@
+import keras
 import numpy as np
 
 import keras_walk as kw
+
+keras.utils.set_random_seed(0)  # weights, shuffling: the same run every time
 
 frame = kw.data.load_series("nyc_weather")  # hourly, 12 features, in time order
 windows = kw.data.forecasting_windows(
@@ -16,7 +19,7 @@ model = kw.tasks.timeseries_forecaster(windows, encoder="gru", units=32, seed=0)
 model.fit(
     windows.train.dataset(256, shuffle=True, seed=0),
     validation_data=windows.val.dataset(1024),
-    epochs=4,
+    epochs=8,
     verbose=0,
 )
 

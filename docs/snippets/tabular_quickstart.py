@@ -1,4 +1,8 @@
+import keras
+
 import keras_walk as kw
+
+keras.utils.set_random_seed(0)  # the same run every time
 
 # A real table with mixed columns and holes, split once with a fixed seed.
 table = kw.data.load_table("penguins")

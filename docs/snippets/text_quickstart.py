@@ -1,6 +1,9 @@
+import keras
 import numpy as np
 
 import keras_walk as kw
+
+keras.utils.set_random_seed(0)  # the same run every time
 
 table = kw.data.load_table("fine_food_reviews")  # 4,000 / 1,000 reviews, "great" or not
 x_train, y_train = table.train["review"].to_numpy(object), table.train["great"].to_numpy()

@@ -8,7 +8,7 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.tasks.backbones import get_backbone
-from keras_walk.tasks.optimizers import make_optimizer
+from keras_walk.tasks.optimizers import compile_for_head
 
 __all__ = ["image_classifier"]
 
@@ -117,9 +117,8 @@ def image_classifier(
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
         model = keras.Model(inputs, outputs, name=name)
-        model.compile(
-            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
-            jit_compile=jit_compile,
-            **heads.compile_args(head, num_classes),
-        )
+        compile_for_head(
+            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
+            weight_decay=weight_decay, jit_compile=jit_compile,
+        )  # fmt: skip
     return model

@@ -1,10 +1,13 @@
-"""One place that turns a builder's `optimizer` argument into a Keras optimizer."""
+"""One place that turns a builder's `optimizer` argument into a Keras optimizer and compiles
+the model with its head's loss and metrics."""
 
 from __future__ import annotations
 
 import keras
 
-__all__ = ["make_optimizer"]
+from keras_walk import heads
+
+__all__ = ["compile_for_head", "make_optimizer"]
 
 
 def make_optimizer(
@@ -29,3 +32,23 @@ def make_optimizer(
         "Invalid value for argument `optimizer`. Expected 'adamw', 'adam', 'sgd' or a "
         f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
     )
+
+
+def compile_for_head(
+    model: keras.Model,
+    head: str,
+    num_classes: int,
+    *,
+    optimizer,
+    learning_rate,
+    weight_decay: float,
+    jit_compile,
+) -> keras.Model:
+    """Compiles `model` with an optimizer from `make_optimizer` and the loss and metrics of
+    `head` from the heads table; returns it. Every builder ends with this call."""
+    model.compile(
+        optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
+        jit_compile=jit_compile,
+        **heads.compile_args(head, num_classes),
+    )
+    return model

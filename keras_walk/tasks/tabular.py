@@ -15,7 +15,7 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.checks import check_features
 from keras_walk.data.tabular import TabularFeatures
-from keras_walk.tasks.optimizers import make_optimizer
+from keras_walk.tasks.optimizers import compile_for_head
 
 __all__ = [
     "binary_classifier",
@@ -122,11 +122,10 @@ def tabular_model(
             x = layers.Concatenate(name="wide_and_deep")([encoded, x])
         outputs = heads.dense_head(x, head, num_classes)
         model = keras.Model(inputs, outputs, name=name)
-        model.compile(
-            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
-            jit_compile=jit_compile,
-            **heads.compile_args(head, num_classes),
-        )
+        compile_for_head(
+            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
+            weight_decay=weight_decay, jit_compile=jit_compile,
+        )  # fmt: skip
     return model
 
 
@@ -203,10 +202,4 @@ def regressor(features, num_outputs: int = 1, *, loss: str = "mse", **kwargs) ->
         >>> regressor(3, loss="mae").loss.name
         'mean_absolute_error'
     """
-    regression_heads = {"mse": "regression", "mae": "regression_mae", "huber": "regression_huber"}
-    if loss not in regression_heads:
-        raise ValueError(
-            f"Invalid value for argument `loss`. Expected one of {list(regression_heads)}. "
-            f"Received: loss={loss!r}"
-        )
-    return tabular_model(features, regression_heads[loss], num_outputs, **kwargs)
+    return tabular_model(features, heads.regression_head(loss), num_outputs, **kwargs)

@@ -8,7 +8,7 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.checks import check_texts
-from keras_walk.tasks.optimizers import make_optimizer
+from keras_walk.tasks.optimizers import compile_for_head
 
 __all__ = ["ENCODERS", "choose_text_encoder", "text_classifier"]
 
@@ -152,11 +152,10 @@ def text_classifier(
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
         model = keras.Model(inputs, outputs, name=name)
-        model.compile(
-            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
-            jit_compile=jit_compile,
-            **heads.compile_args(head, num_classes),
-        )
+        compile_for_head(
+            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
+            weight_decay=weight_decay, jit_compile=jit_compile,
+        )  # fmt: skip
     return model
 
 

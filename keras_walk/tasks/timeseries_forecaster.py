@@ -7,7 +7,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.tasks.optimizers import make_optimizer
+from keras_walk.tasks.optimizers import compile_for_head
 
 __all__ = ["FORECAST_ENCODERS", "timeseries_forecaster"]
 
@@ -69,13 +69,7 @@ def timeseries_forecaster(
             f"Invalid value for argument `encoder`. Expected one of {list(FORECAST_ENCODERS)}. "
             f"Received: encoder={encoder!r}"
         )
-    regression_heads = {"mse": "regression", "mae": "regression_mae", "huber": "regression_huber"}
-    if loss not in regression_heads:
-        raise ValueError(
-            f"Invalid value for argument `loss`. Expected one of {list(regression_heads)}. "
-            f"Received: loss={loss!r}"
-        )
-    head = regression_heads[loss]
+    head = heads.regression_head(loss)
     outputs_count = windows.train.targets.shape[-1]
     features = len(windows.feature_names)
     # Targets in their own units: scale the head's outputs by the training statistics.
@@ -104,9 +98,8 @@ def timeseries_forecaster(
             scale=target_std.tolist(), offset=target_mean.tolist(), name="to_target_units"
         )(x)
         model = keras.Model(inputs, outputs, name=name)
-        model.compile(
-            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
-            jit_compile=jit_compile,
-            **heads.compile_args(head, outputs_count),
-        )
+        compile_for_head(
+            model, head, outputs_count, optimizer=optimizer, learning_rate=learning_rate,
+            weight_decay=weight_decay, jit_compile=jit_compile,
+        )  # fmt: skip
     return model
