@@ -7,6 +7,7 @@ from keras_walk.data.registry import (
     Arrays,
     DatasetInfo,
     DatasetUnavailableError,
+    data_root,
     dataset_info,
     list_datasets,
     load,
@@ -16,7 +17,6 @@ from keras_walk.data.sources import from_directory, from_tfds, to_tfds
 from keras_walk.data.tables import (
     Table,
     TableInfo,
-    data_root,
     list_tables,
     load_series,
     load_table,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-__all__ = ["DataError", "check_features", "check_image_shape", "check_texts"]
+__all__ = ["DataError", "check_features", "check_image_shape", "check_texts", "to_columns"]
 
 
 class DataError(ValueError):
@@ -126,3 +128,16 @@ def check_texts(texts) -> np.ndarray:
             )
         decoded.append(value)
     return np.array(decoded, dtype=object)
+
+
+def to_columns(data, what: str, expected: str) -> dict[str, np.ndarray]:
+    """A pandas DataFrame or a mapping of columns as a dict of NumPy arrays, keyed by name.
+
+    `what` and `expected` word the error: e.g. `"table"` and `"a pandas DataFrame or a dict
+    of columns"`.
+    """
+    if hasattr(data, "columns") and hasattr(data, "to_numpy"):  # a pandas DataFrame
+        return {str(name): data[name].to_numpy() for name in data.columns}
+    if isinstance(data, Mapping):
+        return {str(name): np.asarray(values) for name, values in data.items()}
+    raise DataError(f"Invalid {what}: expected {expected}. Received: {type(data).__name__}.")

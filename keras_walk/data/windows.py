@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk.data.checks import DataError
+from keras_walk.data.checks import DataError, to_columns
 
 __all__ = ["ForecastSplit", "ForecastWindows", "forecasting_windows"]
 
@@ -104,7 +104,7 @@ def forecasting_windows(
         >>> windows.train.stop <= windows.val.start  # periods never overlap
         True
     """
-    columns = _columns(series)
+    columns = to_columns(series, "series", "a pandas DataFrame or a dict of columns in time order")
     target_names = [targets] if isinstance(targets, str) else list(targets)
     feature_names = list(features) if features is not None else list(columns)
     missing = [name for name in target_names + feature_names if name not in columns]
@@ -192,15 +192,4 @@ def _split(x, y, start, stop, width, horizon, multi_step, season):
         seasonal = np.stack(rows, axis=1).reshape(count, -1)
     return ForecastSplit(
         inputs, targets, persistence, seasonal, start, stop, x[: count + width - 1], width
-    )
-
-
-def _columns(series) -> dict[str, np.ndarray]:
-    if hasattr(series, "columns") and hasattr(series, "to_numpy"):
-        return {str(name): series[name].to_numpy() for name in series.columns}
-    if isinstance(series, dict):
-        return {str(name): np.asarray(values) for name, values in series.items()}
-    raise DataError(
-        "Invalid series: expected a pandas DataFrame or a dict of columns in time order. "
-        f"Received: {type(series).__name__}."
     )
