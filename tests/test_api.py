@@ -13,8 +13,8 @@ def test_public_api_is_pinned():
         "training",
     ]
     assert kw.tasks.__all__ == [
-        "average_ensemble", "backbones", "binary_classifier", "choose_text_encoder",
-        "image_classifier", "multiclass_classifier", "multilabel_classifier", "regressor",
+        "LanguageModel", "average_ensemble", "backbones", "binary_classifier", "choose_text_encoder",
+        "image_classifier", "language_model", "multiclass_classifier", "multilabel_classifier", "regressor",
         "sequence_classifier", "tabular_model", "text_classifier", "timeseries_forecaster",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
@@ -22,11 +22,11 @@ def test_public_api_is_pinned():
         "get_head", "output_units", "regression_head",
     ]  # fmt: skip
     assert kw.data.__all__ == [
-        "AUGMENTATIONS", "MISSING", "Arrays", "DataError", "DatasetInfo",
-        "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "Table", "TableInfo", "TabularFeatures", "check_features",
-        "check_image_shape", "check_texts", "data_root", "dataset_info", "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
-        "image_augmentation", "list_datasets", "list_tables", "load", "load_series", "load_table",
-        "multi_hot", "network_available", "pipeline", "split_validation", "table_info",
+        "AUGMENTATIONS", "MISSING", "Arrays", "Corpus", "CorpusInfo", "DataError", "DatasetInfo",
+        "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "Table", "TableInfo", "TabularFeatures", "Vocabulary",
+        "check_features", "check_image_shape", "check_texts", "corpus_info", "data_root", "dataset_info", "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
+        "image_augmentation", "list_corpora", "list_datasets", "list_tables", "load", "load_corpus",
+        "load_series", "load_table", "multi_hot", "network_available", "next_token_windows", "pipeline", "split_validation", "table_info",
         "to_tfds",
     ]  # fmt: skip
     assert kw.distribute.__all__ == [

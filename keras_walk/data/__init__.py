@@ -2,6 +2,7 @@
 
 from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
 from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
+from keras_walk.data.corpora import Corpus, CorpusInfo, corpus_info, list_corpora, load_corpus
 from keras_walk.data.pipeline import pipeline
 from keras_walk.data.registry import (
     Arrays,
@@ -24,12 +25,15 @@ from keras_walk.data.tables import (
     table_info,
 )
 from keras_walk.data.tabular import MISSING, TabularFeatures, encode_labels, multi_hot
+from keras_walk.data.tokens import Vocabulary, next_token_windows
 from keras_walk.data.windows import ForecastSplit, ForecastWindows, forecasting_windows
 
 __all__ = [
     "AUGMENTATIONS",
     "MISSING",
     "Arrays",
+    "Corpus",
+    "CorpusInfo",
     "DataError",
     "DatasetInfo",
     "DatasetUnavailableError",
@@ -38,9 +42,11 @@ __all__ = [
     "Table",
     "TableInfo",
     "TabularFeatures",
+    "Vocabulary",
     "check_features",
     "check_image_shape",
     "check_texts",
+    "corpus_info",
     "data_root",
     "dataset_info",
     "encode_labels",
@@ -48,13 +54,16 @@ __all__ = [
     "from_directory",
     "from_tfds",
     "image_augmentation",
+    "list_corpora",
     "list_datasets",
     "list_tables",
     "load",
+    "load_corpus",
     "load_series",
     "load_table",
     "multi_hot",
     "network_available",
+    "next_token_windows",
     "pipeline",
     "split_validation",
     "table_info",

@@ -3,6 +3,7 @@
 from keras_walk.tasks import backbones
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.image_classifier import image_classifier
+from keras_walk.tasks.language_model import LanguageModel, language_model
 from keras_walk.tasks.sequence_classifier import sequence_classifier
 from keras_walk.tasks.tabular import (
     binary_classifier,
@@ -15,11 +16,13 @@ from keras_walk.tasks.text_classifier import choose_text_encoder, text_classifie
 from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
 
 __all__ = [
+    "LanguageModel",
     "average_ensemble",
     "backbones",
     "binary_classifier",
     "choose_text_encoder",
     "image_classifier",
+    "language_model",
     "multiclass_classifier",
     "multilabel_classifier",
     "regressor",
