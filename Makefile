@@ -67,7 +67,8 @@ tabular: setup
 # the recipes' docs pages. Results of --smoke runs are never published.
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
-	    text_classification/fine_food_reviews text_classification/spam_assassin $(TABULAR); do \
+	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
+	    $(TABULAR); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \
 	  if grep -qs '"smoke": false' runs/$$recipe/results.json; then \

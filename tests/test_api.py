@@ -39,7 +39,7 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.baselines.__all__ == [
         "Baseline", "common_sense", "linear", "majority", "mean", "median", "nearest_neighbor",
-        "tfidf_logistic",
+        "ngram_bits_per_token", "tfidf_logistic",
     ]  # fmt: skip
     assert kw.layers.__all__ == ["ImputedNormalization", "conv_block", "residual_block"]
     modules = (kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training)

@@ -60,3 +60,40 @@ def test_wrong_kind_of_head():
         baselines.mean("binary")
     with pytest.raises(ValueError, match="takes integer labels"):
         baselines.linear("multiclass_onehot")
+
+
+def test_ngram_probabilities_sum_to_one_over_the_next_token():
+    from keras_walk.baselines import _ngram_probabilities
+
+    rng = np.random.default_rng(0)
+    train = rng.integers(0, 5, 400)
+    context = list(train[10:13])
+    for order in (1, 2, 4):
+        total = sum(
+            _ngram_probabilities(train, np.array([*context, token]), order, 6)[-1]
+            for token in range(6)
+        )
+        assert abs(total - 1.0) < 1e-9
+
+
+def test_longer_ngrams_predict_a_structured_sequence_better():
+    from keras_walk.baselines import ngram_bits_per_token
+
+    rng = np.random.default_rng(0)
+    words = [rng.integers(1, 20, 6) for _ in range(30)]
+    text = np.concatenate([words[i] for i in rng.integers(0, 30, 2000)])
+    train, test = text[:10_000], text[10_000:]
+    bits = [ngram_bits_per_token(train, test, order) for order in (1, 2, 4)]
+    assert bits[0] > bits[1] > bits[2]
+    assert abs(bits[0] - np.log2(19)) < 0.1  # uniform over ids 1..19
+
+
+@pytest.mark.parametrize(
+    "train, order, message",
+    [(np.arange(3), 5, "at least `order`"), (np.arange(100), 9, "Expected 1 to 8")],
+)
+def test_bad_ngram_arguments_are_refused(train, order, message):
+    from keras_walk.baselines import ngram_bits_per_token
+
+    with pytest.raises(ValueError, match=message):
+        ngram_bits_per_token(train, np.arange(3), order)

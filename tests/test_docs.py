@@ -69,6 +69,14 @@ def test_forecasting_snippet_beats_persistence():
     assert mae["gru"] < mae["persistence"]
 
 
+def test_generation_snippet_beats_character_frequencies():
+    out = run_snippet("generation_quickstart.py")
+    bits = float(re.search(r"validation: ([\d.]+) bits per character", out).group(1))
+    unigram = float(re.search(r"character frequencies alone: ([\d.]+) bits", out).group(1))
+    assert bits < unigram - 0.5
+    assert len(re.search(r"sample: (The Congress.*)", out, re.S).group(1).strip()) > 100
+
+
 def test_data_sources_snippet():
     out = run_snippet("data_sources.py")
     assert "arrays: (1150, 8, 8, 1) (1150,) (360, 8, 8, 1)" in out
@@ -141,6 +149,22 @@ def test_results_tables_put_the_model_next_to_its_baselines():
     )
     assert "| a | 1.0000 | 0.5000 | 0.6667 | 2 | 0.0000 |" in page
     assert "| train_seconds | 3.0000 |" in page and "| date | 2026-11-22 |" in page
+
+
+def test_language_model_results_show_the_split_and_the_samples():
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    from recipes import render_results, render_samples
+
+    results = {
+        "split": "validation",
+        "metrics": {"bits_per_character": 1.5},
+        "baselines": {"3-gram": {"bits_per_character": 2.6}},
+        "samples": {"temperature 0.5": "Fellow-Citizens of the Senate"},
+    }
+    assert "| validation metric | **model** | 3-gram |" in render_results(results)
+    assert render_samples(results) == (
+        "**temperature 0.5**\n\n```text\nFellow-Citizens of the Senate\n```\n"
+    )
 
 
 def test_mkdocs_build_strict(tmp_path):

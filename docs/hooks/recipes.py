@@ -17,7 +17,7 @@ import json
 import re
 from pathlib import Path
 
-_MARKER = re.compile(r"^<!-- (recipe|results): (\S+) -->$", re.MULTILINE)
+_MARKER = re.compile(r"^<!-- (recipe|results|samples): (\S+) -->$", re.MULTILINE)
 
 
 def render_tutobook(source: str) -> str:
@@ -75,7 +75,7 @@ def render_results(results: dict) -> str:
             for key in compared
         ]
         parts.append(
-            "| test metric | " + " | ".join(f"**{n}**" if n == "model" else n for n in names)
+            f"| {results.get('split', 'test')} metric | " + " | ".join(f"**{n}**" if n == "model" else n for n in names)
             + " |\n|---|" + "---|" * len(names) + "\n" + "\n".join(rows) + "\n"
         )  # fmt: skip
     for key, value in metrics.items():
@@ -95,6 +95,13 @@ def render_results(results: dict) -> str:
     )
     parts.append("| measured | value |\n|---|---|\n" + "\n".join(rows) + "\n")
     return "\n".join(parts)
+
+
+def render_samples(results: dict) -> str:
+    """The text a model wrote (a language model's `samples`), each in a block of its own."""
+    return "\n".join(
+        f"**{label}**\n\n```text\n{text}\n```\n" for label, text in results["samples"].items()
+    )
 
 
 def _per_label_table(key: str, report: dict, baselines: dict) -> str:
@@ -123,6 +130,7 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs ho
         kind, path = match.groups()
         if kind == "recipe":
             return render_tutobook((root / path).read_text())
-        return render_results(json.loads((docs / path).read_text()))
+        render = render_samples if kind == "samples" else render_results
+        return render(json.loads((docs / path).read_text()))
 
     return _MARKER.sub(replace, markdown)

@@ -42,11 +42,7 @@ class LanguageModel(keras.Model):
         seed: int | None = None,
         **kwargs,
     ):
-        if encoder not in LM_ENCODERS:
-            raise ValueError(
-                f"Invalid value for argument `encoder`. Expected one of {list(LM_ENCODERS)}. "
-                f"Received: encoder={encoder!r}"
-            )
+        _check_encoder(encoder)
         import keras_hub
 
         from keras_walk import heads
@@ -122,7 +118,7 @@ class LanguageModel(keras.Model):
             self._next_probabilities = tf.function(
                 lambda context: self(context, training=False)[:, -1, :],
                 input_signature=[tf.TensorSpec((1, None), tf.int32)],
-                reduce_retracing=True,
+                autograph=False,
             )
         rng = np.random.default_rng(seed)
         for _ in range(length):
@@ -163,6 +159,14 @@ class LanguageModel(keras.Model):
                 "give at least one word or character."
             )
         return ids
+
+
+def _check_encoder(encoder) -> None:
+    if encoder not in LM_ENCODERS:
+        raise ValueError(
+            f"Invalid value for argument `encoder`. Expected one of {list(LM_ENCODERS)}. "
+            f"Received: encoder={encoder!r}"
+        )
 
 
 def _sample(probabilities, temperature, top_k, rng) -> int:
@@ -235,6 +239,12 @@ def language_model(
         >>> model.generate("to", length=5, temperature=0.0)[:2]
         'to'
     """
+    _check_encoder(encoder)  # before adapting a vocabulary on millions of characters
+    if not isinstance(sequence_length, int) or sequence_length < 1:
+        raise ValueError(
+            "Invalid value for argument `sequence_length`. Expected a positive integer. "
+            f"Received: sequence_length={sequence_length!r}"
+        )
     vocabulary = Vocabulary.adapt(
         text, level, max_tokens=max_tokens or (10_000 if level == "word" else None),
         lowercase=lowercase,

@@ -123,16 +123,25 @@ def plot_per_label_f1(
     plt.close(fig)
 
 
-def plot_comparison(values: dict, path: str | os.PathLike, metric: str = "test accuracy") -> None:
-    """Horizontal bars of one metric for several models and baselines, best first."""
-    names = sorted(values, key=values.get, reverse=True)
+def plot_comparison(
+    values: dict, path: str | os.PathLike, metric: str = "test accuracy", lower_is_better=False
+) -> None:
+    """Horizontal bars of one metric for several models and baselines, best first.
+
+    Scores in [0, 1] where higher is better (accuracy, AUC) are zoomed on their range up
+    to 1; errors and losses (`lower_is_better=True`) are drawn from 0."""
+    names = sorted(values, key=values.get, reverse=not lower_is_better)
     fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.4 * len(names)))
     bars = ax.barh(range(len(names)), [values[n] for n in names])
     ax.bar_label(bars, [f"{values[n]:.3f}" for n in names], padding=3, fontsize=8)
     ax.set_yticks(range(len(names)), names)
     ax.invert_yaxis()
-    low = min(values.values())
-    ax.set(xlabel=metric, xlim=(max(0.0, low - 0.1), 1.0), title=metric.capitalize())
+    low, high = min(values.values()), max(values.values())
+    if lower_is_better or high > 1.0:
+        xlim = (0.0, high * 1.15)
+    else:
+        xlim = (max(0.0, low - 0.1), 1.0)
+    ax.set(xlabel=metric, xlim=xlim, title=metric[:1].upper() + metric[1:])
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

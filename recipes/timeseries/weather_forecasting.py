@@ -153,7 +153,10 @@ def main(argv=None):
     below = 1 - errors[best] / baselines["persistence"]
 
     kw.training.plot_comparison(
-        {**errors, **baselines}, args.output_dir / "test_mae.png", metric="test MAE (°F)"
+        {**errors, **baselines},
+        args.output_dir / "test_mae.png",
+        metric="test MAE (°F)",
+        lower_is_better=True,
     )
     kw.training.plot_histories(histories, args.output_dir / "validation_mae.png", metric="val_mae")
     forecast = models[best].predict(test.inputs[: 24 * 14], verbose=0)[:, 0]

@@ -103,6 +103,7 @@ def test_a_prompt_with_no_words_is_refused():
     [
         ({"encoder": "bert"}, ValueError, r"Expected one of \['gru', 'lstm', 'transformer'\]"),
         ({"level": "byte"}, ValueError, r"Expected one of \['character', 'word'\]"),
+        ({"sequence_length": 0}, ValueError, "sequence_length=0"),
     ],
 )
 def test_bad_builder_arguments_are_refused(kwargs, error, message):
