@@ -33,7 +33,8 @@ def test_public_api_is_pinned():
         "STRATEGIES", "describe", "global_batch_size", "resolve_strategy", "set_mixed_precision",
     ]  # fmt: skip
     assert kw.training.__all__ == [
-        "class_weights", "default_callbacks", "machine_info", "plot_comparison",
+        "OutputDirInUseError", "class_weights", "default_callbacks", "lock_output_dir",
+        "machine_info", "plot_comparison",
         "plot_confusion_matrix", "plot_forecast", "plot_histories", "plot_history", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
         "predicted_labels", "recipe_arguments", "task_metrics", "write_results",
     ]  # fmt: skip

@@ -1,6 +1,6 @@
 """Training helpers: Keras callbacks wired for resumable runs, test metrics, results.json, plots."""
 
-from keras_walk.training.callbacks import default_callbacks
+from keras_walk.training.callbacks import OutputDirInUseError, default_callbacks, lock_output_dir
 from keras_walk.training.metrics import class_weights, predicted_labels, task_metrics
 from keras_walk.training.plots import (
     plot_comparison,
@@ -16,8 +16,10 @@ from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import machine_info, write_results
 
 __all__ = [
+    "OutputDirInUseError",
     "class_weights",
     "default_callbacks",
+    "lock_output_dir",
     "machine_info",
     "plot_comparison",
     "plot_confusion_matrix",

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import keras
 
-__all__ = ["default_callbacks"]
+try:  # POSIX; elsewhere output directories are not locked
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+__all__ = ["OutputDirInUseError", "default_callbacks", "lock_output_dir"]
 
 
 def default_callbacks(
@@ -28,6 +33,9 @@ def default_callbacks(
     * `ModelCheckpoint(output_dir/best.keras)`: the best model by `monitor`.
     * `CSVLogger(output_dir/history.csv)`, appended across resumes.
 
+    Two runs writing the same backup would corrupt it, so `output_dir` is locked for this
+    process (`lock_output_dir`): a second process that asks for it gets a `RuntimeError`.
+
     Examples:
 
         >>> import tempfile
@@ -36,6 +44,8 @@ def default_callbacks(
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
+    if backup or checkpoint:
+        lock_output_dir(output_dir)
     callbacks: list[keras.callbacks.Callback] = []
     if backup:
         callbacks.append(keras.callbacks.BackupAndRestore(str(output_dir / "backup")))
@@ -56,3 +66,42 @@ def default_callbacks(
     if tensorboard:
         callbacks.append(keras.callbacks.TensorBoard(str(output_dir / "tensorboard")))
     return callbacks
+
+
+class OutputDirInUseError(RuntimeError):
+    """Another running process is training into the same output directory."""
+
+
+_LOCKS: dict[Path, object] = {}
+
+
+def lock_output_dir(output_dir: str | os.PathLike) -> None:
+    """Locks `output_dir` for this process until it exits (re-locking it is a no-op).
+
+    The lock is an advisory `flock` on `output_dir/.lock`, which the operating system
+    releases when the process ends, even killed: an interrupted run never leaves a stale
+    lock behind, and its next run resumes.
+
+    Raises:
+        OutputDirInUseError: another live process holds the lock.
+    """
+    path = Path(output_dir).resolve()
+    if fcntl is None or path in _LOCKS:
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    handle = open(path / ".lock", "a+")  # noqa: SIM115 - held open until the process exits
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise OutputDirInUseError(
+            f"{path} is in use by a running training ({owner}): two runs writing the same "
+            "backup and checkpoints would corrupt them. Wait for it to finish, or give this "
+            "run another output directory (recipes: --output-dir)."
+        ) from None
+    handle.truncate(0)
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    _LOCKS[path] = handle

@@ -81,3 +81,25 @@ def test_plots_are_written(tmp_path):
                                        tmp_path / "grid.png")  # fmt: skip
     for name in ("curves.png", "cm.png", "grid.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_second_process_cannot_train_into_a_running_output_dir(tmp_path):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from keras_walk.training.callbacks import lock_output_dir; "
+         f"lock_output_dir({str(tmp_path)!r}); print('locked', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(kw.training.OutputDirInUseError, match=f"pid {holder.pid}"):
+            kw.training.default_callbacks(tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    # The operating system dropped the killed run's lock: the next run goes ahead.
+    assert len(kw.training.default_callbacks(tmp_path)) == 3
+    kw.training.default_callbacks(tmp_path)  # the same process may ask again
