@@ -115,7 +115,7 @@ def test_heads_in_your_model_snippet():
 def test_resume_training_snippet():
     out = run_snippet("resume_training.py")
     assert "epochs run: [0, 1, 2]" in out
-    assert "['best.keras', 'history.csv']" in out  # the backup is gone once training ends
+    assert "['.lock', 'best.keras', 'history.csv']" in out  # the backup is gone at the end
 
 
 def test_tutobook_renderer():

@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute
+from keras_walk import distribute, heads
 from keras_walk.data.tokens import Vocabulary
 from keras_walk.tasks.optimizers import compile_for_head
 
@@ -44,8 +44,6 @@ class LanguageModel(keras.Model):
     ):
         _check_encoder(encoder)
         import keras_hub
-
-        from keras_walk import heads
 
         vocab = Vocabulary(vocabulary, level, lowercase)
         # === Functional Model ===
