@@ -157,11 +157,13 @@ def test_language_model_results_show_the_split_and_the_samples():
 
     results = {
         "split": "validation",
+        "process_seconds": 480.0,
         "metrics": {"bits_per_character": 1.5},
         "baselines": {"3-gram": {"bits_per_character": 2.6}},
         "samples": {"temperature 0.5": "Fellow-Citizens of the Senate"},
     }
     assert "| validation metric | **model** | 3-gram |" in render_results(results)
+    assert "| whole command | 8.0 min |" in render_results(results)
     assert render_samples(results) == (
         "**temperature 0.5**\n\n```text\nFellow-Citizens of the Senate\n```\n"
     )

@@ -87,6 +87,8 @@ def render_results(results: dict) -> str:
         if k not in compared and not isinstance(v, dict)
     ]
     machine = results.get("machine", {})
+    if "process_seconds" in results:
+        rows.append(f"| whole command | {results['process_seconds'] / 60:.1f} min |")
     rows.append(f"| date | {results.get('date', '?')} |")
     rows.append(
         f"| machine | {machine.get('processor', '?')}, {machine.get('cpu_count', '?')} cores, "

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["machine_info", "write_results"]
+__all__ = ["machine_info", "process_seconds", "write_results"]
 
 
 def machine_info() -> dict:
@@ -35,6 +35,22 @@ def machine_info() -> dict:
     }
 
 
+def process_seconds() -> float:
+    """Seconds since this process started: Python start-up, imports, data loading and
+    training included.
+
+    Examples:
+
+        >>> process_seconds() > 0
+        True
+    """
+    import time
+
+    import psutil
+
+    return round(time.time() - psutil.Process().create_time(), 1)
+
+
 def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -50,7 +66,9 @@ def _jsonable(value):
 
 
 def write_results(path: str | os.PathLike, **sections) -> dict:
-    """Writes `sections` (metrics, config, history, timings...) plus date and machine as JSON.
+    """Writes `sections` (metrics, config, history, timings...) plus the date, the machine and
+    `process_seconds` (`process_seconds()`: for a recipe run from the command line, the
+    whole command) as JSON.
 
     Examples:
 
@@ -62,6 +80,7 @@ def write_results(path: str | os.PathLike, **sections) -> dict:
     results = {
         **_jsonable(sections),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "process_seconds": process_seconds(),
         "machine": machine_info(),
     }
     path = Path(path)

@@ -66,6 +66,7 @@ def test_write_results(tmp_path):
     assert on_disk == results
     assert on_disk["metrics"] == {"acc": 0.25} and on_disk["config"]["shape"] == [2, 3]
     assert on_disk["machine"]["cpu_count"] >= 1 and on_disk["machine"]["tensorflow"]
+    assert on_disk["process_seconds"] > 0
 
 
 def test_plots_are_written(tmp_path):
@@ -103,3 +104,16 @@ def test_a_second_process_cannot_train_into_a_running_output_dir(tmp_path):
     # The operating system dropped the killed run's lock: the next run goes ahead.
     assert len(kw.training.default_callbacks(tmp_path)) == 3
     kw.training.default_callbacks(tmp_path)  # the same process may ask again
+
+
+def test_process_seconds_counts_from_the_start_of_the_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import time; time.sleep(1.5); "
+         "from keras_walk.training.results import process_seconds; print(process_seconds())"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert 1.5 <= float(done.stdout.split()[-1]) < 120  # the sleep before the import counts
