@@ -26,7 +26,7 @@ at a time, and the temperature trades safety (low: the likely next character) fo
 (high: rarer ones).
 
 ```bash
-python recipes/text/text_generation.py            # full run, about 9 minutes
+python recipes/text/text_generation.py            # full run, about 8 minutes
 python recipes/text/text_generation.py --smoke    # seconds, for tests
 ```
 """
