@@ -290,10 +290,9 @@ def _ngram_probabilities(train_ids, test_ids, order, vocabulary_size=None) -> np
         if len(test) < n:
             break
         known, counts = np.unique(grams(train, n), return_counts=True)
-        contexts, context_counts = np.unique(grams(train, n) // size, return_counts=True)
-        # Distinct tokens seen after each context: `known` is sorted, so grouping its keys
-        # by context gives the contexts in the same order as `contexts`.
-        types = np.unique(known // size, return_counts=True)[1]
+        # Each context's count and number of distinct next tokens, from the n-gram counts.
+        contexts, group, types = np.unique(known // size, return_inverse=True, return_counts=True)
+        context_counts = np.bincount(group, weights=counts)
         queries = grams(test, n)
         seen = lookup(known, counts, queries)
         context_seen = lookup(contexts, context_counts, queries // size)
