@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
@@ -16,6 +16,7 @@ __all__ = ["pipeline"]
 
 AUTOTUNE = tf.data.AUTOTUNE
 _LABELS_CHECKED = 1024
+_SORTISH_BATCHES = 50  # batches per sorted run (fastai sorts runs of 50 batches too)
 
 
 def pipeline(
@@ -28,6 +29,7 @@ def pipeline(
     cache: bool | str = True,
     shuffle_buffer: int | None = None,
     drop_remainder: bool = False,
+    sortish: bool | Sequence[int] = False,
     seed: int | None = None,
     head: str | None = None,
     num_classes: int | None = None,
@@ -53,6 +55,13 @@ def pipeline(
             without `map_fn` are in memory already and are not cached again).
         shuffle_buffer: defaults to the whole dataset when its size is known (else 10,000).
         drop_remainder: drop the last partial batch.
+        sortish: texts of similar length share a batch (fastai's `SortishSampler`): each
+            epoch shuffles, sorts each run of 50 batches by length, then shuffles the
+            batches. `True` measures length in words; pass one length per text to measure
+            it otherwise (`kw.tasks.token_lengths(model, texts)` counts a `pretrained` text
+            model's tokens). A model that pads to the longest text of its batch (the
+            `pretrained` text encoder) then does far less work. Training texts only
+            (`shuffle=True`).
         seed: seed for shuffling and augmentation.
         head: a `keras_walk.heads` name; with `num_classes`, labels are checked against it
             (all of them for arrays, the first 1,024 for a `tf.data.Dataset`).
@@ -93,8 +102,9 @@ def pipeline(
             check_image_shape(np.shape(x)[1:], input_shape)
         if head is not None and y is not None:
             heads.check_labels(y, head, num_classes)
+        lengths = _sortish_lengths(sortish, x, shuffle, map_fn)
         if map_fn is None:
-            dataset = _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed)
+            dataset = _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, lengths)
         else:
             samples = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
             dataset = _batched_from_samples(
@@ -109,7 +119,27 @@ def pipeline(
     return dataset.prefetch(AUTOTUNE)
 
 
-def _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed):
+def _sortish_lengths(sortish, x, shuffle, map_fn):
+    if sortish is False:
+        return None
+    if not (shuffle and map_fn is None and x.dtype.kind in "USO"):
+        raise ValueError(
+            "Argument `sortish` orders the batches of training texts: it needs "
+            "`shuffle=True`, string arrays and no `map_fn`."
+        )
+    if sortish is True:
+        return [len(str(text).split()) for text in x]
+    lengths = np.asarray(sortish)
+    if lengths.shape != (len(x),) or lengths.dtype.kind not in "iu":
+        raise ValueError(
+            "Invalid value for argument `sortish`. Expected True or one integer length per "
+            f"text ({len(x)}). Received: an array of shape {lengths.shape} and dtype "
+            f"{lengths.dtype}"
+        )
+    return lengths.tolist()
+
+
+def _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, lengths=None):
     # Arrays already sit in memory, so there is nothing to cache. Shuffling indices and
     # gathering whole batches costs one op per batch instead of one per sample: the same
     # thing Keras's own NumPy adapter does, and what keeps this path as fast as `fit(x, y)`.
@@ -117,7 +147,20 @@ def _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed):
     indices = tf.data.Dataset.range(len(x))
     if shuffle:
         indices = indices.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    if lengths is not None:
+        lengths = tf.constant(lengths)
+        indices = (
+            indices.batch(batch_size * _SORTISH_BATCHES)
+            .map(lambda run: tf.gather(run, tf.argsort(tf.gather(lengths, run), stable=True)))
+            .unbatch()
+        )
     batches = indices.batch(batch_size, drop_remainder=drop_remainder)
+    if lengths is not None:
+        count = len(x) // batch_size if drop_remainder else -(-len(x) // batch_size)
+        # unbatch() loses the count; Keras needs it to know an epoch's steps.
+        batches = batches.shuffle(count, seed=seed).apply(
+            tf.data.experimental.assert_cardinality(count)
+        )
 
     def gather(index):
         picked = tuple(tf.gather(tensor, index) for tensor in tensors)

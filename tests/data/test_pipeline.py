@@ -101,3 +101,42 @@ def test_dataset_labels_checked_against_head(images):
         kw.data.pipeline(source, batch_size=8, head="multiclass", num_classes=5)
     good = tf.data.Dataset.from_tensor_slices((x, y))
     assert kw.data.pipeline(good, batch_size=8, head="multiclass", num_classes=5) is not None
+
+
+def _word_counts(dataset):
+    return [[len(text.split()) for text in batch.numpy()] for batch, _ in dataset]
+
+
+def test_sortish_batches_texts_of_similar_length_and_keeps_every_text():
+    lengths = np.random.default_rng(0).integers(1, 300, size=500)
+    texts = np.array([" ".join(["w"] * n) for n in lengths], dtype=object)
+    data = (texts, np.arange(500) % 2)
+    sortish = kw.data.pipeline(data, 16, shuffle=True, sortish=True, seed=0)
+    plain = kw.data.pipeline(data, 16, shuffle=True, seed=0)
+    assert int(sortish.cardinality()) == 32  # Keras knows the steps of an epoch
+    first, second = _word_counts(sortish), _word_counts(sortish)
+    assert sorted(sum(first, [])) == sorted(lengths.tolist())  # each text once per epoch
+    assert first != second  # a new order every epoch
+
+    def spread(batches):
+        return np.mean([max(b) - min(b) for b in batches])
+
+    assert spread(first) < spread(_word_counts(plain)) / 10
+
+
+def test_sortish_needs_shuffled_texts(images):
+    texts = np.array(["a b", "c"] * 4, dtype=object)
+    with pytest.raises(ValueError, match="needs `shuffle=True`, string arrays"):
+        kw.data.pipeline((texts, np.zeros(8)), 4, sortish=True)
+    with pytest.raises(ValueError, match="needs `shuffle=True`, string arrays"):
+        kw.data.pipeline(images, 4, shuffle=True, sortish=True)
+    with pytest.raises(ValueError, match=r"one integer length per text \(8\)"):
+        kw.data.pipeline((texts, np.zeros(8)), 4, shuffle=True, sortish=[1, 2, 3])
+
+
+def test_sortish_with_given_lengths_groups_by_them():
+    texts = np.array([f"text {i}" for i in range(64)], dtype=object)  # all two words
+    lengths = np.arange(64) % 8  # eight groups of eight
+    batches = kw.data.pipeline((texts, np.arange(64)), 8, shuffle=True, sortish=lengths, seed=0)
+    for _, labels in batches:
+        assert len(set(lengths[labels.numpy()])) == 1
