@@ -16,6 +16,7 @@ def test_public_api_is_pinned():
         "LanguageModel", "average_ensemble", "backbones", "binary_classifier", "choose_text_encoder",
         "image_classifier", "language_model", "multiclass_classifier", "multilabel_classifier", "regressor",
         "sequence_classifier", "tabular_model", "text_classifier", "timeseries_forecaster",
+        "token_lengths",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "compile_args", "dense_head",
@@ -23,10 +24,10 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "Corpus", "CorpusInfo", "DataError", "DatasetInfo",
-        "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "Table", "TableInfo", "TabularFeatures", "Vocabulary",
+        "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "PretrainedInfo", "Table", "TableInfo", "TabularFeatures", "Vocabulary",
         "check_features", "check_image_shape", "check_texts", "corpus_info", "data_root", "dataset_info", "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
-        "image_augmentation", "list_corpora", "list_datasets", "list_tables", "load", "load_corpus",
-        "load_series", "load_table", "multi_hot", "network_available", "next_token_windows", "pipeline", "split_validation", "table_info",
+        "image_augmentation", "list_corpora", "list_datasets", "list_pretrained", "list_tables", "load", "load_corpus",
+        "load_series", "load_table", "multi_hot", "network_available", "next_token_windows", "pipeline", "pretrained_info", "pretrained_preset", "split_validation", "table_info",
         "to_tfds",
     ]  # fmt: skip
     assert kw.distribute.__all__ == [
@@ -42,7 +43,10 @@ def test_public_api_is_pinned():
         "Baseline", "common_sense", "linear", "majority", "mean", "median", "nearest_neighbor",
         "ngram_bits_per_token", "tfidf_logistic",
     ]  # fmt: skip
-    assert kw.layers.__all__ == ["ImputedNormalization", "conv_block", "residual_block"]
+    assert kw.layers.__all__ == [
+        "BertVocabularyTokenizer", "ImputedNormalization", "TrimPadding", "conv_block",
+        "residual_block",
+    ]  # fmt: skip
     modules = (kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training)
     for module in modules:
         for name in module.__all__:

@@ -63,6 +63,14 @@ def test_text_quickstart_snippet():
     assert float(re.search(r"test accuracy: ([\d.]+)", out).group(1)) > 0.75  # majority: 0.658
 
 
+@pytest.mark.slow
+def test_pretrained_text_snippet_tells_praise_from_complaint():
+    out = run_snippet("pretrained_text.py")
+    assert float(re.search(r"training loss: ([\d.]+)", out).group(1)) < 0.69  # chance: ln 2
+    praise, complaint = (float(v) for v in re.findall(r"^([\d.]+)  ", out, re.M))
+    assert praise > 0.5 > complaint
+
+
 def test_forecasting_snippet_beats_persistence():
     out = run_snippet("forecasting_quickstart.py")
     mae = {name.strip(): float(v) for name, v in re.findall(r"([\w ]+): test MAE ([\d.]+) F", out)}

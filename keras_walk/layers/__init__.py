@@ -2,5 +2,12 @@
 
 from keras_walk.layers.blocks import conv_block, residual_block
 from keras_walk.layers.imputed_normalization import ImputedNormalization
+from keras_walk.layers.pretrained_text import BertVocabularyTokenizer, TrimPadding
 
-__all__ = ["ImputedNormalization", "conv_block", "residual_block"]
+__all__ = [
+    "BertVocabularyTokenizer",
+    "ImputedNormalization",
+    "TrimPadding",
+    "conv_block",
+    "residual_block",
+]

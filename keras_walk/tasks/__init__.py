@@ -12,7 +12,7 @@ from keras_walk.tasks.tabular import (
     regressor,
     tabular_model,
 )
-from keras_walk.tasks.text_classifier import choose_text_encoder, text_classifier
+from keras_walk.tasks.text_classifier import choose_text_encoder, text_classifier, token_lengths
 from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
 
 __all__ = [
@@ -30,4 +30,5 @@ __all__ = [
     "tabular_model",
     "text_classifier",
     "timeseries_forecaster",
+    "token_lengths",
 ]

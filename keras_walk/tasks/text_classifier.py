@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import keras
+import keras_hub
 import numpy as np
+import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.checks import check_texts
+from keras_walk.data.pretrained import list_pretrained, pretrained_preset
+from keras_walk.layers import BertVocabularyTokenizer, TrimPadding
 from keras_walk.tasks.optimizers import compile_for_head
 
-__all__ = ["ENCODERS", "choose_text_encoder", "text_classifier"]
+__all__ = ["ENCODERS", "choose_text_encoder", "text_classifier", "token_lengths"]
 
-ENCODERS = ("auto", "conv1d", "lstm", "gru", "bilstm", "transformer", "bag_of_ngrams")
+ENCODERS = (
+    "auto", "conv1d", "lstm", "gru", "bilstm", "transformer", "bag_of_ngrams", "pretrained",
+)  # fmt: skip
+DEFAULT_PRESET = "all_minilm_l6_v2"
 _TEXT_HEADS = ("binary", "multiclass", "multiclass_onehot", "multilabel")
 # Chollet, Deep Learning with Python (2nd ed.), 11.3.3: below this ratio of samples to
 # words per sample, a bag of bigrams beats sequence models.
@@ -46,9 +53,10 @@ def text_classifier(
     embedding_dim: int = 128,
     units: int = 64,
     num_heads: int = 4,
+    preset: str = DEFAULT_PRESET,
     dropout: float = 0.5,
     optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=1e-3,
+    learning_rate=None,
     weight_decay: float = 1e-4,
     strategy="auto",
     jit_compile="auto",
@@ -66,7 +74,9 @@ def text_classifier(
             `"gru"`, `"bilstm"` (bidirectional LSTM), `"transformer"` (keras-hub
             `TokenAndPositionEmbedding` + `TransformerEncoder` + average pooling),
             `"bag_of_ngrams"` (TF-IDF of 1- to `ngrams`-grams into a dense layer, no
-            embedding), or `"auto"` (`choose_text_encoder`).
+            embedding), `"pretrained"` (a pretrained BERT-family backbone from `preset`,
+            fine-tuned: its WordPiece tokenizer -> backbone -> masked average pooling),
+            or `"auto"` (`choose_text_encoder`).
         max_tokens: vocabulary size (words, or n-grams for `bag_of_ngrams`).
         sequence_length: tokens kept per text by sequence encoders (padded or truncated).
         ngrams: largest n-gram of `bag_of_ngrams`.
@@ -76,9 +86,16 @@ def text_classifier(
         units: width of the encoder (filters, RNN units, the transformer's feed-forward
             layer, the dense layer of `bag_of_ngrams`).
         num_heads: attention heads of the transformer.
+        preset: the `"pretrained"` encoder's checkpoint: a name from
+            `keras_walk.data.list_pretrained()` (offline), or anything keras-hub's
+            `from_preset` reads (a directory, a keras-hub preset such as
+            `"bert_tiny_en_uncased"`, an `"hf://"` handle) with a BERT tokenizer. The
+            options `max_tokens`, `ngrams`, `standardize`, `embedding_dim`, `units` and
+            `num_heads` do not apply to it; `sequence_length` caps its tokens per text.
         dropout: dropout before the head.
         optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a learning-rate schedule.
+        learning_rate: a float or a learning-rate schedule; `None` is 1e-3, or 5e-5 to
+            fine-tune a `"pretrained"` encoder.
         weight_decay: AdamW's decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
@@ -121,10 +138,14 @@ def text_classifier(
     texts = check_texts(train_texts)
     if encoder == "auto":
         encoder = choose_text_encoder(texts)
+    if learning_rate is None:
+        learning_rate = 5e-5 if encoder == "pretrained" else 1e-3
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         # === Layers ===
-        if encoder == "bag_of_ngrams":
+        if encoder == "pretrained":
+            vectorize, vocabulary_size = _pretrained_preprocessor(preset, sequence_length), 0
+        elif encoder == "bag_of_ngrams":
             vectorize = layers.TextVectorization(
                 max_tokens=max_tokens,
                 ngrams=ngrams,
@@ -140,14 +161,18 @@ def text_classifier(
                 output_sequence_length=sequence_length,
                 name="vectorize",
             )
-        vectorize.adapt(texts)
-        vocabulary_size = vectorize.vocabulary_size()
+        if encoder != "pretrained":
+            vectorize.adapt(texts)
+            vocabulary_size = vectorize.vocabulary_size()
         # === Functional Model ===
         inputs = keras.Input(shape=(), dtype="string", name="text")
         x = vectorize(inputs)
-        x = _ENCODER_BUILDERS[encoder](
-            x, vocabulary_size, sequence_length, embedding_dim, units, num_heads, seed
-        )
+        if encoder == "pretrained":
+            x = _pretrained(x, preset)
+        else:
+            x = _ENCODER_BUILDERS[encoder](
+                x, vocabulary_size, sequence_length, embedding_dim, units, num_heads, seed
+            )
         if dropout:
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
@@ -188,8 +213,6 @@ def _rnn(cell, bidirectional=False):
 
 
 def _transformer(x, vocabulary_size, length, dim, units, num_heads, _seed):
-    import keras_hub
-
     x = keras_hub.layers.TokenAndPositionEmbedding(
         vocabulary_size, length, dim, mask_zero=True, name="embedding"
     )(x)
@@ -197,6 +220,59 @@ def _transformer(x, vocabulary_size, length, dim, units, num_heads, _seed):
         intermediate_dim=units, num_heads=num_heads, dropout=0.1, name="transformer"
     )(x)
     return layers.GlobalAveragePooling1D(name="pool")(x)
+
+
+def token_lengths(model: keras.Model, texts) -> np.ndarray:
+    """Tokens per text as a `pretrained` text classifier packs them: its WordPiece tokens,
+    plus `[CLS]` and `[SEP]`, capped at its `sequence_length`. Pass them as
+    `keras_walk.data.pipeline(..., sortish=lengths)` to batch texts of similar length.
+
+    Examples:
+
+        >>> texts = ["great", "great taste and great value"]
+        >>> model = text_classifier(texts, encoder="pretrained", sequence_length=6)
+        >>> token_lengths(model, texts).tolist()
+        [3, 6]
+    """
+    try:
+        preprocessor = model.get_layer("preprocessor")
+    except ValueError:
+        raise ValueError(
+            "`token_lengths` takes a text classifier built with `encoder='pretrained'`. "
+            f"Received: a model with no preprocessor layer ({model.name!r})"
+        ) from None
+    tokens = preprocessor.tokenizer(tf.constant(check_texts(texts).astype(str)))
+    counts = np.array([len(text_tokens) for text_tokens in tokens]) + 2
+    return np.minimum(counts, preprocessor.sequence_length)
+
+
+def _preset_path(preset: str) -> str:
+    return pretrained_preset(preset) if preset in list_pretrained() else preset
+
+
+def _pretrained_preprocessor(preset, sequence_length):
+    """The preset's WordPiece tokenizer and packer, as one layer on raw strings."""
+    tokenizer = keras_hub.models.Tokenizer.from_preset(_preset_path(preset))
+    if not isinstance(tokenizer, keras_hub.models.BertTokenizer):
+        raise ValueError(
+            "Invalid value for argument `preset`. The `pretrained` encoder takes BERT-family "
+            f"presets (a WordPiece `BertTokenizer`). Received: preset={preset!r} with a "
+            f"{type(tokenizer).__name__}"
+        )
+    tokenizer = BertVocabularyTokenizer(
+        vocabulary=tokenizer.get_vocabulary(), lowercase=tokenizer.lowercase, name="tokenizer"
+    )
+    return keras_hub.models.BertTextClassifierPreprocessor(
+        tokenizer, sequence_length=sequence_length, name="preprocessor"
+    )
+
+
+def _pretrained(packed, preset):
+    backbone = keras_hub.models.Backbone.from_preset(_preset_path(preset))
+    packed = TrimPadding(name="trim_padding")(packed)
+    x = backbone(packed)["sequence_output"]
+    # Average over real tokens, as sentence-transformers pool MiniLM.
+    return layers.GlobalAveragePooling1D(name="pool")(x, mask=packed["padding_mask"])
 
 
 _ENCODER_BUILDERS = {

@@ -111,3 +111,76 @@ def test_average_ensemble_round_trips(tmp_path):
     )
     with pytest.raises(ValueError, match="their names must differ"):
         kw.tasks.average_ensemble([models[0], models[0]], "binary")
+
+
+@pytest.fixture(scope="module")
+def tiny_bert_preset(tmp_path_factory):
+    """A one-layer BERT with random weights, saved as a keras-hub preset directory."""
+    import keras_hub
+
+    words = sorted({word.strip(",") for text in TEXTS for word in text.split()})
+    vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ",", *words]
+    path = tmp_path_factory.mktemp("tiny_bert")
+    keras_hub.models.BertBackbone(
+        vocabulary_size=len(vocabulary), num_layers=1, num_heads=2, hidden_dim=16,
+        intermediate_dim=32, max_sequence_length=64,
+    ).save_to_preset(path)  # fmt: skip
+    keras_hub.models.BertTokenizer(vocabulary, lowercase=True).save_to_preset(path)
+    return str(path)
+
+
+def test_pretrained_encoder_fine_tunes_and_round_trips(tiny_bert_preset, tmp_path):
+    model = kw.tasks.text_classifier(
+        TEXTS, encoder="pretrained", preset=tiny_bert_preset, sequence_length=16,
+        dropout=0.0, learning_rate=3e-3, seed=0,
+    )  # fmt: skip
+    assert model.input.dtype == "string"
+    history = model.fit(
+        kw.data.pipeline((TEXTS, LABELS), 16, shuffle=True, sortish=True, seed=0),
+        epochs=6,
+        verbose=0,
+    )
+    assert history.history["loss"][-1] < history.history["loss"][0] / 2
+    assert history.history["accuracy"][-1] > 0.9
+    model.save(tmp_path / "pretrained.keras")
+    loaded = keras.models.load_model(tmp_path / "pretrained.keras")  # no preset needed
+    probe = np.array(["great snack", "words it never saw"], dtype=object)
+    np.testing.assert_allclose(
+        loaded.predict(probe, verbose=0), model.predict(probe, verbose=0), rtol=1e-5
+    )
+    assert int(loaded.optimizer.iterations) == int(model.optimizer.iterations) > 0
+
+
+def test_pretrained_prediction_does_not_depend_on_the_batch(tiny_bert_preset):
+    # Batches are trimmed to their longest text: a short text must score the same alone
+    # as next to a long one (the padding is masked out, not averaged in).
+    model = kw.tasks.text_classifier(
+        TEXTS, encoder="pretrained", preset=tiny_bert_preset, sequence_length=32
+    )
+    short = np.array(["great value"], dtype=object)
+    batch = np.array(["great value", " ".join(TEXTS[:4])], dtype=object)
+    np.testing.assert_allclose(
+        model.predict(short, verbose=0)[0], model.predict(batch, verbose=0)[0], atol=1e-5
+    )
+
+
+def test_pretrained_default_is_minilm_offline():
+    model = kw.tasks.text_classifier(TEXTS, encoder="pretrained", sequence_length=32)
+    assert model.get_layer("preprocessor").tokenizer.vocabulary_size() == 30_522
+    assert 22_000_000 < model.count_params() < 23_000_000
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(5e-5)  # fine-tuning rate
+    assert model.predict(TEXTS[:2], verbose=0).shape == (2, 1)
+
+
+def test_pretrained_preset_must_have_a_bert_tokenizer(tmp_path):
+    import keras_hub
+
+    keras_hub.models.GPT2Backbone(
+        vocabulary_size=4, num_layers=1, num_heads=2, hidden_dim=8, intermediate_dim=16,
+        max_sequence_length=16,
+    ).save_to_preset(tmp_path)  # fmt: skip
+    keras_hub.models.GPT2Tokenizer(
+        vocabulary={"<|endoftext|>": 0, "a": 1, "b": 2, "ab": 3}, merges=["a b"]
+    ).save_to_preset(tmp_path)
+    with pytest.raises(ValueError, match="takes BERT-family presets"):
+        kw.tasks.text_classifier(TEXTS, encoder="pretrained", preset=str(tmp_path))
