@@ -34,3 +34,22 @@ def test_spam_smoke_run(tmp_path):
     # 680 e-mails and 6 short epochs already separate spam from ham well.
     assert results["compared"]["bag_of_ngrams"]["auc"] > 0.9
     assert results["baselines"]["majority"]["accuracy"] < 0.7
+
+
+def test_pretrained_encoder_fine_tunes_one_epoch_with_warmup(tmp_path):
+    # The full run's fifth encoder, on 96 reviews: one epoch, the learning rate warmed up
+    # from 0 to 5e-5 over the first 10% of steps, then decayed by a cosine to 0.
+    import keras_walk as kw
+
+    recipe = load_script("recipes/text/text_classification.py")
+    config = {**recipe.FULL, "batch_size": 16}
+    table = kw.data.load_table("fine_food_reviews")
+    reviews, labels = table.train["review"].to_numpy(object), table.train["great"].to_numpy()
+    train, val = (reviews[:96], labels[:96]), (reviews[96:128], labels[96:128])
+    model, history, _ = recipe.train_encoder("pretrained", config, train, val, tmp_path, 0)
+    assert len(history["loss"]) == 1 and history["val_loss"][0] > 0
+    schedule = recipe.fine_tuning_schedule(config, len(train[0]))  # 6 steps, 1 of warm-up
+    rates = [float(schedule(step)) for step in range(7)]
+    assert rates[0] == 0 and rates[1] == np.float32(5e-5) and rates[-1] < 1e-9
+    assert all(a >= b for a, b in zip(rates[1:], rates[2:], strict=False))
+    assert int(model.optimizer.iterations) == 6
