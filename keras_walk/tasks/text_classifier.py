@@ -142,37 +142,18 @@ def text_classifier(
         learning_rate = 5e-5 if encoder == "pretrained" else 1e-3
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
-        # === Layers ===
-        if encoder == "pretrained":
-            vectorize, vocabulary_size = _pretrained_preprocessor(preset, sequence_length), 0
-        elif encoder == "bag_of_ngrams":
-            vectorize = layers.TextVectorization(
-                max_tokens=max_tokens,
-                ngrams=ngrams,
-                standardize=standardize,
-                output_mode="tf_idf",
-                name="vectorize",
-            )
-        else:
-            vectorize = layers.TextVectorization(
-                max_tokens=max_tokens,
-                standardize=standardize,
-                output_mode="int",
-                output_sequence_length=sequence_length,
-                name="vectorize",
-            )
-        if encoder != "pretrained":
-            vectorize.adapt(texts)
-            vocabulary_size = vectorize.vocabulary_size()
         # === Functional Model ===
         inputs = keras.Input(shape=(), dtype="string", name="text")
-        x = vectorize(inputs)
         if encoder == "pretrained":
-            x = _pretrained(x, preset)
+            x = _pretrained(inputs, preset, sequence_length)
         else:
-            x = _ENCODER_BUILDERS[encoder](
-                x, vocabulary_size, sequence_length, embedding_dim, units, num_heads, seed
+            vectorize = _vectorizer(
+                encoder, texts, max_tokens, ngrams, standardize, sequence_length
             )
+            x = _ENCODER_BUILDERS[encoder](
+                vectorize(inputs), vectorize.vocabulary_size(), sequence_length, embedding_dim,
+                units, num_heads, seed,
+            )  # fmt: skip
         if dropout:
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
@@ -182,6 +163,19 @@ def text_classifier(
             weight_decay=weight_decay, jit_compile=jit_compile,
         )  # fmt: skip
     return model
+
+
+def _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length):
+    """`TextVectorization` adapted on the training texts: TF-IDF n-grams or token ids."""
+    if encoder == "bag_of_ngrams":
+        options = {"ngrams": ngrams, "output_mode": "tf_idf"}
+    else:
+        options = {"output_mode": "int", "output_sequence_length": sequence_length}
+    vectorize = layers.TextVectorization(
+        max_tokens=max_tokens, standardize=standardize, name="vectorize", **options
+    )
+    vectorize.adapt(texts)
+    return vectorize
 
 
 def _bag_of_ngrams(x, _vocabulary_size, _length, _dim, units, _heads, seed):
@@ -250,9 +244,10 @@ def _preset_path(preset: str) -> str:
     return pretrained_preset(preset) if preset in list_pretrained() else preset
 
 
-def _pretrained_preprocessor(preset, sequence_length):
-    """The preset's WordPiece tokenizer and packer, as one layer on raw strings."""
-    tokenizer = keras_hub.models.Tokenizer.from_preset(_preset_path(preset))
+def _pretrained(inputs, preset, sequence_length):
+    """The preset's WordPiece tokenizer and packer -> its backbone -> average pooling."""
+    path = _preset_path(preset)
+    tokenizer = keras_hub.models.Tokenizer.from_preset(path)
     if not isinstance(tokenizer, keras_hub.models.BertTokenizer):
         raise ValueError(
             "Invalid value for argument `preset`. The `pretrained` encoder takes BERT-family "
@@ -262,15 +257,11 @@ def _pretrained_preprocessor(preset, sequence_length):
     tokenizer = BertVocabularyTokenizer(
         vocabulary=tokenizer.get_vocabulary(), lowercase=tokenizer.lowercase, name="tokenizer"
     )
-    return keras_hub.models.BertTextClassifierPreprocessor(
+    preprocessor = keras_hub.models.BertTextClassifierPreprocessor(
         tokenizer, sequence_length=sequence_length, name="preprocessor"
     )
-
-
-def _pretrained(packed, preset):
-    backbone = keras_hub.models.Backbone.from_preset(_preset_path(preset))
-    packed = TrimPadding(name="trim_padding")(packed)
-    x = backbone(packed)["sequence_output"]
+    packed = TrimPadding(name="trim_padding")(preprocessor(inputs))
+    x = keras_hub.models.Backbone.from_preset(path)(packed)["sequence_output"]
     # Average over real tokens, as sentence-transformers pool MiniLM.
     return layers.GlobalAveragePooling1D(name="pool")(x, mask=packed["padding_mask"])
 

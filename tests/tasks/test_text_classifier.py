@@ -92,6 +92,8 @@ def test_unknown_encoder_and_bad_arguments():
         kw.tasks.text_classifier(TEXTS, head="regression")
     with pytest.raises(ValueError, match="Invalid value for argument `sequence_length`"):
         kw.tasks.text_classifier(TEXTS, sequence_length=0)
+    with pytest.raises(ValueError, match="takes a text classifier built with `encoder='pretr"):
+        kw.tasks.token_lengths(kw.tasks.text_classifier(TEXTS, units=4), TEXTS)
 
 
 def test_average_ensemble_round_trips(tmp_path):
