@@ -147,26 +147,30 @@ def _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, length
     indices = tf.data.Dataset.range(len(x))
     if shuffle:
         indices = indices.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    if lengths is not None:
-        lengths = tf.constant(lengths)
-        indices = (
-            indices.batch(batch_size * _SORTISH_BATCHES)
-            .map(lambda run: tf.gather(run, tf.argsort(tf.gather(lengths, run), stable=True)))
-            .unbatch()
-        )
-    batches = indices.batch(batch_size, drop_remainder=drop_remainder)
-    if lengths is not None:
-        count = len(x) // batch_size if drop_remainder else -(-len(x) // batch_size)
-        # unbatch() loses the count; Keras needs it to know an epoch's steps.
-        batches = batches.shuffle(count, seed=seed).apply(
-            tf.data.experimental.assert_cardinality(count)
-        )
+    if lengths is None:
+        batches = indices.batch(batch_size, drop_remainder=drop_remainder)
+    else:
+        batches = _sortish_batches(indices, lengths, batch_size, drop_remainder, seed)
 
     def gather(index):
         picked = tuple(tf.gather(tensor, index) for tensor in tensors)
         return picked if y is not None else picked[0]
 
     return batches.map(gather, num_parallel_calls=AUTOTUNE)
+
+
+def _sortish_batches(indices, lengths, batch_size, drop_remainder, seed):
+    """Shuffled indices -> runs of 50 batches sorted by length -> batches, shuffled."""
+    lengths = tf.constant(lengths)
+    runs = indices.batch(batch_size * _SORTISH_BATCHES)
+    sorted_runs = runs.map(
+        lambda run: tf.gather(run, tf.argsort(tf.gather(lengths, run), stable=True))
+    )
+    batches = sorted_runs.unbatch().batch(batch_size, drop_remainder=drop_remainder)
+    size = int(lengths.shape[0])
+    count = size // batch_size if drop_remainder else -(-size // batch_size)
+    # unbatch() loses the count; Keras needs it to know an epoch's steps.
+    return batches.shuffle(count, seed=seed).apply(tf.data.experimental.assert_cardinality(count))
 
 
 def _batched_from_samples(
