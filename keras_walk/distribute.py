@@ -15,6 +15,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 
@@ -37,25 +38,44 @@ STRATEGIES = ("auto", "tpu", "mirrored", "multi_worker", "default")
 _TPU_ENV = ("TPU_NAME", "COLAB_TPU_ADDR", "TPU_WORKER_ID", "TPU_ACCELERATOR_TYPE")
 
 
-def resolve_strategy(strategy: str | tf.distribute.Strategy | None = "auto"):
+def resolve_strategy(strategy: str | tf.distribute.Strategy | None = None):
     """Returns a `tf.distribute.Strategy` for a name (or passes a strategy through).
 
+    A name is resolved once per process and cached: every builder, `global_batch_size` and
+    `describe` then get the same strategy object (a TPU system is initialized once).
+
     Args:
-        strategy: `"auto"`, `"tpu"`, `"mirrored"`, `"multi_worker"`, `"default"`, `None`
-            (same as `"default"`), or a `tf.distribute.Strategy` instance.
+        strategy: `None` or `"auto"` (the same thing: the best this machine has), `"tpu"`,
+            `"mirrored"`, `"multi_worker"`, `"default"` (the strategy of the current scope,
+            no distribution outside one), or a `tf.distribute.Strategy` instance.
 
     Raises:
         ValueError: for an unknown name, or `"tpu"` / `"multi_worker"` where there is none.
+
+    Examples:
+
+        >>> resolve_strategy() is resolve_strategy("auto")
+        True
     """
     if isinstance(strategy, tf.distribute.Strategy):
         return strategy
-    if strategy is None or strategy == "default":
+    if strategy is None:
+        strategy = "auto"
+    if strategy == "default":
         return tf.distribute.get_strategy()
     if strategy not in STRATEGIES:
         raise ValueError(
             f"Invalid value for argument `strategy`. Expected one of {list(STRATEGIES)} or a "
             f"tf.distribute.Strategy. Received: strategy={strategy!r}"
         )
+    resolved = _resolve_named(strategy)
+    # `None`: nothing to distribute over; the strategy of the current scope (the default
+    # one outside any scope), looked up each time so that no scope is cached.
+    return tf.distribute.get_strategy() if resolved is None else resolved
+
+
+@functools.cache
+def _resolve_named(strategy: str):
     if strategy == "tpu":
         return _tpu_strategy()
     if strategy == "mirrored":
@@ -74,7 +94,7 @@ def resolve_strategy(strategy: str | tf.distribute.Strategy | None = "auto"):
         return _mirrored_strategy()
     if _tf_config_workers() > 1:
         return tf.distribute.MultiWorkerMirroredStrategy()
-    return tf.distribute.get_strategy()
+    return None
 
 
 def _tpu_strategy():
@@ -107,7 +127,8 @@ def _tf_config_workers() -> int:
 
 
 def global_batch_size(per_replica: int, strategy=None) -> int:
-    """Per-replica batch size times the number of replicas in sync."""
+    """Per-replica batch size times the number of replicas in sync of the strategy the
+    builders use (`None` is `"auto"`, as in every builder)."""
     return per_replica * resolve_strategy(strategy).num_replicas_in_sync
 
 
@@ -135,7 +156,8 @@ def set_mixed_precision(policy: str | None = "auto") -> str:
 
 
 def describe(strategy=None) -> dict:
-    """A JSON-friendly summary of where training runs (for results.json)."""
+    """A JSON-friendly summary of where training runs (for results.json); `None` is
+    `"auto"`, the strategy the builders use by default."""
     strategy = resolve_strategy(strategy)
     return {
         "strategy": type(strategy).__name__,

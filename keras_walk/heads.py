@@ -38,11 +38,12 @@ __all__ = [
     "HeadSpec",
     "LabelError",
     "check_labels",
+    "check_head",
     "compile_args",
+    "default_head",
     "dense_head",
     "get_head",
     "output_units",
-    "regression_head",
 ]
 
 
@@ -157,6 +158,34 @@ def get_head(head: str) -> HeadSpec:
     return HEADS[head]
 
 
+def default_head(num_classes: int) -> str:
+    """The head a classifier gets when none is named: `"binary"` for 2 classes,
+    `"multiclass"` (integer labels) for more. Every builder follows this rule.
+
+    Examples:
+
+        >>> default_head(2), default_head(10)
+        ('binary', 'multiclass')
+    """
+    output_units("multiclass", num_classes)  # an integer >= 2
+    return "binary" if num_classes == 2 else "multiclass"
+
+
+CLASSIFIER_HEADS = ("binary", "multiclass", "multiclass_onehot", "multilabel")
+REGRESSION_HEADS = ("regression", "regression_mae", "regression_huber")
+
+
+def check_head(head: str, allowed=CLASSIFIER_HEADS, what: str = "this builder") -> str:
+    """Returns `head` if it is one of `allowed`, else raises a `ValueError` naming them."""
+    get_head(head)
+    if head not in allowed:
+        raise ValueError(
+            f"Invalid value for argument `head`. Expected one of {list(allowed)} for {what}. "
+            f"Received: head={head!r}"
+        )
+    return head
+
+
 def output_units(head: str, num_classes: int) -> int:
     """Number of units of the final layer: 1 for `binary`, `num_classes` otherwise.
 
@@ -225,7 +254,7 @@ def check_labels(y, head: str, num_classes: int) -> None:
     if y.size == 0:
         raise LabelError(f"Invalid labels for the `{head}` head: the label array is empty.")
     if not spec.classifier:
-        _check_regression(y, head)
+        _check_regression(y, head, num_classes)
         return
     if not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
         raise LabelError(
@@ -243,11 +272,18 @@ def check_labels(y, head: str, num_classes: int) -> None:
         _check_zero_one(y, head, num_classes)
 
 
-def _check_regression(y, head):
+def _check_regression(y, head, num_outputs):
     if not np.issubdtype(y.dtype, np.number):
         raise LabelError(
             f"Invalid labels for the `{head}` head. Expected {HEADS[head].label_format}. "
             f"Received: labels of dtype {y.dtype}."
+        )
+    single = y.ndim == 1 or (y.ndim == 2 and y.shape[-1] == 1)
+    if not ((single and num_outputs == 1) or (y.ndim == 2 and y.shape[-1] == num_outputs)):
+        expected = "(n,) or (n, 1)" if num_outputs == 1 else f"(n, {num_outputs})"
+        raise LabelError(
+            f"Invalid labels for the `{head}` head. Expected targets of shape {expected} for "
+            f"{num_outputs} output(s). Received: labels of shape {y.shape}."
         )
     if not np.all(np.isfinite(y)):
         raise LabelError(f"Invalid labels for the `{head}` head: they contain NaN or inf.")
@@ -328,22 +364,3 @@ def _check_zero_one(y, head, num_classes):
 _REGRESSION_HINT = (
     "These look like regression targets: use head='regression' (or `regressor`) to predict numbers."
 )
-
-
-REGRESSION_LOSSES = {"mse": "regression", "mae": "regression_mae", "huber": "regression_huber"}
-
-
-def regression_head(loss: str) -> str:
-    """The regression head for a loss name: `"mse"`, `"mae"` or `"huber"`.
-
-    Examples:
-
-        >>> regression_head("mae")
-        'regression_mae'
-    """
-    if loss not in REGRESSION_LOSSES:
-        raise ValueError(
-            f"Invalid value for argument `loss`. Expected one of {list(REGRESSION_LOSSES)}. "
-            f"Received: loss={loss!r}"
-        )
-    return REGRESSION_LOSSES[loss]

@@ -14,6 +14,7 @@ missing value to the out-of-vocabulary bucket. With `impute=False`, a missing va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import keras
@@ -24,11 +25,12 @@ from keras.utils import FeatureSpace
 from keras_walk import heads
 from keras_walk.data.checks import DataError, to_columns
 from keras_walk.layers.imputed_normalization import ImputedNormalization
+from keras_walk.layers.missing_string_lookup import MISSING, MissingStringLookup
 
-__all__ = ["MISSING", "TabularFeatures", "encode_labels", "multi_hot"]
+__all__ = ["MISSING", "TabularFeatures", "check_table", "encode_labels", "input_names", "multi_hot"]
 
-MISSING = "[missing]"
 _UNSEEN = ("oov", "error")
+_COLUMN_KINDS = ("numeric", "string", "integer")
 
 
 class TabularFeatures:
@@ -107,6 +109,7 @@ class TabularFeatures:
                     "Invalid value for argument `crosses`. Expected tuples of two or more "
                     f"declared categorical columns. Received: {cross}"
                 )
+        self.input_names = input_names(names)
         self.feature_space: FeatureSpace | None = None
         self._vocabularies: dict[str, set] = {}
 
@@ -143,51 +146,30 @@ class TabularFeatures:
     def _string_columns(self) -> list[str]:
         return self.categorical + list(self.hashed) + list(self.embedded)
 
+    def column_spec(self) -> list[list[str]]:
+        """`[original name, model input name, kind]` per column, kinds `"numeric"`,
+        `"string"` or `"integer"`, in the order of the model's inputs. A `Task` keeps this
+        in its config to read raw tables the way this object does."""
+        kinds = {name: "numeric" for name in self.numeric}
+        kinds.update({name: "string" for name in self._string_columns})
+        kinds.update({name: "integer" for name in self.integer_categorical})
+        spec = [[name, self.input_names[name], kinds[name]] for name in self.columns]
+        return sorted(spec, key=lambda row: row[1])
+
     def check(self, table) -> dict[str, np.ndarray]:
-        """Checks a table against the declared columns and returns it as a dict of arrays.
+        """Checks a table against the declared columns and returns it as a dict of arrays,
+        keyed by model input name (`input_names`).
 
         Raises:
             DataError: a declared column is missing, an undeclared one is there, a value is
                 missing with `impute=False`, a numeric column holds text, or (with
                 `unseen="error"` after `adapt`) a category was never seen in training.
         """
-        columns = _as_columns(table)
-        given, declared = set(columns), set(self.columns)
-        if declared - given:
-            raise DataError(
-                f"Invalid table: missing column(s) {sorted(declared - given)}. Expected "
-                f"exactly the declared columns {self.columns}."
-            )
-        if given - declared:
-            raise DataError(
-                f"Invalid table: unexpected column(s) {sorted(given - declared)}. Drop them "
-                "(and the label column) or declare them in `TabularFeatures`."
-            )
-        lengths = {len(values) for values in columns.values()}
-        if lengths == {0}:
-            raise DataError("Invalid table: it has no rows.")
-        if len(lengths) > 1:
-            raise DataError(f"Invalid table: columns have different lengths {sorted(lengths)}.")
-        checked = {}
-        # Sorted, the order in which Keras lists a dict of inputs (else it warns at each call).
-        for name in sorted(self.columns):
-            values = columns[name]
-            missing = _missing_mask(values)
-            if missing.any() and not self.impute:
-                raise DataError(
-                    f"Invalid table: column {name!r} has {int(missing.sum())} missing "
-                    f"value(s) (first at row {int(np.argmax(missing))}). Pass impute=True to "
-                    "fill them, or drop those rows."
-                )
-            if name in self.numeric:
-                checked[name] = _numeric(name, values)
-            elif name in self.integer_categorical:
-                checked[name] = np.where(missing, -1, values).astype("int64")
-            else:
-                checked[name] = np.where(missing, MISSING, values).astype(str).astype(object)
+        checked = check_table(table, self.column_spec(), self.impute)
         if self.unseen == "error" and self._vocabularies:
             for name, vocabulary in self._vocabularies.items():
-                unseen = set(checked[name].tolist()) - vocabulary
+                values = checked[self.input_names[name]]
+                unseen = set(np.where(values == "", MISSING, values).tolist()) - vocabulary
                 if unseen:
                     raise DataError(
                         f"Invalid table: column {name!r} has categories never seen in "
@@ -210,11 +192,17 @@ class TabularFeatures:
         space = FeatureSpace(
             features=self._feature_specs(),
             crosses=[
-                FeatureSpace.cross(cross, crossing_dim=self.crossing_dim) for cross in self.crosses
+                FeatureSpace.cross(
+                    [self.input_names[name] for name in cross], crossing_dim=self.crossing_dim
+                )
+                for cross in self.crosses
             ],
             output_mode="dict" if self.embedded else "concat",
         )
-        _adapt_from_columns(space, columns)
+        # One batch of the whole table: `FeatureSpace.adapt` then reads each column once
+        # (fed unbatched rows it batches them by 32, 18 s for Ames's 73 columns).
+        rows = len(next(iter(columns.values())))
+        space.adapt(tf.data.Dataset.from_tensor_slices(columns).batch(rows))
         self.feature_space = space
         self._vocabularies = {
             name: set(self.vocabulary(name))
@@ -223,8 +211,9 @@ class TabularFeatures:
 
     def _feature_specs(self) -> dict:
         specs = {}
+        key = self.input_names
         for name in self.numeric:
-            specs[name] = (
+            specs[key[name]] = (
                 FeatureSpace.feature(
                     dtype="float32", preprocessor=ImputedNormalization(), output_mode="float"
                 )
@@ -232,19 +221,21 @@ class TabularFeatures:
                 else FeatureSpace.float_normalized()
             )
         for name in self.categorical:
-            specs[name] = FeatureSpace.string_categorical(num_oov_indices=1)
+            specs[key[name]] = _string_lookup(key[name], "one_hot")
         for name in self.integer_categorical:
-            specs[name] = FeatureSpace.integer_categorical(num_oov_indices=1)
+            specs[key[name]] = FeatureSpace.integer_categorical(num_oov_indices=1)
         for name, bins in self.hashed.items():
-            specs[name] = FeatureSpace.string_hashed(num_bins=bins)
+            specs[key[name]] = FeatureSpace.string_hashed(num_bins=bins)
         for name in self.embedded:
-            specs[name] = FeatureSpace.string_categorical(num_oov_indices=1, output_mode="int")
+            specs[key[name]] = _string_lookup(key[name], "int")
         return specs
 
     def vocabulary(self, name: str) -> list:
         """The learned vocabulary of a categorical column, out-of-vocabulary token first."""
         self._require_adapted()
-        vocabulary = self.feature_space.preprocessors[name].get_vocabulary()
+        if name not in self.input_names:
+            raise ValueError(f"Invalid column {name!r}: expected one of {self.columns}.")
+        vocabulary = self.feature_space.preprocessors[self.input_names[name]].get_vocabulary()
         return [token.item() if isinstance(token, np.generic) else token for token in vocabulary]
 
     def model_inputs(self):
@@ -256,13 +247,15 @@ class TabularFeatures:
         encoded = self.feature_space.get_encoded_features()
         if not self.embedded:
             return inputs, encoded
+        embedded = {self.input_names[name]: (name, dim) for name, dim in self.embedded.items()}
         parts = []
-        for name in sorted(encoded):
-            part = encoded[name]
-            if name in self.embedded:
+        for key in sorted(encoded):
+            part = encoded[key]
+            if key in embedded:
+                name, dim = embedded[key]
                 size = len(self.vocabulary(name))
-                part = keras.layers.Embedding(size, self.embedded[name], name=f"embed_{name}")(part)
-                part = keras.layers.Flatten(name=f"flatten_{name}")(part)
+                part = keras.layers.Embedding(size, dim, name=f"embed_{key}")(part)
+                part = keras.layers.Flatten(name=f"flatten_{key}")(part)
             parts.append(part)
         return inputs, keras.layers.Concatenate(name="encoded_features")(parts)
 
@@ -273,7 +266,8 @@ class TabularFeatures:
     # --- Pipelines -----------------------------------------------------------------------
 
     def rows(self, table) -> dict[str, tf.Tensor]:
-        """A checked table as a dict of tensors, ready for `model.predict`."""
+        """A checked table as a dict of tensors, ready for a plain Keras model's `predict`
+        (a `Task` takes the DataFrame itself)."""
         return {name: tf.constant(values) for name, values in self.check(table).items()}
 
     def dataset(
@@ -320,17 +314,81 @@ class TabularFeatures:
         return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _adapt_from_columns(space: FeatureSpace, columns: dict[str, np.ndarray]) -> None:
-    # `FeatureSpace.adapt` maps the whole dict dataset once per column: 18 s for Ames's 73
-    # columns on a 2-core CPU. Adapting each preprocessor on its own NumPy column gives the
-    # same layers in 0.4 s; then we finish the way `FeatureSpace.adapt` does (Keras 3.15).
-    # tests/data/test_tabular.py checks that both ways learn the same thing.
-    for name in space._list_adaptable_preprocessors():
-        space.preprocessors[name].adapt(columns[name][:, None])
-    space._is_adapted = True
-    space.get_encoded_features()
-    space.built = True
-    space._sublayers_built = True
+def _string_lookup(key: str, output_mode: str):
+    return FeatureSpace.feature(
+        dtype="string",
+        preprocessor=MissingStringLookup(num_oov_indices=1, name=f"{key}_preprocessor"),
+        output_mode=output_mode,
+    )
+
+
+def input_names(columns) -> dict[str, str]:
+    """A model input name for each column name: letters, digits and `_` only (Keras and
+    TensorFlow name scopes reject `/`, spaces and the like), unique.
+
+    Examples:
+
+        >>> input_names(["od280/od315_of_diluted_wines", "alcohol", "alcohol!"])
+        {'od280/od315_of_diluted_wines': 'od280_od315_of_diluted_wines', 'alcohol': 'alcohol', 'alcohol!': 'alcohol_'}
+    """
+    names, taken = {}, set()
+    for column in columns:
+        base = re.sub(r"[^0-9A-Za-z_]", "_", str(column)) or "column"
+        if base[0].isdigit():
+            base = f"c_{base}"
+        name, suffix = base, 1
+        while name in taken:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        taken.add(name)
+        names[column] = name
+    return names
+
+
+def check_table(table, columns, impute: bool) -> dict[str, np.ndarray]:
+    """Checks a table against a column spec (`TabularFeatures.column_spec()`) and returns
+    its columns keyed by model input name: numbers as float32 (NaN where missing), strings
+    as objects (`""` where missing), integer codes as int64 (-1 where missing).
+
+    Raises:
+        DataError: a declared column is missing, an undeclared one is there, the table has
+            no rows or uneven columns, a value is missing with `impute=False`, or a numeric
+            column holds text.
+    """
+    given = _as_columns(table)
+    declared = [original for original, _, _ in columns]
+    if set(declared) - set(given):
+        raise DataError(
+            f"Invalid table: missing column(s) {sorted(set(declared) - set(given))}. Expected "
+            f"exactly the declared columns {declared}."
+        )
+    if set(given) - set(declared):
+        raise DataError(
+            f"Invalid table: unexpected column(s) {sorted(set(given) - set(declared))}. Drop "
+            "them (and the label column) or declare them in `TabularFeatures`."
+        )
+    lengths = {len(values) for values in given.values()}
+    if lengths == {0}:
+        raise DataError("Invalid table: it has no rows.")
+    if len(lengths) > 1:
+        raise DataError(f"Invalid table: columns have different lengths {sorted(lengths)}.")
+    checked = {}
+    for original, key, kind in columns:
+        values = given[original]
+        missing = _missing_mask(values)
+        if missing.any() and not impute:
+            raise DataError(
+                f"Invalid table: column {original!r} has {int(missing.sum())} missing "
+                f"value(s) (first at row {int(np.argmax(missing))}). Pass impute=True to "
+                "fill them, or drop those rows."
+            )
+        if kind == "numeric":
+            checked[key] = _numeric(original, values)
+        elif kind == "integer":
+            checked[key] = np.where(missing, -1, values).astype("int64")
+        else:
+            checked[key] = np.where(missing, "", values).astype(str).astype(object)
+    return checked
 
 
 def encode_labels(labels, class_names: Sequence) -> np.ndarray:

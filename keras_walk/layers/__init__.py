@@ -1,13 +1,18 @@
 """Reusable blocks and layers that models are made of. They hold no task logic."""
 
 from keras_walk.layers.blocks import conv_block, residual_block
+from keras_walk.layers.encoders import SEQUENCE_ENCODERS, encode_sequence
 from keras_walk.layers.imputed_normalization import ImputedNormalization
+from keras_walk.layers.missing_string_lookup import MissingStringLookup
 from keras_walk.layers.pretrained_text import BertVocabularyTokenizer, TrimPadding
 
 __all__ = [
+    "SEQUENCE_ENCODERS",
     "BertVocabularyTokenizer",
     "ImputedNormalization",
+    "MissingStringLookup",
     "TrimPadding",
     "conv_block",
+    "encode_sequence",
     "residual_block",
 ]

@@ -1,10 +1,20 @@
-"""Task builders: each returns a compiled, serializable Keras functional model."""
+"""Task builders: each returns a compiled `Task`, a functional Keras model that knows its
+head, classes and inputs, and saves to `.keras` with all of them.
 
+Every builder has the same call shape (see `keras_walk.tasks.conventions`): the data or
+shapes it adapts on, then `num_classes` (`num_outputs` for regressors), then keyword-only
+options, `head=` first.
+"""
+
+from keras_walk import heads
+from keras_walk.layers.encoders import SEQUENCE_ENCODERS
 from keras_walk.tasks import backbones
+from keras_walk.tasks.compiling import make_optimizer
+from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.image_classifier import image_classifier
-from keras_walk.tasks.language_model import LanguageModel, language_model
-from keras_walk.tasks.sequence_classifier import sequence_classifier
+from keras_walk.tasks.language_model import LM_ENCODERS, LanguageModel, language_model
+from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS, sequence_classifier
 from keras_walk.tasks.tabular import (
     binary_classifier,
     multiclass_classifier,
@@ -12,17 +22,65 @@ from keras_walk.tasks.tabular import (
     regressor,
     tabular_model,
 )
-from keras_walk.tasks.text_classifier import choose_text_encoder, text_classifier, token_lengths
+from keras_walk.tasks.task import Task
+from keras_walk.tasks.text_classifier import (
+    ENCODERS as TEXT_ENCODERS,
+)
+from keras_walk.tasks.text_classifier import (
+    choose_text_encoder,
+    text_classifier,
+    token_lengths,
+)
 from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
 
+_CLASSIFIER = "`binary` for 2 classes, else `multiclass`"
+# What `builder_table` (the docs' table of builders) reads besides the signatures.
+BUILDERS = {
+    "image_classifier": {
+        "default_head": _CLASSIFIER, "heads": heads.CLASSIFIER_HEADS,
+        "encoders": tuple(backbones.BACKBONES),
+    },
+    "text_classifier": {
+        "default_head": _CLASSIFIER, "heads": heads.CLASSIFIER_HEADS, "encoders": TEXT_ENCODERS,
+    },
+    "sequence_classifier": {
+        "default_head": _CLASSIFIER, "heads": heads.CLASSIFIER_HEADS,
+        "encoders": NUMERIC_SEQUENCE_ENCODERS,
+    },
+    "tabular_model": {"default_head": _CLASSIFIER, "heads": tuple(heads.HEADS), "encoders": ()},
+    "binary_classifier": {"default_head": "`binary`", "heads": ("binary",), "encoders": ()},
+    "multiclass_classifier": {
+        "default_head": "`multiclass`", "heads": ("multiclass", "multiclass_onehot"),
+        "encoders": (),
+    },
+    "multilabel_classifier": {
+        "default_head": "`multilabel`", "heads": ("multilabel",), "encoders": (),
+    },
+    "regressor": {"default_head": "`regression`", "heads": heads.REGRESSION_HEADS, "encoders": ()},
+    "timeseries_forecaster": {
+        "default_head": "`regression`", "heads": heads.REGRESSION_HEADS,
+        "encoders": NUMERIC_SEQUENCE_ENCODERS,
+    },
+    "language_model": {
+        "default_head": "`multiclass` over the vocabulary", "heads": ("multiclass",),
+        "encoders": LM_ENCODERS,
+    },
+    "average_ensemble": {"default_head": "its members'", "heads": ("any",), "encoders": ()},
+}  # fmt: skip
+
 __all__ = [
+    "BUILDERS",
     "LanguageModel",
+    "SEQUENCE_ENCODERS",
+    "Task",
     "average_ensemble",
     "backbones",
     "binary_classifier",
+    "builder_table",
     "choose_text_encoder",
     "image_classifier",
     "language_model",
+    "make_optimizer",
     "multiclass_classifier",
     "multilabel_classifier",
     "regressor",

@@ -1,4 +1,4 @@
-"""`average_ensemble`: several trained models with the same inputs, one model out."""
+"""`average_ensemble`: several trained Tasks with the same inputs, one Task out."""
 
 from __future__ import annotations
 
@@ -6,32 +6,31 @@ from collections.abc import Sequence
 
 import keras
 
-from keras_walk import heads
+from keras_walk.tasks.task import Task, build_task
 
 __all__ = ["average_ensemble"]
 
 
-def average_ensemble(
-    models: Sequence[keras.Model], head: str, num_classes: int = 2, name: str = "ensemble"
-) -> keras.Model:
-    """Averages the outputs of trained models that take the same inputs.
+def average_ensemble(models: Sequence[Task], *, name: str = "ensemble") -> Task:
+    """Averages the outputs of trained Tasks that take the same inputs.
 
     Models that err differently cancel part of each other's errors (Chollet, Deep Learning
-    with Python, 13.1.3). The result is one functional model, compiled with the head's loss
-    and metrics, that saves to and reloads from a single `.keras` file.
+    with Python, 13.1.3). The result is one `Task` with the members' head, classes and
+    input kind, compiled the way every builder compiles, that saves to and reloads from a
+    single `.keras` file.
 
     Args:
-        models: trained models with identical input signatures and output shapes.
-        head: their `keras_walk.heads` head (for the loss and metrics of `evaluate`).
-        num_classes: the head's number of classes.
+        models: trained Tasks with identical inputs, heads and class counts.
         name: the ensemble's name.
 
     Examples:
 
-        >>> a = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
-        >>> b = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
-        >>> average_ensemble([a, b], "binary").output_shape
-        (None, 1)
+        >>> import keras_walk as kw
+        >>> a = kw.tasks.binary_classifier(3, hidden_units=(4,), name="a")
+        >>> b = kw.tasks.binary_classifier(3, hidden_units=(8,), name="b")
+        >>> ensemble = average_ensemble([a, b])
+        >>> ensemble.output_shape, ensemble.head
+        ((None, 1), 'binary')
     """
     models = list(models)
     if len(models) < 2:
@@ -39,21 +38,35 @@ def average_ensemble(
             "Invalid value for argument `models`. Expected at least 2 models. "
             f"Received: {len(models)}"
         )
+    if not all(isinstance(model, Task) for model in models):
+        kinds = sorted({type(model).__name__ for model in models})
+        raise ValueError(
+            "Invalid value for argument `models`. Expected keras_walk Tasks (what the "
+            f"builders return). Received: {kinds}"
+        )
     names = [model.name for model in models]
     if len(set(names)) < len(names):
         raise ValueError(
             f"Invalid value for argument `models`: their names must differ. Received: {names}. "
             "Build each with its own `name=`."
         )
-    shapes = {tuple(model.output_shape) for model in models}
-    if len(shapes) > 1:
+    what = {(m.head, m.num_classes, m.input_kind, tuple(m.output_shape)) for m in models}
+    if len(what) > 1:
         raise ValueError(
-            f"Invalid value for argument `models`: output shapes differ: {sorted(shapes)}"
+            "Invalid value for argument `models`: heads, class counts, input kinds or output "
+            f"shapes differ: {sorted(what)}"
         )
-    template = models[0].inputs
+    first = models[0]
+    template = first.inputs
     inputs = [keras.Input(shape=t.shape[1:], dtype=t.dtype, name=t.name) for t in template]
-    feed = inputs[0] if len(inputs) == 1 else inputs
+    if isinstance(first.input, dict):
+        inputs = {t.name: t for t in inputs}
+        feed = inputs
+    else:
+        feed = inputs[0] if len(inputs) == 1 else inputs
     outputs = keras.layers.Average(name="average")([model(feed) for model in models])
-    ensemble = keras.Model(inputs[0] if len(inputs) == 1 else inputs, outputs, name=name)
-    ensemble.compile(optimizer="adam", **heads.compile_args(head, num_classes))
-    return ensemble
+    return build_task(
+        feed, outputs, name=name, head=first.head, num_classes=first.num_classes,
+        class_names=first.class_names, input_kind=first.input_kind, columns=first.columns,
+        impute=first.impute, training_data=first.training_data,
+    )  # fmt: skip

@@ -1,4 +1,4 @@
-"""`image_classifier`: images in, class probabilities out, compiled and ready to fit."""
+"""`image_classifier`: images in, class probabilities out: a compiled `Task`."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.tasks.backbones import get_backbone
-from keras_walk.tasks.optimizers import compile_for_head
+from keras_walk.tasks.conventions import removed_arguments
+from keras_walk.tasks.task import Task, build_task
 
 __all__ = ["image_classifier"]
-
-_IMAGE_HEADS = ("multiclass", "multiclass_onehot", "multilabel", "binary")
 _POOLING = {
     "avg": layers.GlobalAveragePooling2D,
     "max": layers.GlobalMaxPooling2D,
@@ -20,35 +19,39 @@ _POOLING = {
 }
 
 
+@removed_arguments("one_hot_labels", "num_labels")
 def image_classifier(
-    num_classes: int,
     input_shape: tuple[int, int, int],
+    num_classes: int,
     *,
+    head: str | None = None,
     backbone="basic_convnet",
-    head: str = "multiclass",
+    class_names=None,
     augment=None,
     rescale: float | None = 1.0 / 255,
     pooling: str = "avg",
     dropout: float = 0.3,
     optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=1e-3,
-    weight_decay: float = 1e-4,
-    strategy="auto",
+    learning_rate=None,
+    weight_decay: float | None = None,
+    strategy=None,
     jit_compile="auto",
     seed: int | None = None,
     name: str = "image_classifier",
-) -> keras.Model:
+) -> Task:
     """A compiled image classifier: preprocessing -> backbone -> pooling -> dense head.
 
     Args:
-        num_classes: number of classes (2 for a `binary` head).
         input_shape: `(height, width, channels)` of one image, pixels in 0..255.
+        num_classes: number of classes (or labels, for `multilabel`).
+        head: a `keras_walk.heads` name: `"multiclass"` (integer labels),
+            `"multiclass_onehot"`, `"multilabel"` or `"binary"`; by default `"binary"`
+            for 2 classes and `"multiclass"` for more.
         backbone: `"basic_convnet"`, `"small_resnet"`, a `keras.Model` (e.g.
             `keras.applications.MobileNetV3Small(include_top=False, weights=None)`, a
             keras-hub backbone), or a callable `input_shape -> keras.Model`. Pass a name or
             a callable under a multi-device strategy, so the backbone is built in its scope.
-        head: a `keras_walk.heads` name: `"multiclass"` (integer labels),
-            `"multiclass_onehot"`, `"multilabel"` or `"binary"`.
+        class_names: names of the classes in label order (`predict_labels` returns them).
         augment: `None`, a preset of `keras_walk.data.image_augmentation`, or a Keras layer;
             active only in training.
         rescale: multiply pixels by this first (`None` for backbones that rescale
@@ -56,31 +59,26 @@ def image_classifier(
         pooling: how feature maps become a vector: `"avg"` (global average), `"max"`
             (global max) or `"flatten"`.
         dropout: dropout rate before the head.
-        optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a `keras.optimizers.schedules.LearningRateSchedule`.
-        weight_decay: AdamW's decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`; the model is built and
-            compiled inside its scope.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`
+            (AdamW at 1e-3, weight decay 1e-4 by default).
+        strategy: passed to `keras_walk.distribute.resolve_strategy` (`None`: the best
+            this machine has); the model is built and compiled inside its scope.
         jit_compile: XLA: `"auto"`, `True` or `False` (passed to `compile`).
         seed: seed for the augmentation and dropout layers.
         name: the model's name.
 
     Returns:
-        A compiled functional `keras.Model` that saves to `.keras` with its compile state.
+        A compiled `Task` that takes images and saves to `.keras` with its compile state.
 
     Examples:
 
-        >>> model = image_classifier(10, (28, 28, 1))
-        >>> model.output_shape
-        (None, 10)
+        >>> model = image_classifier((28, 28, 1), 10)
+        >>> model.output_shape, model.head
+        ((None, 10), 'multiclass')
         >>> model.loss.name
         'sparse_categorical_crossentropy'
     """
-    if head not in _IMAGE_HEADS:
-        raise ValueError(
-            f"Invalid value for argument `head`. Expected one of {list(_IMAGE_HEADS)} for "
-            f"images. Received: head={head!r}"
-        )
+    head = heads.check_head(head or heads.default_head(num_classes), what="images")
     heads.output_units(head, num_classes)
     input_shape = tuple(input_shape)
     if len(input_shape) != 3:
@@ -116,9 +114,8 @@ def image_classifier(
         if dropout:
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
-        model = keras.Model(inputs, outputs, name=name)
-        compile_for_head(
-            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
-            weight_decay=weight_decay, jit_compile=jit_compile,
+        return build_task(
+            inputs, outputs, name=name, head=head, num_classes=num_classes,
+            class_names=class_names, input_kind="images", optimizer=optimizer,
+            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
         )  # fmt: skip
-    return model

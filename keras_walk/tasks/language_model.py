@@ -10,16 +10,18 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.tokens import Vocabulary
-from keras_walk.tasks.optimizers import compile_for_head
+from keras_walk.tasks.task import Task, compile_task
 
 __all__ = ["LM_ENCODERS", "LanguageModel", "language_model"]
 
-LM_ENCODERS = ("gru", "lstm", "transformer")
+# Each position reads only itself and the past: causal networks, distinct from the
+# one-vector-per-sequence encoders of `keras_walk.layers.encode_sequence`.
+LM_ENCODERS = ("gru", "lstm", "causal_transformer")
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class LanguageModel(keras.Model):
-    """A functional Keras model from token ids `(batch, time)` to next-token probabilities
+class LanguageModel(Task):
+    """A `Task` from token ids `(batch, time)` to next-token probabilities
     `(batch, time, vocabulary)`, which keeps its `Vocabulary` and writes text.
 
     Build it with `language_model(...)`. It is a functional model (summary, plotting,
@@ -40,6 +42,8 @@ class LanguageModel(keras.Model):
         num_heads: int = 4,
         dropout: float = 0.0,
         seed: int | None = None,
+        training_data: str | None = None,
+        compile_defaults: dict | None = None,
         **kwargs,
     ):
         _check_encoder(encoder)
@@ -48,7 +52,7 @@ class LanguageModel(keras.Model):
         vocab = Vocabulary(vocabulary, level, lowercase)
         # === Functional Model ===
         inputs = keras.Input((None,), dtype="int32", name="token_ids")
-        if encoder == "transformer":
+        if encoder == "causal_transformer":
             x = keras_hub.layers.TokenAndPositionEmbedding(
                 len(vocab), sequence_length, embedding_dim, name="embedding"
             )(inputs)
@@ -66,7 +70,10 @@ class LanguageModel(keras.Model):
                 if dropout:
                     x = layers.Dropout(dropout, seed=seed, name=f"dropout_{index + 1}")(x)
         outputs = heads.dense_head(x, "multiclass", len(vocab), name="next_token")
-        super().__init__(inputs, outputs, **kwargs)
+        super().__init__(
+            inputs, outputs, head="multiclass", num_classes=len(vocab), input_kind="tokens",
+            training_data=training_data, compile_defaults=compile_defaults, **kwargs,
+        )  # fmt: skip
         self.vocabulary = vocab
         self.sequence_length = sequence_length
         self._settings = {
@@ -78,7 +85,10 @@ class LanguageModel(keras.Model):
         self._next_probabilities = None
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._settings}
+        return {
+            "name": self.name, "trainable": self.trainable, **self._settings,
+            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
+        }  # fmt: skip
 
     def encode(self, text: str) -> np.ndarray:
         """Token ids of `text` (unknown tokens are 0)."""
@@ -194,10 +204,10 @@ def language_model(
     num_layers: int = 1,
     num_heads: int = 4,
     dropout: float = 0.0,
-    optimizer: str | keras.optimizers.Optimizer = "adam",
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
     learning_rate=2e-3,
-    weight_decay: float = 1e-4,
-    strategy="auto",
+    weight_decay: float | None = None,
+    strategy=None,
     jit_compile="auto",
     seed: int | None = None,
     name: str = "language_model",
@@ -207,7 +217,7 @@ def language_model(
     Args:
         text: the training text; its characters or words make the vocabulary.
         level: `"character"` (default) or `"word"` (words and punctuation marks).
-        encoder: `"gru"` (default), `"lstm"`, or `"transformer"` (keras-hub
+        encoder: `"gru"` (default), `"lstm"`, or `"causal_transformer"` (keras-hub
             `TokenAndPositionEmbedding` + causal `TransformerDecoder` blocks).
         max_tokens: vocabulary size (default: every character; 10,000 words).
         lowercase: lowercase the text first (default: for words, not for characters).
@@ -218,9 +228,8 @@ def language_model(
         num_layers: stacked RNN layers or transformer blocks.
         num_heads: attention heads of the transformer.
         dropout: dropout after each RNN layer, or inside the transformer blocks.
-        optimizer: `"adam"`, `"adamw"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a learning-rate schedule.
-        weight_decay: AdamW's decoupled weight decay.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`
+            (here the learning rate defaults to 2e-3).
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layers.
@@ -255,8 +264,4 @@ def language_model(
             units=units, num_layers=num_layers, num_heads=num_heads, dropout=dropout,
             seed=seed, name=name,
         )  # fmt: skip
-        compile_for_head(
-            model, "multiclass", len(vocabulary), optimizer=optimizer,
-            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
-        )  # fmt: skip
-    return model
+        return compile_task(model, optimizer, learning_rate, weight_decay, jit_compile)

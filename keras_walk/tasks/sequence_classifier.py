@@ -8,98 +8,89 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.checks import check_features
-from keras_walk.tasks.optimizers import compile_for_head
+from keras_walk.layers.encoders import encode_sequence
+from keras_walk.tasks.conventions import removed_arguments
+from keras_walk.tasks.task import Task, build_task
 
-__all__ = ["SEQUENCE_ENCODERS", "sequence_classifier"]
+__all__ = ["NUMERIC_SEQUENCE_ENCODERS", "sequence_classifier"]
 
-SEQUENCE_ENCODERS = ("conv1d", "lstm", "gru")
-_SEQUENCE_HEADS = ("binary", "multiclass", "multiclass_onehot", "multilabel")
+# The shared encoders that read numeric steps (the transformer needs token positions).
+NUMERIC_SEQUENCE_ENCODERS = ("fcn", "conv1d", "lstm", "gru", "bilstm")
 
 
+@removed_arguments("one_hot_labels", "num_labels")
 def sequence_classifier(
-    num_classes: int,
     input_shape: tuple,
+    num_classes: int,
     *,
-    head: str = "multiclass",
-    encoder: str = "conv1d",
+    head: str | None = None,
+    encoder="fcn",
+    class_names=None,
     filters: tuple[int, ...] = (128, 256, 128),
     kernel_sizes: tuple[int, ...] = (8, 5, 3),
     units: int = 64,
     normalize=None,
     mask_value: float | None = None,
     dropout: float = 0.0,
-    optimizer: str | keras.optimizers.Optimizer = "adam",
-    learning_rate=1e-3,
-    weight_decay: float = 1e-4,
-    strategy="auto",
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
+    learning_rate=None,
+    weight_decay: float | None = None,
+    strategy=None,
     jit_compile="auto",
     seed: int | None = None,
     name: str = "sequence_classifier",
-) -> keras.Model:
+) -> Task:
     """A compiled classifier of numeric sequences of shape `(steps, features)`.
 
-    The `"conv1d"` encoder is the fully convolutional network (FCN) of Wang, Yan and Oates
+    The default `"fcn"` encoder is the fully convolutional network of Wang, Yan and Oates
     (2017), the strong baseline of the UCR archive and of keras-io's "Timeseries
     classification from scratch": conv-BN-ReLU blocks with `filters` and `kernel_sizes`,
-    then global average pooling. `"lstm"` and `"gru"` read the sequence with one recurrent
-    layer of `units`.
+    then global average pooling. The other encoders are those of
+    `keras_walk.layers.encode_sequence`: `"conv1d"`, `"lstm"`, `"gru"`, `"bilstm"`.
 
     Variable lengths: give `input_shape=(None, features)` and pad the sequences (e.g. with
     `keras.utils.pad_sequences(..., dtype="float32", padding="post")`). With `mask_value`,
     padded steps (every feature equal to it) are masked and the recurrent encoders skip
-    them. Keras's `Conv1D` does not take masks: the convnet sees the padding, so pad with a
-    neutral value (0 for z-normalized series).
+    them. Keras's `Conv1D` does not take masks: the convnets see the padding, so pad with
+    a neutral value (0 for z-normalized series).
 
     Args:
-        num_classes: number of classes (2 for `binary`) or labels.
         input_shape: `(steps, features)`; `steps` may be `None`.
-        head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`.
-        encoder: `"conv1d"` (default), `"lstm"` or `"gru"`.
-        filters: filters of each convolution block.
-        kernel_sizes: kernel size of each block (as many as `filters`).
-        units: units of the recurrent layer.
+        num_classes: number of classes or labels.
+        head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`; by
+            default `"binary"` for 2 classes and `"multiclass"` for more.
+        encoder: a name above, or a Keras layer, model or callable from the
+            `(batch, steps, features)` tensor to one vector per sample.
+        class_names: names of the classes in label order.
+        filters: filters of each `fcn` block.
+        kernel_sizes: kernel size of each `fcn` block (as many as `filters`).
+        units: width of the other encoders.
         normalize: training sequences `(n, steps, features)` to fit a per-feature
             `Normalization` layer on, or `None` (UCR series come z-normalized).
         mask_value: padding value to mask, or `None`.
         dropout: dropout before the head.
-        optimizer: `"adam"`, `"adamw"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a learning-rate schedule.
-        weight_decay: AdamW's decoupled weight decay.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layer.
         name: the model's name.
 
     Returns:
-        A compiled functional `keras.Model`.
+        A compiled `Task` that takes sequences.
 
     Examples:
 
-        >>> model = sequence_classifier(2, (150, 1), filters=(8, 8), kernel_sizes=(5, 3))
-        >>> model.output_shape
-        (None, 2)
+        >>> model = sequence_classifier((150, 1), 3, filters=(8, 8), kernel_sizes=(5, 3))
+        >>> model.output_shape, model.head
+        ((None, 3), 'multiclass')
     """
-    if encoder not in SEQUENCE_ENCODERS:
-        raise ValueError(
-            f"Invalid value for argument `encoder`. Expected one of {list(SEQUENCE_ENCODERS)}. "
-            f"Received: encoder={encoder!r}"
-        )
-    if head not in _SEQUENCE_HEADS:
-        raise ValueError(
-            f"Invalid value for argument `head`. Expected one of {list(_SEQUENCE_HEADS)}. "
-            f"Received: head={head!r}"
-        )
+    head = heads.check_head(head or heads.default_head(num_classes), what="sequences")
     heads.output_units(head, num_classes)
     input_shape = tuple(input_shape)
     if len(input_shape) != 2 or not isinstance(input_shape[1], int) or input_shape[1] < 1:
         raise ValueError(
             "Invalid value for argument `input_shape`. Expected (steps, features) with a "
             f"known number of features. Received: input_shape={input_shape}"
-        )
-    if len(filters) != len(kernel_sizes) or not filters:
-        raise ValueError(
-            "Invalid values for `filters` and `kernel_sizes`: expected one kernel size per "
-            f"block. Received: filters={filters}, kernel_sizes={kernel_sizes}"
         )
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
@@ -122,23 +113,15 @@ def sequence_classifier(
             x = layers.Masking(mask_value, name="mask")(x)
         if normalization is not None:
             x = normalization(x)
-        if encoder == "conv1d":
-            for i, (width, kernel) in enumerate(zip(filters, kernel_sizes, strict=True)):
-                x = layers.Conv1D(width, kernel, padding="same", use_bias=False, name=f"conv_{i}")(
-                    x
-                )
-                x = layers.BatchNormalization(momentum=0.9, name=f"batch_norm_{i}")(x)
-                x = layers.ReLU(name=f"relu_{i}")(x)
-            x = layers.GlobalAveragePooling1D(name="pool")(x)
-        else:
-            rnn = layers.LSTM if encoder == "lstm" else layers.GRU
-            x = rnn(units, name=encoder)(x)
+        x = encode_sequence(
+            x, encoder, units=units, filters=filters, kernel_sizes=kernel_sizes,
+            allowed=NUMERIC_SEQUENCE_ENCODERS,
+        )  # fmt: skip
         if dropout:
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
-        model = keras.Model(inputs, outputs, name=name)
-        compile_for_head(
-            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
-            weight_decay=weight_decay, jit_compile=jit_compile,
+        return build_task(
+            inputs, outputs, name=name, head=head, num_classes=num_classes,
+            class_names=class_names, input_kind="sequences", optimizer=optimizer,
+            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
         )  # fmt: skip
-    return model

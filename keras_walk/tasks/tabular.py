@@ -15,7 +15,8 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.checks import check_features
 from keras_walk.data.tabular import TabularFeatures
-from keras_walk.tasks.optimizers import compile_for_head
+from keras_walk.tasks.conventions import removed_arguments
+from keras_walk.tasks.task import Task, build_task
 
 __all__ = [
     "binary_classifier",
@@ -26,11 +27,13 @@ __all__ = [
 ]
 
 
+@removed_arguments("loss", "one_hot_labels", "num_labels")
 def tabular_model(
     features,
-    head: str = "binary",
-    num_classes: int = 2,
+    num_classes: int,
     *,
+    head: str | None = None,
+    class_names=None,
     hidden_units: Sequence[int] = (64, 64),
     dropout: float = 0.1,
     l1: float = 0.0,
@@ -38,13 +41,13 @@ def tabular_model(
     batch_norm: bool = False,
     wide: bool = False,
     optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=1e-3,
-    weight_decay: float = 1e-4,
-    strategy="auto",
+    learning_rate=None,
+    weight_decay: float | None = None,
+    strategy=None,
     jit_compile="auto",
     seed: int | None = None,
     name: str = "tabular_model",
-) -> keras.Model:
+) -> Task:
     """A compiled dense network: inputs -> [Dense -> (BatchNorm) -> ReLU -> Dropout] x depth -> head.
 
     Args:
@@ -56,10 +59,12 @@ def tabular_model(
               `(n, d)`: the model takes `(batch, d)` arrays and standardizes them with a
               `Normalization` layer fitted on this array (pass the training split only);
             * an integer `d`: `(batch, d)` inputs used as they are.
-        head: a `keras_walk.heads` name (`"binary"`, `"multiclass"`,
+        num_classes: classes, labels or regression outputs.
+        head: any `keras_walk.heads` name (`"binary"`, `"multiclass"`,
             `"multiclass_onehot"`, `"multilabel"`, `"regression"`, `"regression_mae"`,
-            `"regression_huber"`).
-        num_classes: classes, labels or regression outputs (2 for `binary`).
+            `"regression_huber"`); by default `"binary"` for 2 classes and `"multiclass"`
+            for more.
+        class_names: names of the classes (or outputs) in label order.
         hidden_units: width of each hidden layer; `()` gives a linear/logistic model.
         dropout: dropout rate after each hidden layer.
         l1: L1 penalty on the hidden layers' kernels.
@@ -68,9 +73,7 @@ def tabular_model(
         wide: also feed the encoded inputs straight to the head, next to the last hidden
             layer ("wide & deep", Cheng et al. 2016): the head is then a linear model on
             the inputs plus whatever the hidden layers add.
-        optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a learning-rate schedule.
-        weight_decay: AdamW's decoupled weight decay.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
         strategy: passed to `keras_walk.distribute.resolve_strategy`; the model is built and
             compiled in its scope.
         jit_compile: XLA: `"auto"`, `True` or `False`.
@@ -78,16 +81,18 @@ def tabular_model(
         name: the model's name.
 
     Returns:
-        A compiled functional `keras.Model` that saves to `.keras` with its compile state.
+        A compiled `Task` that saves to `.keras` with its preprocessing and compile state.
 
     Examples:
 
         >>> import numpy as np
         >>> x = np.random.default_rng(0).normal(size=(100, 4))
-        >>> model = tabular_model(x, head="regression", num_classes=1, hidden_units=(8,))
+        >>> model = tabular_model(x, 1, head="regression", hidden_units=(8,))
         >>> model.output_shape, model.loss.name
         ((None, 1), 'mean_squared_error')
     """
+    head = head or heads.default_head(num_classes)
+    heads.check_head(head, tuple(heads.HEADS), "tables")
     heads.output_units(head, num_classes)
     units = tuple(hidden_units)
     if any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in units):
@@ -105,7 +110,7 @@ def tabular_model(
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         # === Layers and inputs ===
-        inputs, encoded = _inputs(features)
+        inputs, encoded, table = _inputs(features)
         x = encoded
         regularizer = keras.regularizers.L1L2(l1, l2) if (l1 or l2) else None
         # === Functional Model ===
@@ -121,24 +126,27 @@ def tabular_model(
         if wide and units:
             x = layers.Concatenate(name="wide_and_deep")([encoded, x])
         outputs = heads.dense_head(x, head, num_classes)
-        model = keras.Model(inputs, outputs, name=name)
-        compile_for_head(
-            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
-            weight_decay=weight_decay, jit_compile=jit_compile,
+        return build_task(
+            inputs, outputs, name=name, head=head, num_classes=num_classes,
+            class_names=class_names, optimizer=optimizer, learning_rate=learning_rate,
+            weight_decay=weight_decay, jit_compile=jit_compile, **table,
         )  # fmt: skip
-    return model
 
 
 def _inputs(features):
+    """`(inputs, encoded features, Task arguments that say how to read raw input)`."""
     if isinstance(features, TabularFeatures):
-        return features.model_inputs()
+        inputs, encoded = features.model_inputs()
+        return inputs, encoded, {
+            "input_kind": "table", "columns": features.column_spec(), "impute": features.impute
+        }  # fmt: skip
     if isinstance(features, bool) or features is None:
         raise ValueError(_FEATURES_ERROR.format(features=features))
     if isinstance(features, int | np.integer):
         if features < 1:
             raise ValueError(_FEATURES_ERROR.format(features=features))
         inputs = keras.Input((int(features),), name="features")
-        return inputs, inputs
+        return inputs, inputs, {"input_kind": "features"}
     array = np.asarray(features)
     if array.ndim != 2:
         raise ValueError(_FEATURES_ERROR.format(features=f"an array of shape {array.shape}"))
@@ -146,7 +154,7 @@ def _inputs(features):
     inputs = keras.Input((array.shape[1],), name="features")
     normalization = layers.Normalization(name="normalize")
     normalization.adapt(array.astype("float32"))
-    return inputs, normalization(inputs)
+    return inputs, normalization(inputs), {"input_kind": "features"}
 
 
 _FEATURES_ERROR = (
@@ -156,7 +164,8 @@ _FEATURES_ERROR = (
 )
 
 
-def binary_classifier(features, **kwargs) -> keras.Model:
+@removed_arguments("loss", "one_hot_labels", "num_labels")
+def binary_classifier(features, num_classes: int = 2, **options) -> Task:
     """`tabular_model` with the `binary` head: 1 sigmoid unit, binary crossentropy, AUC.
 
     Examples:
@@ -164,42 +173,45 @@ def binary_classifier(features, **kwargs) -> keras.Model:
         >>> binary_classifier(3, hidden_units=(4,)).output_shape
         (None, 1)
     """
-    return tabular_model(features, "binary", 2, **kwargs)
+    return tabular_model(features, num_classes, head="binary", **options)
 
 
-def multiclass_classifier(
-    features, num_classes: int, *, one_hot_labels: bool = False, **kwargs
-) -> keras.Model:
-    """`tabular_model` with a softmax head over `num_classes`: integer labels by default
-    (sparse categorical crossentropy), one-hot rows with `one_hot_labels=True`.
+@removed_arguments("loss", "one_hot_labels", "num_labels")
+def multiclass_classifier(features, num_classes: int, *, head="multiclass", **options) -> Task:
+    """`tabular_model` with a softmax head over `num_classes`: integer labels
+    (`head="multiclass"`, sparse categorical crossentropy) or one-hot rows
+    (`head="multiclass_onehot"`).
 
     Examples:
 
-        >>> multiclass_classifier(3, num_classes=4).loss.name
+        >>> multiclass_classifier(3, 4).loss.name
         'sparse_categorical_crossentropy'
     """
-    head = "multiclass_onehot" if one_hot_labels else "multiclass"
-    return tabular_model(features, head, num_classes, **kwargs)
+    heads.check_head(head, ("multiclass", "multiclass_onehot"), "multiclass_classifier")
+    return tabular_model(features, num_classes, head=head, **options)
 
 
-def multilabel_classifier(features, num_labels: int, **kwargs) -> keras.Model:
+@removed_arguments("loss", "one_hot_labels", "num_labels")
+def multilabel_classifier(features, num_classes: int, **options) -> Task:
     """`tabular_model` with the `multilabel` head: one sigmoid per label, multi-hot targets.
 
     Examples:
 
-        >>> multilabel_classifier(3, num_labels=5).output_shape
+        >>> multilabel_classifier(3, 5).output_shape
         (None, 5)
     """
-    return tabular_model(features, "multilabel", num_labels, **kwargs)
+    return tabular_model(features, num_classes, head="multilabel", **options)
 
 
-def regressor(features, num_outputs: int = 1, *, loss: str = "mse", **kwargs) -> keras.Model:
-    """`tabular_model` with a linear head of `num_outputs` units and the loss `"mse"`,
-    `"mae"` or `"huber"`.
+@removed_arguments("loss", "one_hot_labels", "num_labels")
+def regressor(features, num_outputs: int = 1, *, head: str = "regression", **options) -> Task:
+    """`tabular_model` with a linear head of `num_outputs` units: `head="regression"`
+    (MSE), `"regression_mae"` or `"regression_huber"`.
 
     Examples:
 
-        >>> regressor(3, loss="mae").loss.name
+        >>> regressor(3, head="regression_mae").loss.name
         'mean_absolute_error'
     """
-    return tabular_model(features, heads.regression_head(loss), num_outputs, **kwargs)
+    heads.check_head(head, heads.REGRESSION_HEADS, "regressor")
+    return tabular_model(features, num_outputs, head=head, **options)

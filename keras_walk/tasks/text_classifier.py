@@ -1,4 +1,4 @@
-"""`text_classifier`: raw strings in, class probabilities out, compiled and ready to fit."""
+"""`text_classifier`: raw strings in, class probabilities out: a compiled `Task`."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ from keras_walk import distribute, heads
 from keras_walk.data.checks import check_texts
 from keras_walk.data.pretrained import list_pretrained, pretrained_preset
 from keras_walk.layers import BertVocabularyTokenizer, TrimPadding
-from keras_walk.tasks.optimizers import compile_for_head
+from keras_walk.layers.encoders import encode_sequence
+from keras_walk.tasks.conventions import removed_arguments
+from keras_walk.tasks.task import Task, build_task
 
 __all__ = ["ENCODERS", "choose_text_encoder", "text_classifier", "token_lengths"]
 
 ENCODERS = (
     "auto", "conv1d", "lstm", "gru", "bilstm", "transformer", "bag_of_ngrams", "pretrained",
 )  # fmt: skip
+_SEQUENCE_ENCODERS = ("conv1d", "lstm", "gru", "bilstm", "transformer")
 DEFAULT_PRESET = "all_minilm_l6_v2"
-_TEXT_HEADS = ("binary", "multiclass", "multiclass_onehot", "multilabel")
 # Chollet, Deep Learning with Python (2nd ed.), 11.3.3: below this ratio of samples to
 # words per sample, a bag of bigrams beats sequence models.
 SAMPLES_TO_WORDS_THRESHOLD = 1500
@@ -40,12 +42,14 @@ def choose_text_encoder(texts) -> str:
     return "bag_of_ngrams" if len(texts) / words < SAMPLES_TO_WORDS_THRESHOLD else "conv1d"
 
 
+@removed_arguments("one_hot_labels", "num_labels")
 def text_classifier(
     train_texts,
     num_classes: int = 2,
     *,
-    head: str = "binary",
-    encoder: str = "conv1d",
+    head: str | None = None,
+    encoder="conv1d",
+    class_names=None,
     max_tokens: int = 20_000,
     sequence_length: int = 256,
     ngrams: int = 2,
@@ -57,26 +61,29 @@ def text_classifier(
     dropout: float = 0.5,
     optimizer: str | keras.optimizers.Optimizer = "adamw",
     learning_rate=None,
-    weight_decay: float = 1e-4,
-    strategy="auto",
+    weight_decay: float | None = None,
+    strategy=None,
     jit_compile="auto",
     seed: int | None = None,
     name: str = "text_classifier",
-) -> keras.Model:
+) -> Task:
     """A compiled text classifier: `TextVectorization` -> embedding -> encoder -> head.
 
     Args:
         train_texts: the training texts (a list or array of strings), used only to adapt the
             vocabulary (and the IDF weights of `bag_of_ngrams`): pass the training split.
-        num_classes: number of classes (2 for `binary`) or labels (`multilabel`).
-        head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`.
+        num_classes: number of classes or labels (`multilabel`).
+        head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`; by
+            default `"binary"` for 2 classes and `"multiclass"` for more.
         encoder: `"conv1d"` (two conv-pool blocks + global max pooling), `"lstm"`,
             `"gru"`, `"bilstm"` (bidirectional LSTM), `"transformer"` (keras-hub
             `TokenAndPositionEmbedding` + `TransformerEncoder` + average pooling),
             `"bag_of_ngrams"` (TF-IDF of 1- to `ngrams`-grams into a dense layer, no
             embedding), `"pretrained"` (a pretrained BERT-family backbone from `preset`,
             fine-tuned: its WordPiece tokenizer -> backbone -> masked average pooling),
-            or `"auto"` (`choose_text_encoder`).
+            `"auto"` (`choose_text_encoder`), or your own Keras layer, model or callable
+            applied to the embedded tokens `(batch, sequence_length, embedding_dim)`.
+        class_names: names of the classes in label order (`predict_labels` returns them).
         max_tokens: vocabulary size (words, or n-grams for `bag_of_ngrams`).
         sequence_length: tokens kept per text by sequence encoders (padded or truncated).
         ngrams: largest n-gram of `bag_of_ngrams`.
@@ -96,33 +103,29 @@ def text_classifier(
         optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
         learning_rate: a float or a learning-rate schedule; `None` is 1e-3, or 5e-5 to
             fine-tune a `"pretrained"` encoder.
-        weight_decay: AdamW's decoupled weight decay.
+        weight_decay: decoupled weight decay (`None`: 1e-4 for AdamW).
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layers.
         name: the model's name.
 
     Returns:
-        A compiled functional `keras.Model` whose input is a batch of raw strings; it saves
-        to `.keras` with its vocabulary and compile state.
+        A compiled `Task` whose input is raw strings; it saves to `.keras` with its
+        vocabulary and compile state.
 
     Examples:
 
         >>> texts = ["great taste", "awful, stale", "great value", "stale and awful"]
         >>> model = text_classifier(texts, encoder="bag_of_ngrams", units=8)
-        >>> model.predict(np.array(["great"], dtype=object), verbose=0).shape
+        >>> model.predict(["great"], verbose=0).shape
         (1, 1)
     """
-    if encoder not in ENCODERS:
+    if isinstance(encoder, str) and encoder not in ENCODERS:
         raise ValueError(
-            f"Invalid value for argument `encoder`. Expected one of {list(ENCODERS)}. "
-            f"Received: encoder={encoder!r}"
+            f"Invalid value for argument `encoder`. Expected one of {list(ENCODERS)}, a Keras "
+            f"layer or model, or a callable. Received: encoder={encoder!r}"
         )
-    if head not in _TEXT_HEADS:
-        raise ValueError(
-            f"Invalid value for argument `head`. Expected one of {list(_TEXT_HEADS)} for "
-            f"text. Received: head={head!r}"
-        )
+    head = heads.check_head(head or heads.default_head(num_classes), what="text")
     heads.output_units(head, num_classes)
     for argument, value in (("max_tokens", max_tokens), ("sequence_length", sequence_length),
                             ("ngrams", ngrams), ("units", units)):  # fmt: skip
@@ -138,31 +141,32 @@ def text_classifier(
     texts = check_texts(train_texts)
     if encoder == "auto":
         encoder = choose_text_encoder(texts)
-    if learning_rate is None:
-        learning_rate = 5e-5 if encoder == "pretrained" else 1e-3
+    if learning_rate is None and encoder == "pretrained":
+        learning_rate = 5e-5
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         # === Functional Model ===
         inputs = keras.Input(shape=(), dtype="string", name="text")
         if encoder == "pretrained":
             x = _pretrained(inputs, preset, sequence_length)
+        elif encoder == "bag_of_ngrams":
+            vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
+            x = layers.Dense(units, activation="relu", name="dense")(vectorize(inputs))
         else:
-            vectorize = _vectorizer(
-                encoder, texts, max_tokens, ngrams, standardize, sequence_length
+            vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
+            x = _embedded(vectorize(inputs), encoder, vectorize.vocabulary_size(),
+                          sequence_length, embedding_dim)  # fmt: skip
+            x = encode_sequence(
+                x, encoder, units=units, num_heads=num_heads, allowed=_SEQUENCE_ENCODERS
             )
-            x = _ENCODER_BUILDERS[encoder](
-                vectorize(inputs), vectorize.vocabulary_size(), sequence_length, embedding_dim,
-                units, num_heads, seed,
-            )  # fmt: skip
         if dropout:
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         outputs = heads.dense_head(x, head, num_classes)
-        model = keras.Model(inputs, outputs, name=name)
-        compile_for_head(
-            model, head, num_classes, optimizer=optimizer, learning_rate=learning_rate,
-            weight_decay=weight_decay, jit_compile=jit_compile,
+        return build_task(
+            inputs, outputs, name=name, head=head, num_classes=num_classes,
+            class_names=class_names, input_kind="text", optimizer=optimizer,
+            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
         )  # fmt: skip
-    return model
 
 
 def _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length):
@@ -178,45 +182,18 @@ def _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length
     return vectorize
 
 
-def _bag_of_ngrams(x, _vocabulary_size, _length, _dim, units, _heads, seed):
-    x = layers.Dense(units, activation="relu", name="dense")(x)
-    return x
+def _embedded(token_ids, encoder, vocabulary_size, sequence_length, dim):
+    """Token ids -> vectors: with positions for the transformer; masked padding for the
+    recurrent encoders (the convnet has no use for a mask)."""
+    if encoder == "transformer":
+        return keras_hub.layers.TokenAndPositionEmbedding(
+            vocabulary_size, sequence_length, dim, mask_zero=True, name="embedding"
+        )(token_ids)
+    mask_zero = isinstance(encoder, str) and encoder in ("lstm", "gru", "bilstm")
+    return layers.Embedding(vocabulary_size, dim, mask_zero=mask_zero, name="embedding")(token_ids)
 
 
-def _embedded(x, vocabulary_size, dim, mask_zero):
-    return layers.Embedding(vocabulary_size, dim, mask_zero=mask_zero, name="embedding")(x)
-
-
-def _conv1d(x, vocabulary_size, _length, dim, units, _heads, _seed):
-    x = _embedded(x, vocabulary_size, dim, mask_zero=False)
-    x = layers.Conv1D(units, 7, activation="relu", padding="same", name="conv_1")(x)
-    x = layers.MaxPooling1D(3, name="pool_1")(x)
-    x = layers.Conv1D(units, 7, activation="relu", padding="same", name="conv_2")(x)
-    return layers.GlobalMaxPooling1D(name="pool")(x)
-
-
-def _rnn(cell, bidirectional=False):
-    def build(x, vocabulary_size, _length, dim, units, _heads, _seed):
-        x = _embedded(x, vocabulary_size, dim, mask_zero=True)
-        rnn = cell(units, name=cell.__name__.lower())
-        if bidirectional:
-            rnn = layers.Bidirectional(rnn, name=f"bi{cell.__name__.lower()}")
-        return rnn(x)
-
-    return build
-
-
-def _transformer(x, vocabulary_size, length, dim, units, num_heads, _seed):
-    x = keras_hub.layers.TokenAndPositionEmbedding(
-        vocabulary_size, length, dim, mask_zero=True, name="embedding"
-    )(x)
-    x = keras_hub.layers.TransformerEncoder(
-        intermediate_dim=units, num_heads=num_heads, dropout=0.1, name="transformer"
-    )(x)
-    return layers.GlobalAveragePooling1D(name="pool")(x)
-
-
-def token_lengths(model: keras.Model, texts) -> np.ndarray:
+def token_lengths(model: Task, texts) -> np.ndarray:
     """Tokens per text as a `pretrained` text classifier packs them: its WordPiece tokens,
     plus `[CLS]` and `[SEP]`, capped at its `sequence_length`. Pass them as
     `keras_walk.data.pipeline(..., sortish=lengths)` to batch texts of similar length.
@@ -265,12 +242,3 @@ def _pretrained(inputs, preset, sequence_length):
     # Average over real tokens, as sentence-transformers pool MiniLM.
     return layers.GlobalAveragePooling1D(name="pool")(x, mask=packed["padding_mask"])
 
-
-_ENCODER_BUILDERS = {
-    "bag_of_ngrams": _bag_of_ngrams,
-    "conv1d": _conv1d,
-    "lstm": _rnn(layers.LSTM),
-    "gru": _rnn(layers.GRU),
-    "bilstm": _rnn(layers.LSTM, bidirectional=True),
-    "transformer": _transformer,
-}

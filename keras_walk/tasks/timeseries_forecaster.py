@@ -7,28 +7,30 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.tasks.optimizers import compile_for_head
+from keras_walk.layers.encoders import encode_sequence
+from keras_walk.tasks.conventions import removed_arguments
+from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS
+from keras_walk.tasks.task import Task, build_task
 
-__all__ = ["FORECAST_ENCODERS", "timeseries_forecaster"]
-
-FORECAST_ENCODERS = ("lstm", "gru", "conv1d")
+__all__ = ["timeseries_forecaster"]
 
 
+@removed_arguments("loss")
 def timeseries_forecaster(
     windows,
     *,
-    encoder: str = "lstm",
+    head: str = "regression",
+    encoder="lstm",
     units: int = 32,
     dropout: float = 0.0,
-    loss: str = "mse",
-    optimizer: str | keras.optimizers.Optimizer = "adam",
-    learning_rate=1e-3,
-    weight_decay: float = 1e-4,
-    strategy="auto",
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
+    learning_rate=None,
+    weight_decay: float | None = None,
+    strategy=None,
     jit_compile="auto",
     seed: int | None = None,
     name: str = "timeseries_forecaster",
-) -> keras.Model:
+) -> Task:
     """A compiled forecaster for the windows of `keras_walk.data.forecasting_windows`.
 
     Inputs are standardized with the training period's mean and standard deviation (a
@@ -38,22 +40,19 @@ def timeseries_forecaster(
     Args:
         windows: a `ForecastWindows`: it fixes the input shape, the number of outputs
             (`horizon` of them per target with `multi_step`, else one) and the statistics.
-        encoder: `"lstm"` (default), `"gru"`, or `"conv1d"` (two convolutions and global
-            max pooling).
-        units: units of the recurrent layer, or filters of the convolutions.
+        head: `"regression"` (MSE), `"regression_mae"` or `"regression_huber"`.
+        encoder: `"lstm"` (default), `"gru"`, `"bilstm"`, `"conv1d"`, `"fcn"` (see
+            `keras_walk.layers.encode_sequence`), or your own layer, model or callable.
+        units: width of the encoder.
         dropout: dropout before the head.
-        loss: `"mse"`, `"mae"` or `"huber"`: a regression row of the heads table.
-        optimizer: `"adam"`, `"adamw"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a learning-rate schedule.
-        weight_decay: AdamW's decoupled weight decay.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layer.
         name: the model's name.
 
     Returns:
-        A compiled functional `keras.Model` from `(batch, input_width, features)` to
-        `(batch, outputs)`.
+        A compiled `Task` from `(batch, input_width, features)` to `(batch, outputs)`.
 
     Examples:
 
@@ -64,12 +63,7 @@ def timeseries_forecaster(
         >>> timeseries_forecaster(windows, units=8).output_shape
         (None, 1)
     """
-    if encoder not in FORECAST_ENCODERS:
-        raise ValueError(
-            f"Invalid value for argument `encoder`. Expected one of {list(FORECAST_ENCODERS)}. "
-            f"Received: encoder={encoder!r}"
-        )
-    head = heads.regression_head(loss)
+    heads.check_head(head, heads.REGRESSION_HEADS, "forecasts")
     outputs_count = windows.train.targets.shape[-1]
     features = len(windows.feature_names)
     # Targets in their own units: scale the head's outputs by the training statistics.
@@ -84,22 +78,15 @@ def timeseries_forecaster(
         x = layers.Normalization(
             axis=-1, mean=windows.mean, variance=windows.std**2, name="normalize"
         )(inputs)
-        if encoder == "conv1d":
-            x = layers.Conv1D(units, 5, activation="relu", padding="same", name="conv_1")(x)
-            x = layers.Conv1D(units, 5, activation="relu", padding="same", name="conv_2")(x)
-            x = layers.GlobalMaxPooling1D(name="pool")(x)
-        else:
-            rnn = layers.LSTM if encoder == "lstm" else layers.GRU
-            x = rnn(units, name=encoder)(x)
+        x = encode_sequence(x, encoder, units=units, allowed=NUMERIC_SEQUENCE_ENCODERS)
         if dropout:
             x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
         x = heads.dense_head(x, head, outputs_count)
         outputs = layers.Rescaling(
             scale=target_std.tolist(), offset=target_mean.tolist(), name="to_target_units"
         )(x)
-        model = keras.Model(inputs, outputs, name=name)
-        compile_for_head(
-            model, head, outputs_count, optimizer=optimizer, learning_rate=learning_rate,
+        return build_task(
+            inputs, outputs, name=name, head=head, num_classes=outputs_count,
+            input_kind="sequences", optimizer=optimizer, learning_rate=learning_rate,
             weight_decay=weight_decay, jit_compile=jit_compile,
         )  # fmt: skip
-    return model

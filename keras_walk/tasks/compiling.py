@@ -1,0 +1,74 @@
+"""One place that turns `optimizer`, `learning_rate` and `weight_decay` into a Keras optimizer.
+
+Every builder and `Task.compile(optimizer="auto")` go through `make_optimizer`, so the
+defaults are the same everywhere: AdamW at 1e-3 with a decoupled weight decay of 1e-4.
+"""
+
+from __future__ import annotations
+
+import keras
+
+__all__ = ["DEFAULT_LEARNING_RATE", "DEFAULT_OPTIMIZER", "DEFAULT_WEIGHT_DECAY", "make_optimizer"]
+
+DEFAULT_OPTIMIZER = "adamw"
+DEFAULT_LEARNING_RATE = 1e-3
+DEFAULT_WEIGHT_DECAY = 1e-4  # AdamW's; "adam" and "sgd" decay nothing unless asked
+OPTIMIZERS = ("adamw", "adam", "sgd")
+
+
+def make_optimizer(
+    optimizer=DEFAULT_OPTIMIZER, learning_rate=None, weight_decay: float | None = None
+) -> keras.optimizers.Optimizer:
+    """A Keras optimizer from a name, or an optimizer instance as it is.
+
+    Args:
+        optimizer: `"adamw"` (default), `"adam"`, `"sgd"` (Nesterov momentum 0.9), or a
+            `keras.optimizers.Optimizer`.
+        learning_rate: a float or a `LearningRateSchedule`; `None` is 1e-3.
+        weight_decay: decoupled weight decay; `None` is 1e-4 for `"adamw"` and none for
+            `"adam"` and `"sgd"`. A value given with `"adam"` or `"sgd"` is applied (Keras 3
+            optimizers all decay weights the decoupled way), never dropped.
+
+    Raises:
+        ValueError: for an unknown name, or `learning_rate` / `weight_decay` given with an
+            optimizer instance (set them on the instance: they would be ignored).
+
+    Examples:
+
+        >>> make_optimizer().__class__.__name__, make_optimizer().weight_decay
+        ('AdamW', 0.0001)
+        >>> make_optimizer("adam", weight_decay=1e-2).weight_decay
+        0.01
+        >>> make_optimizer(keras.optimizers.SGD(), learning_rate=0.1)
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid arguments: `learning_rate=0.1` was given with an optimizer instance (SGD), which would ignore it. Set it on the instance instead: keras.optimizers.SGD(learning_rate=...).
+    """
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        for argument, value in (("learning_rate", learning_rate), ("weight_decay", weight_decay)):
+            if value is not None:
+                kind = type(optimizer).__name__
+                raise ValueError(
+                    f"Invalid arguments: `{argument}={value!r}` was given with an optimizer "
+                    f"instance ({kind}), which would ignore it. Set it on the instance "
+                    f"instead: keras.optimizers.{kind}({argument}=...)."
+                )
+        return optimizer
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(
+            f"Invalid value for argument `optimizer`. Expected one of {list(OPTIMIZERS)} or a "
+            f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
+        )
+    if weight_decay is not None and (isinstance(weight_decay, bool) or weight_decay < 0):
+        raise ValueError(
+            "Invalid value for argument `weight_decay`. Expected a number >= 0 or None. "
+            f"Received: weight_decay={weight_decay!r}"
+        )
+    learning_rate = DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate
+    if optimizer == "adamw":
+        decay = DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay
+        return keras.optimizers.AdamW(learning_rate, weight_decay=decay)
+    decay = weight_decay or None  # Keras optimizers take None for "no decay"
+    if optimizer == "adam":
+        return keras.optimizers.Adam(learning_rate, weight_decay=decay)
+    return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True, weight_decay=decay)

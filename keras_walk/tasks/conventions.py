@@ -1,0 +1,80 @@
+"""The one call shape of every builder, and the table of builders the docs show.
+
+Every builder takes, in this order:
+
+1. the data or shapes it adapts on (`input_shape`, training texts, `TabularFeatures`,
+   forecasting windows, training text);
+2. the output count, always `num_classes` (`num_outputs` for regressors);
+3. keyword-only options: `head=` (the one way to choose the label format; by default
+   `"binary"` for 2 classes and `"multiclass"` for more), `backbone=` (images) or
+   `encoder=` (sequences) as a name, a `keras.Model` or a callable, then `class_names`,
+   `optimizer`, `learning_rate`, `weight_decay`, `strategy`, `jit_compile`, `seed`, `name`.
+
+Spellings of earlier versions raise a `ValueError` that names the new one
+(`removed_arguments`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+from keras_walk import heads
+
+__all__ = ["builder_table", "removed_arguments"]
+
+_RENAMED = {
+    "loss": "head='regression', 'regression_mae' or 'regression_huber' (for loss='mse', 'mae', 'huber')",
+    "one_hot_labels": "head='multiclass_onehot'",
+    "num_labels": "num_classes",
+}
+
+
+def removed_arguments(*names: str):
+    """A builder decorator: the old argument `names` raise a `ValueError` with the new
+    spelling instead of a bare `TypeError`."""
+
+    def decorate(builder):
+        @functools.wraps(builder)
+        def wrapper(*args, **kwargs):
+            for name in names:
+                if name in kwargs:
+                    raise ValueError(
+                        f"Argument `{name}` was removed from `{builder.__name__}`: use "
+                        f"{_RENAMED[name]} instead. Received: {name}={kwargs[name]!r}"
+                    )
+            return builder(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def builder_table() -> str:
+    """A markdown table of every builder in `keras_walk.tasks`: its signature (the
+    positional part and the main options), its default head, the heads it takes and its
+    encoders or backbones, read from the code itself."""
+    from keras_walk import tasks
+
+    rows = ["| builder | call | default head | heads | encoders / backbones |", "|---|---|---|---|---|"]
+    for name, info in tasks.BUILDERS.items():
+        builder = getattr(tasks, name)
+        signature = inspect.signature(builder)
+        positional = [
+            p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+            for p in signature.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        options = [
+            p.name
+            for p in signature.parameters.values()
+            if p.kind == p.KEYWORD_ONLY and p.name in ("head", "encoder", "backbone", "class_names")
+        ]
+        call = f"`{name}({', '.join(positional)}{', *, ' + ', '.join(options) if options else ''})`"
+        rows.append(
+            f"| [`{name}`](../api/tasks.md#keras_walk.tasks.{name}) | {call} | "
+            f"{info['default_head']} | {', '.join(f'`{h}`' for h in info['heads'])} | "
+            f"{', '.join(f'`{e}`' for e in info['encoders']) or '-'} |"
+        )
+    return "\n".join(rows) + "\n"
+

@@ -1,0 +1,377 @@
+"""`Task`: a compiled functional Keras model that knows what it is for.
+
+Every builder in `keras_walk.tasks` returns a `Task` (KerasHub's word; fastai calls the
+same idea a `Learner`). Its config carries the head, the classes and their names, the
+kind of input and the table's columns, so that a reloaded `.keras` file is the same Task:
+it checks labels before training, decodes predictions into class names, and continues
+training at the same optimizer step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_walk import heads
+from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
+from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
+
+__all__ = ["Task", "build_task", "compile_task"]
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class Task(keras.Model):
+    """A functional `keras.Model` with a head, classes and an input kind.
+
+    Build one with a builder (`image_classifier`, `text_classifier`, ...), or wrap your
+    own functional graph: `Task(inputs, outputs, head="multiclass", num_classes=3)`.
+
+    Args:
+        inputs: the functional graph's inputs.
+        outputs: its outputs: the head's layer from `keras_walk.heads.dense_head`.
+        name: the model's name.
+        head: a `keras_walk.heads` name: what the labels are and how outputs read.
+        num_classes: classes (classifiers) or outputs (regression heads).
+        class_names: optional names of the classes, in label order.
+        input_kind: `"images"`, `"sequences"`, `"features"`, `"table"`, `"text"` or
+            `"tokens"`: how `fit`, `evaluate` and `predict` read raw input.
+        columns: for tables, `[original name, input name, kind]` per column (see
+            `keras_walk.data.TabularFeatures.column_spec`).
+        impute: for tables, whether missing values are filled inside the model.
+        training_data: a name for the data it is trained on (shown by `summary_card`).
+        compile_defaults: what `compile(optimizer="auto")` uses: `optimizer`,
+            `learning_rate` and `weight_decay`.
+
+    Examples:
+
+        >>> import keras_walk as kw
+        >>> task = kw.tasks.image_classifier((8, 8, 1), 3, class_names=["a", "b", "c"])
+        >>> task.head, task.num_classes, task.class_names
+        ('multiclass', 3, ('a', 'b', 'c'))
+        >>> task.predict_labels(np.zeros((2, 8, 8, 1), "uint8")).shape
+        (2,)
+    """
+
+    def __init__(
+        self,
+        inputs,
+        outputs,
+        name=None,
+        *,
+        head: str,
+        num_classes: int,
+        class_names: Sequence[str] | None = None,
+        input_kind: str = "features",
+        columns: Sequence[Sequence[str]] | None = None,
+        impute: bool = False,
+        training_data: str | None = None,
+        compile_defaults: dict | None = None,
+        **kwargs,
+    ):
+        super().__init__(inputs, outputs, name=name, **kwargs)
+        heads.output_units(head, num_classes)
+        if input_kind not in INPUT_KINDS:
+            raise ValueError(
+                f"Invalid value for argument `input_kind`. Expected one of {list(INPUT_KINDS)}. "
+                f"Received: input_kind={input_kind!r}"
+            )
+        if class_names is not None:
+            class_names = tuple(str(c) for c in class_names)
+            if len(class_names) != num_classes:
+                raise ValueError(
+                    f"Invalid value for argument `class_names`. Expected {num_classes} names, "
+                    f"one per class. Received: {len(class_names)} names"
+                )
+        self.head = head
+        self.num_classes = int(num_classes)
+        self.class_names = class_names
+        self.input_kind = input_kind
+        self.columns = None if columns is None else tuple(tuple(c) for c in columns)
+        self.impute = bool(impute)
+        self.training_data = training_data
+        self.compile_defaults = dict(
+            compile_defaults or {"optimizer": DEFAULT_OPTIMIZER, "learning_rate": None}
+        )
+
+    def get_config(self):
+        return {**super().get_config(), **self._task_config()}
+
+    def _task_config(self) -> dict:
+        return {
+            "head": self.head,
+            "num_classes": self.num_classes,
+            "class_names": None if self.class_names is None else list(self.class_names),
+            "input_kind": self.input_kind,
+            "columns": None if self.columns is None else [list(c) for c in self.columns],
+            "impute": self.impute,
+            "training_data": self.training_data,
+            "compile_defaults": dict(self.compile_defaults),
+        }
+
+    # --- Compiling ---------------------------------------------------------------------
+
+    def compile(
+        self,
+        optimizer="auto",
+        loss="auto",
+        metrics="auto",
+        *,
+        learning_rate=None,
+        weight_decay=None,
+        **kwargs,
+    ):
+        """Keras's `compile`, with the head's loss and metrics and the builder's optimizer
+        for `"auto"`. Call it again after loading, or after freezing a backbone.
+
+        Args:
+            optimizer: `"auto"` (what the builder chose; AdamW by default), `"adamw"`,
+                `"adam"`, `"sgd"` or an optimizer instance.
+            loss: `"auto"` (the head's) or any Keras loss.
+            metrics: `"auto"` (the head's) or a list of Keras metrics.
+            learning_rate: with a named optimizer: a float or a schedule (`None`: the
+                builder's, else 1e-3).
+            weight_decay: with a named optimizer (`None`: 1e-4 for AdamW, none otherwise).
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`, `steps_per_execution`).
+        """
+        if isinstance(optimizer, str) and optimizer == "auto":
+            defaults = self.compile_defaults
+            optimizer = defaults.get("optimizer", DEFAULT_OPTIMIZER)
+            if isinstance(optimizer, dict):  # the builder was given an optimizer instance
+                optimizer = keras.optimizers.deserialize(optimizer)
+            elif learning_rate is None and weight_decay is None:
+                learning_rate = defaults.get("learning_rate")
+                if isinstance(learning_rate, dict):  # a serialized schedule
+                    learning_rate = keras.optimizers.schedules.deserialize(learning_rate)
+                weight_decay = defaults.get("weight_decay")
+        optimizer = make_optimizer(optimizer, learning_rate, weight_decay)
+        spec = heads.get_head(self.head)
+        if isinstance(loss, str) and loss == "auto":
+            loss = spec.loss()
+        if isinstance(metrics, str) and metrics == "auto":
+            metrics = spec.metrics(self.num_classes)
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def compile_from_config(self, config):
+        # Keras skips this for models whose `compile` is overridden (they may take other
+        # arguments); ours takes Keras's own, so a reloaded Task is compiled as it was.
+        config = keras.saving.deserialize_keras_object(config)
+        keras.Model.compile(self, **config)
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    # --- Training and inference on what users pass -------------------------------------
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=None,
+        **kwargs,
+    ):
+        """Keras's `fit`, after the labels are checked against the head.
+
+        `x` and `validation_data` may be NumPy arrays, lists of strings, pandas objects or
+        a `tf.data.Dataset` (its first batches are checked). Bad labels raise a
+        `ValueError` (`keras_walk.heads.LabelError`) before the first step.
+        """
+        x, y = self._checked(x, y)
+        if validation_data is not None:
+            validation_data = self._checked_validation(validation_data)
+        if shuffle is None:  # Keras ignores (and warns about) shuffle for datasets
+            shuffle = not isinstance(x, tf.data.Dataset)
+        return super().fit(
+            x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
+            validation_split=validation_split, validation_data=validation_data,
+            shuffle=shuffle, **kwargs,
+        )  # fmt: skip
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """Keras's `evaluate`, on the same inputs `fit` takes, labels checked first."""
+        x, y = self._checked(x, y)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        """Keras's `predict` (probabilities or values) on the inputs `fit` takes."""
+        return super().predict(self._model_inputs(x), *args, **kwargs)
+
+    def predict_labels(self, x, threshold: float = 0.5, **kwargs):
+        """Decoded predictions, like fastai's `learn.predict`.
+
+        * `binary`, `multiclass`, `multiclass_onehot`: one class name per sample (the
+          class index when there are no `class_names`);
+        * `multilabel`: a tuple of the names above `threshold` per sample;
+        * regression heads: the predicted values.
+        """
+        scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
+        return self.decode(scores, threshold)
+
+    def decode(self, scores, threshold: float = 0.5):
+        """Turns model outputs into labels the way `predict_labels` does."""
+        from keras_walk.training.metrics import predicted_labels
+
+        if not heads.get_head(self.head).classifier:
+            return np.asarray(scores)
+        indices = predicted_labels(scores, self.head, threshold)
+        names = self.class_names or tuple(range(self.num_classes))
+        if self.head == "multilabel":
+            return [tuple(names[i] for i in np.flatnonzero(row)) for row in indices]
+        return np.array([names[i] for i in indices], dtype=object)
+
+    def check_labels(self, y) -> None:
+        """Raises `keras_walk.heads.LabelError` if `y` does not fit this Task's head."""
+        y = to_labels(y)
+        extra_axes = len(self.output_shape) - 2  # e.g. the time axis of a language model
+        if extra_axes > 0 and heads.get_head(self.head).classifier:
+            y = np.reshape(y, (-1, *np.shape(y)[1 + extra_axes :]))
+        heads.check_labels(y, self.head, self.num_classes)
+
+    def _checked(self, x, y):
+        x = self._model_inputs(x)
+        if isinstance(x, tf.data.Dataset):
+            labels = first_labels(x)
+            if labels is not None:
+                self.check_labels(labels)
+        elif y is not None:
+            y = to_labels(y)
+            self.check_labels(y)
+            count = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
+            if len(y) != count:
+                raise ValueError(
+                    f"Invalid input data: {count} samples but {len(y)} labels. Expected the "
+                    "same number of each."
+                )
+        return x, y
+
+    def _checked_validation(self, data):
+        if isinstance(data, tf.data.Dataset):
+            return self._checked(data, None)[0]
+        if isinstance(data, tuple | list) and len(data) in (2, 3):
+            x, y = self._checked(data[0], data[1])
+            return (x, y, *data[2:])
+        raise ValueError(
+            "Invalid value for argument `validation_data`. Expected (x, y), (x, y, "
+            f"sample_weight) or a tf.data.Dataset. Received: {type(data).__name__}"
+        )
+
+    def _model_inputs(self, x):
+        shape = None
+        if self.input_kind in ("images", "sequences", "features"):
+            shape = tuple(self.input_shape[1:])
+        return to_model_inputs(x, self.input_kind, shape, self._check_table)
+
+    def _check_table(self, table):
+        from keras_walk.data.tabular import check_table
+
+        if self.columns is None:
+            raise ValueError(f"Task {self.name!r} takes tables but has no `columns`.")
+        return {
+            name: tf.constant(values)
+            for name, values in check_table(table, self.columns, self.impute).items()
+        }
+
+    # --- What it is ----------------------------------------------------------------------
+
+    def summary_card(self, format: str = "dict"):
+        """What this Task is: head, classes, inputs, parameters, training data, optimizer.
+
+        Args:
+            format: `"dict"` (JSON-friendly, what `results.json` stores) or `"markdown"`.
+        """
+        inputs = self.inputs if isinstance(self.inputs, list | tuple) else [self.inputs]
+        card = {
+            "name": self.name,
+            "task": type(self).__name__,
+            "head": self.head,
+            "num_classes": self.num_classes,
+            "class_names": None if self.class_names is None else list(self.class_names),
+            "input_kind": self.input_kind,
+            "inputs": {
+                t.name: {"shape": list(t.shape[1:]), "dtype": str(t.dtype)} for t in inputs
+            },
+            "output_shape": list(self.output_shape[1:]),
+            "parameters": int(self.count_params()),
+            "trainable_parameters": int(
+                sum(np.prod(v.shape) for v in self.trainable_variables)
+            ),
+            "training_data": self.training_data,
+        }
+        if getattr(self, "optimizer", None) is not None and self.compiled:
+            card["optimizer"] = type(self.optimizer).__name__
+            card["loss"] = getattr(self.loss, "name", str(self.loss))
+        if self.columns is not None:
+            card["columns"] = {original: kind for original, _, kind in self.columns}
+        if format == "dict":
+            return card
+        if format != "markdown":
+            raise ValueError(
+                "Invalid value for argument `format`. Expected 'dict' or 'markdown'. "
+                f"Received: format={format!r}"
+            )
+        rows = "\n".join(f"| {key} | {_cell(value)} |" for key, value in card.items())
+        return f"| | |\n|---|---|\n{rows}\n"
+
+
+def build_task(
+    inputs,
+    outputs,
+    *,
+    optimizer=DEFAULT_OPTIMIZER,
+    learning_rate=None,
+    weight_decay=None,
+    jit_compile="auto",
+    **task_arguments,
+) -> Task:
+    """The tail every builder shares: wrap the functional graph in a `Task` and
+    `compile_task` it. Call it inside the strategy's scope."""
+    task = Task(inputs, outputs, **task_arguments)
+    return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+
+
+def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile) -> Task:
+    """Compiles `task` with the head's loss and metrics and
+    `make_optimizer(optimizer, learning_rate, weight_decay)`, and keeps those settings in
+    its config, so `compile()` after a reload (or after freezing a backbone) uses them."""
+    if learning_rate is not None and (
+        isinstance(learning_rate, bool)
+        or not isinstance(
+            learning_rate, int | float | keras.optimizers.schedules.LearningRateSchedule
+        )
+    ):
+        raise ValueError(
+            "Invalid value for argument `learning_rate`. Expected a float, a "
+            f"LearningRateSchedule or None. Received: learning_rate={learning_rate!r}"
+        )
+    task.compile(
+        optimizer, learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile
+    )
+    task.compile_defaults = {
+        "optimizer": (
+            keras.optimizers.serialize(optimizer)
+            if isinstance(optimizer, keras.optimizers.Optimizer)
+            else optimizer
+        ),
+        "learning_rate": (
+            keras.optimizers.schedules.serialize(learning_rate)
+            if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
+            else learning_rate
+        ),
+        "weight_decay": weight_decay,
+    }
+    return task
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return f"{value:,}" if isinstance(value, int) else str(value)
