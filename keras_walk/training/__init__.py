@@ -14,9 +14,11 @@ from keras_walk.training.plots import (
 )
 from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import machine_info, write_results
+from keras_walk.training.run import RecipeRun, warmup_cosine
 
 __all__ = [
     "OutputDirInUseError",
+    "RecipeRun",
     "class_weights",
     "default_callbacks",
     "lock_output_dir",
@@ -32,5 +34,6 @@ __all__ = [
     "predicted_labels",
     "recipe_arguments",
     "task_metrics",
+    "warmup_cosine",
     "write_results",
 ]

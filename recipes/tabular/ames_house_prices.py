@@ -35,9 +35,6 @@ python recipes/tabular/ames_house_prices.py --smoke    # a few seconds, for test
 ## Setup
 """
 
-import sys
-import time
-
 import numpy as np
 
 import keras_walk as kw
@@ -59,7 +56,7 @@ FULL = {
     "hidden_units": (256,),
     "dropout": 0.3,
     "learning_rate": 1e-3,
-    "loss": "huber",
+    "head": "regression_huber",
     "wide": True,
     "weight_decay": 0.1,
     "validation_fraction": 0.15,
@@ -100,7 +97,7 @@ def make_features(train_features):
 """
 ## Model
 
-`kw.tasks.regressor(features, loss="huber")` builds FeatureSpace inputs -> Dense(256) ->
+`kw.tasks.regressor(features, head="regression_huber")` builds FeatureSpace inputs -> Dense(256) ->
 ReLU -> Dropout -> one linear unit, compiled with the Huber loss and MAE / RMSE metrics.
 """
 
@@ -108,7 +105,7 @@ ReLU -> Dropout -> one linear unit, compiled with the Huber loss and MAE / RMSE 
 def make_model(config, features, seed):
     return kw.tasks.regressor(
         features,
-        loss=config["loss"],
+        head=config["head"],
         hidden_units=config["hidden_units"],
         dropout=config["dropout"],
         wide=config["wide"],
@@ -123,24 +120,17 @@ def make_model(config, features, seed):
 """
 
 
-def train(model, config, features, train_data, val_data, offset, output_dir, seed):
+def train(model, run, features, train_data, val_data, offset):
     (x_train, y_train), (x_val, y_val) = train_data, val_data
-    checks = {"head": "regression", "num_classes": 1}
-    train_ds = features.dataset(
-        x_train, y_train - offset, config["batch_size"], shuffle=True, seed=seed, **checks
-    )
-    val_ds = features.dataset(x_val, y_val - offset, 512, **checks)
-    start = time.perf_counter()
     history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=config["epochs"],
-        callbacks=kw.training.default_callbacks(
-            output_dir, early_stopping_patience=config["early_stopping_patience"]
+        features.dataset(
+            x_train, y_train - offset, run.config["batch_size"], shuffle=True, seed=run.seed
         ),
-        verbose=1 if sys.stdout.isatty() else 0,
+        validation_data=features.dataset(x_val, y_val - offset, 512),
+        epochs=run.config["epochs"],
+        **run.fit_options(early_stopping_patience=run.config["early_stopping_patience"]),
     )
-    return history.history, time.perf_counter() - start
+    return history.history
 
 
 """
@@ -150,7 +140,7 @@ def train(model, config, features, train_data, val_data, offset, output_dir, see
 
 def evaluate(model, features, train_data, test_data, offset, output_dir):
     x_test, y_test = test_data
-    scores = {"model": model.predict(features.rows(x_test), verbose=0) + offset}
+    scores = {"model": model.predict(x_test, verbose=0) + offset}  # raw rows: a DataFrame
     for baseline in (
         kw.baselines.mean("regression", features),
         kw.baselines.linear("regression", features),
@@ -163,7 +153,7 @@ def evaluate(model, features, train_data, test_data, offset, output_dir):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="Ames house prices: regression",
         output_dir="runs/ames_house_prices",
@@ -171,28 +161,24 @@ def main(argv=None):
         smoke=SMOKE,
     )
 
-    train_data, val_data, test_data = make_data(config, args.seed)
+    train_data, val_data, test_data = make_data(run.config, run.seed)
     features = make_features(train_data[0])
     offset = float(train_data[1].mean())
-    model = make_model(config, features, args.seed)
-    history, seconds = train(
-        model, config, features, train_data, val_data, offset, args.output_dir, args.seed
-    )
-    kw.training.plot_history(history, args.output_dir / "training_curves.png", ("loss", "rmse"))
-    metrics = evaluate(model, features, train_data, test_data, offset, args.output_dir)
-    model.save(args.output_dir / "model.keras")
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="tabular/ames_house_prices",
-        smoke=args.smoke,
-        metrics={**metrics["model"], "train_seconds": seconds, "target_offset": offset},
+    model = make_model(run.config, features, run.seed)
+    history = train(model, run, features, train_data, val_data, offset)
+    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "rmse"))
+    metrics = evaluate(model, features, train_data, test_data, offset, run.output_dir)
+    model.save(run.output_dir / "model.keras")
+    results = run.write_results(
+        "tabular/ames_house_prices",
+        task=model,
+        metrics={**metrics["model"], "train_seconds": run.seconds(), "target_offset": offset},
         baselines={name: m for name, m in metrics.items() if name != "model"},
-        config={**config, "seed": args.seed},
         history=history,
     )
     for name, m in metrics.items():
         print(f"{name:>6}: test RMSE of log price {m['rmse']:.4f}, MAE {m['mae']:.4f}")
-    print(f"({seconds:.0f} s of training); results in {args.output_dir}")
+    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
     return results
 
 

@@ -30,9 +30,6 @@ python recipes/tabular/breast_cancer.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import sys
-import time
-
 import keras_walk as kw
 
 """
@@ -58,8 +55,8 @@ HEAD = "binary"
 
 `kw.data.load_table` returns pandas DataFrames with a fixed, stratified 80/20 train/test
 split; we carve a validation split out of the training rows. The features are all numeric,
-so the model reads them as one array: `kw.data.pipeline` checks the arrays and labels
-against the head (NaN, shapes, 0/1 labels) before anything trains.
+so the model reads them as one array. The Task checks the arrays and labels against its
+head (NaN, shapes, 0/1 labels) in `fit`, before anything trains.
 """
 
 
@@ -85,9 +82,10 @@ accuracy, AUC, precision and recall. The user never pairs the sigmoid and the lo
 """
 
 
-def make_model(config, x_train, seed):
+def make_model(config, info, x_train, seed):
     return kw.tasks.binary_classifier(
         x_train,
+        class_names=info.class_names,
         hidden_units=config["hidden_units"],
         dropout=config["dropout"],
         learning_rate=config["learning_rate"],
@@ -103,22 +101,15 @@ Class weights from the training labels make each class count the same in the los
 """
 
 
-def train(model, config, train_arrays, val_arrays, output_dir, seed):
-    checks = {"head": HEAD, "num_classes": 2}
-    train_ds = kw.data.pipeline(
-        train_arrays, config["batch_size"], shuffle=True, seed=seed, **checks
-    )
-    val_ds = kw.data.pipeline(val_arrays, 256, **checks)
-    start = time.perf_counter()
+def train(model, run, train_arrays, val_arrays):
     history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=config["epochs"],
+        kw.data.pipeline(train_arrays, run.config["batch_size"], shuffle=True, seed=run.seed),
+        validation_data=val_arrays,
+        epochs=run.config["epochs"],
         class_weight=kw.training.class_weights(train_arrays[1], HEAD),
-        callbacks=kw.training.default_callbacks(output_dir, monitor="val_auc"),
-        verbose=1 if sys.stdout.isatty() else 0,
+        **run.fit_options(monitor="val_auc"),
     )
-    return history.history, time.perf_counter() - start
+    return history.history
 
 
 """
@@ -142,7 +133,7 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="Breast cancer: binary classification",
         output_dir="runs/breast_cancer",
@@ -150,24 +141,22 @@ def main(argv=None):
         smoke=SMOKE,
     )
 
-    info, train_arrays, val_arrays, test_arrays = make_data(args.seed)
-    model = make_model(config, train_arrays[0], args.seed)
-    history, seconds = train(model, config, train_arrays, val_arrays, args.output_dir, args.seed)
-    kw.training.plot_history(history, args.output_dir / "training_curves.png", ("loss", "auc"))
-    metrics = evaluate(model, info, train_arrays, test_arrays, args.output_dir)
-    model.save(args.output_dir / "model.keras")
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="tabular/breast_cancer",
-        smoke=args.smoke,
-        metrics={**metrics["model"], "train_seconds": seconds},
+    info, train_arrays, val_arrays, test_arrays = make_data(run.seed)
+    model = make_model(run.config, info, train_arrays[0], run.seed)
+    history = train(model, run, train_arrays, val_arrays)
+    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
+    metrics = evaluate(model, info, train_arrays, test_arrays, run.output_dir)
+    model.save(run.output_dir / "model.keras")
+    results = run.write_results(
+        "tabular/breast_cancer",
+        task=model,
+        metrics={**metrics["model"], "train_seconds": run.seconds()},
         baselines={name: m for name, m in metrics.items() if name != "model"},
-        config={**config, "seed": args.seed},
         history=history,
     )
     for name, m in metrics.items():
         print(f"{name:>9}: test accuracy {m['accuracy']:.4f}, AUC {m['auc']:.4f}")
-    print(f"({seconds:.0f} s of training); results in {args.output_dir}")
+    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
     return results
 
 

@@ -36,9 +36,6 @@ python recipes/tabular/movie_genres.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import sys
-import time
-
 import keras_walk as kw
 
 """
@@ -86,10 +83,11 @@ def make_data(seed):
 """
 
 
-def make_model(config, x_train, num_labels, seed):
+def make_model(config, info, x_train, seed):
     return kw.tasks.multilabel_classifier(
         x_train,
-        num_labels=num_labels,
+        len(info.class_names),
+        class_names=info.class_names,
         hidden_units=config["hidden_units"],
         dropout=config["dropout"],
         learning_rate=config["learning_rate"],
@@ -102,23 +100,14 @@ def make_model(config, x_train, num_labels, seed):
 """
 
 
-def train(model, config, train_arrays, val_arrays, num_labels, output_dir, seed):
-    checks = {"head": HEAD, "num_classes": num_labels}
-    train_ds = kw.data.pipeline(
-        train_arrays, config["batch_size"], shuffle=True, seed=seed, **checks
-    )
-    val_ds = kw.data.pipeline(val_arrays, 512, **checks)
-    start = time.perf_counter()
+def train(model, run, train_arrays, val_arrays):
     history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=config["epochs"],
-        callbacks=kw.training.default_callbacks(
-            output_dir, early_stopping_patience=config["early_stopping_patience"]
-        ),
-        verbose=1 if sys.stdout.isatty() else 0,
+        kw.data.pipeline(train_arrays, run.config["batch_size"], shuffle=True, seed=run.seed),
+        validation_data=kw.data.pipeline(val_arrays, 512),
+        epochs=run.config["epochs"],
+        **run.fit_options(early_stopping_patience=run.config["early_stopping_patience"]),
     )
-    return history.history, time.perf_counter() - start
+    return history.history
 
 
 """
@@ -145,7 +134,7 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="MovieLens genres: multi-label",
         output_dir="runs/movie_genres",
@@ -153,28 +142,23 @@ def main(argv=None):
         smoke=SMOKE,
     )
 
-    info, train_arrays, val_arrays, test_arrays = make_data(args.seed)
-    num_labels = len(info.class_names)
-    model = make_model(config, train_arrays[0], num_labels, args.seed)
-    history, seconds = train(
-        model, config, train_arrays, val_arrays, num_labels, args.output_dir, args.seed
-    )
-    kw.training.plot_history(history, args.output_dir / "training_curves.png", ("loss", "auc"))
-    metrics = evaluate(model, info, train_arrays, test_arrays, args.output_dir)
-    model.save(args.output_dir / "model.keras")
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="tabular/movie_genres",
-        smoke=args.smoke,
-        metrics={**metrics["model"], "train_seconds": seconds},
+    info, train_arrays, val_arrays, test_arrays = make_data(run.seed)
+    model = make_model(run.config, info, train_arrays[0], run.seed)
+    history = train(model, run, train_arrays, val_arrays)
+    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
+    metrics = evaluate(model, info, train_arrays, test_arrays, run.output_dir)
+    model.save(run.output_dir / "model.keras")
+    results = run.write_results(
+        "tabular/movie_genres",
+        task=model,
+        metrics={**metrics["model"], "train_seconds": run.seconds()},
         baselines={name: m for name, m in metrics.items() if name != "model"},
-        config={**config, "seed": args.seed},
         history=history,
     )
     for name, m in metrics.items():
         print(f"{name:>9}: subset accuracy {m['subset_accuracy']:.4f}, "
               f"micro F1 {m['micro_f1']:.4f}, macro F1 {m['macro_f1']:.4f}")  # fmt: skip
-    print(f"({seconds:.0f} s of training); results in {args.output_dir}")
+    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
     return results
 
 

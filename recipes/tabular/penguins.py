@@ -35,9 +35,6 @@ python recipes/tabular/penguins.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import sys
-import time
-
 import keras
 import numpy as np
 
@@ -115,10 +112,11 @@ the encoded features; its inputs are the raw columns.
 """
 
 
-def make_model(config, features, seed):
+def make_model(config, info, features, seed):
     return kw.tasks.multiclass_classifier(
         features,
-        num_classes=3,
+        len(info.class_names),
+        class_names=info.class_names,
         hidden_units=config["hidden_units"],
         dropout=config["dropout"],
         learning_rate=config["learning_rate"],
@@ -135,23 +133,14 @@ weights (`default_callbacks(..., early_stopping_patience=10)`).
 """
 
 
-def train(model, config, features, train_data, val_data, output_dir, seed):
-    checks = {"head": HEAD, "num_classes": 3}
-    train_ds = features.dataset(
-        *train_data, config["batch_size"], shuffle=True, seed=seed, **checks
-    )
-    val_ds = features.dataset(*val_data, 256, **checks)
-    start = time.perf_counter()
+def train(model, run, features, train_data, val_data):
     history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=config["epochs"],
-        callbacks=kw.training.default_callbacks(
-            output_dir, early_stopping_patience=config["early_stopping_patience"]
-        ),
-        verbose=1 if sys.stdout.isatty() else 0,
+        features.dataset(*train_data, run.config["batch_size"], shuffle=True, seed=run.seed),
+        validation_data=features.dataset(*val_data, 256),
+        epochs=run.config["epochs"],
+        **run.fit_options(early_stopping_patience=run.config["early_stopping_patience"]),
     )
-    return history.history, time.perf_counter() - start
+    return history.history
 
 
 """
@@ -165,7 +154,7 @@ categories and median-imputed, standardized numbers.
 
 def evaluate(model, features, info, train_data, test_data, output_dir):
     x_test, y_test = test_data
-    scores = {"model": model.predict(features.rows(x_test), verbose=0)}
+    scores = {"model": model.predict(x_test, verbose=0)}  # raw rows: a DataFrame
     for baseline in (kw.baselines.majority(HEAD, features), kw.baselines.linear(HEAD, features)):
         scores[baseline.name] = baseline.fit(*train_data).predict(x_test)
     metrics = {
@@ -182,25 +171,26 @@ def evaluate(model, features, info, train_data, test_data, output_dir):
 """
 ## Inference on one raw row
 
-The saved model needs nothing but a dict of columns, holes included:
+The reloaded model is a `Task` that knows its columns and class names: it takes a raw
+row with holes (a missing sex, a missing flipper length) and answers with the species.
 """
 
 
-def predict_one(model, info):
+def predict_one(model):
     row = {
-        "island": np.array(["Biscoe"], dtype=object),
-        "sex": np.array(["[missing]"], dtype=object),
-        "bill_length_mm": np.array([47.5], "float32"),
-        "bill_depth_mm": np.array([15.0], "float32"),
-        "flipper_length_mm": np.array([np.nan], "float32"),
-        "body_mass_g": np.array([5200.0], "float32"),
+        "island": ["Biscoe"],
+        "sex": [None],
+        "bill_length_mm": [47.5],
+        "bill_depth_mm": [15.0],
+        "flipper_length_mm": [np.nan],
+        "body_mass_g": [5200.0],
     }
-    probabilities = model.predict(row, verbose=0)[0]
-    return info.class_names[int(probabilities.argmax())], float(probabilities.max())
+    probability = float(model.predict(row, verbose=0).max())
+    return model.predict_labels(row)[0], probability
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="Palmer penguins: structured data",
         output_dir="runs/penguins",
@@ -208,31 +198,25 @@ def main(argv=None):
         smoke=SMOKE,
     )
 
-    info, train_data, val_data, test_data = make_data(args.seed)
+    info, train_data, val_data, test_data = make_data(run.seed)
     features = make_features(train_data[0])
-    model = make_model(config, features, args.seed)
-    history, seconds = train(
-        model, config, features, train_data, val_data, args.output_dir, args.seed
-    )
-    kw.training.plot_history(history, args.output_dir / "training_curves.png")
-    metrics = evaluate(model, features, info, train_data, test_data, args.output_dir)
-    model.save(args.output_dir / "model.keras")
-    species, confidence = predict_one(
-        keras.models.load_model(args.output_dir / "model.keras"), info
-    )
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="tabular/penguins",
-        smoke=args.smoke,
-        metrics={**metrics["model"], "train_seconds": seconds},
+    model = make_model(run.config, info, features, run.seed)
+    history = train(model, run, features, train_data, val_data)
+    kw.training.plot_history(history, run.output_dir / "training_curves.png")
+    metrics = evaluate(model, features, info, train_data, test_data, run.output_dir)
+    model.save(run.output_dir / "model.keras")
+    species, confidence = predict_one(keras.models.load_model(run.output_dir / "model.keras"))
+    results = run.write_results(
+        "tabular/penguins",
+        task=model,
+        metrics={**metrics["model"], "train_seconds": run.seconds()},
         baselines={name: m for name, m in metrics.items() if name != "model"},
         raw_row_prediction={"species": species, "probability": confidence},
-        config={**config, "seed": args.seed},
         history=history,
     )
     for name, m in metrics.items():
         print(f"{name:>9}: test accuracy {m['accuracy']:.4f}, macro F1 {m['macro_f1']:.4f}")
-    print(f"({seconds:.0f} s of training); results in {args.output_dir}")
+    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
     return results
 
 

@@ -42,8 +42,6 @@ python recipes/text/text_classification.py --dataset spam_assassin   # spam or h
 """
 
 import math
-import sys
-import time
 
 import keras
 import numpy as np
@@ -95,8 +93,9 @@ DATASETS = {
 ## Data
 
 `kw.data.load_table("fine_food_reviews")` returns the given split as DataFrames with a
-`review` text column and a 0/1 `great` column. `kw.data.pipeline` checks that the inputs
-are strings (a numeric column given to a text model stops here) and batches them. The
+`review` text column and a 0/1 `great` column. The Task checks that its inputs are
+strings (a numeric column given to a text model stops there) and its labels 0/1 in `fit`;
+`kw.data.pipeline` batches them. The
 validation and test reviews are put in order of length: no metric depends on the order,
 and the pretrained encoder, which pads each batch to its longest review, runs faster.
 """
@@ -134,37 +133,30 @@ rule above.
 
 def fine_tuning_schedule(config, train_size):
     steps = config["fine_tune_epochs"] * math.ceil(train_size / config["batch_size"])
-    warmup = max(1, int(config["warmup_fraction"] * steps))  # from 0: at least one step
-    return keras.optimizers.schedules.CosineDecay(
-        0.0, steps - warmup, warmup_target=config["fine_tune_learning_rate"], warmup_steps=warmup
+    return kw.training.warmup_cosine(
+        config["fine_tune_learning_rate"], steps, warmup_fraction=config["warmup_fraction"]
     )
 
 
-def train_encoder(encoder, config, train, val, output_dir, seed):
+def train_encoder(encoder, run, train, val, class_names):
+    config = run.config
     options = {"sequence_length": config["sequence_length"], **ENCODER_OPTIONS[encoder]}
     pretrained = encoder == "pretrained"
     if pretrained:
         options["learning_rate"] = fine_tuning_schedule(config, len(train[0]))
     model = kw.tasks.text_classifier(
-        train[0], head=HEAD, encoder=encoder, seed=seed, name=encoder, **options
-    )
-    checks = {"head": HEAD, "num_classes": 2}
-    start = time.perf_counter()
+        train[0], 2, encoder=encoder, class_names=class_names, seed=run.seed, name=encoder,
+        **options,
+    )  # fmt: skip
     # Batches of reviews with similar token counts: the pretrained encoder pads less.
     sortish = kw.tasks.token_lengths(model, train[0]) if pretrained else False
     history = model.fit(
-        kw.data.pipeline(
-            train, config["batch_size"], shuffle=True, sortish=sortish, seed=seed, **checks
-        ),
-        validation_data=kw.data.pipeline(val, 256, **checks),
+        kw.data.pipeline(train, config["batch_size"], shuffle=True, sortish=sortish, seed=run.seed),
+        validation_data=kw.data.pipeline(val, 256),
         epochs=config["fine_tune_epochs"] if pretrained else config["epochs"],
-        callbacks=kw.training.default_callbacks(
-            output_dir / encoder,
-            early_stopping_patience=config["early_stopping_patience"],
-        ),
-        verbose=1 if sys.stdout.isatty() else 0,
+        **run.fit_options(encoder, early_stopping_patience=config["early_stopping_patience"]),
     )
-    return model, history.history, time.perf_counter() - start
+    return model, history.history
 
 
 """
@@ -186,7 +178,7 @@ def evaluate(models, train, test):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="Text classification: fine-food reviews or spam",
         output_dir="runs/text_classification/{dataset}",
@@ -194,41 +186,40 @@ def main(argv=None):
         smoke=SMOKE,
         datasets=tuple(DATASETS),
     )
-    if not args.smoke:
-        config.update({k: v for k, v in DATASETS[args.dataset].items() if k != "text"})
-    train, val, test = make_data(config, args.dataset, args.seed)
+    dataset, config = run.args.dataset, run.config
+    if not run.smoke:
+        config.update({k: v for k, v in DATASETS[dataset].items() if k != "text"})
+    train, val, test = make_data(config, dataset, run.seed)
+    class_names = kw.data.table_info(dataset).class_names
     print(f"auto would choose: {kw.tasks.choose_text_encoder(train[0])}")
-    models, histories, seconds = {}, {}, {}
+    models, histories = {}, {}
     for encoder in config["encoders"]:
-        keras.utils.set_random_seed(args.seed)
-        models[encoder], histories[encoder], seconds[encoder] = train_encoder(
-            encoder, config, train, val, args.output_dir, args.seed
-        )
-    ensemble = kw.tasks.average_ensemble(list(models.values()), HEAD)
-    ensemble.save(args.output_dir / "model.keras")
+        keras.utils.set_random_seed(run.seed)
+        models[encoder], histories[encoder] = train_encoder(encoder, run, train, val, class_names)
+    ensemble = kw.tasks.average_ensemble(list(models.values()))
+    ensemble.save(run.output_dir / "model.keras")
     metrics = evaluate(models, train, test)
 
     accuracy = {name: m["accuracy"] for name, m in metrics.items()}
-    kw.training.plot_comparison(accuracy, args.output_dir / "test_accuracy.png")
-    kw.training.plot_histories(histories, args.output_dir / "validation_accuracy.png")
+    kw.training.plot_comparison(accuracy, run.output_dir / "test_accuracy.png")
+    kw.training.plot_histories(histories, run.output_dir / "validation_accuracy.png")
     best = max(config["encoders"], key=lambda name: accuracy[name])
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="text/text_classification",
-        dataset=args.dataset,
-        smoke=args.smoke,
+    results = run.write_results(
+        "text/text_classification",
+        task=ensemble,
+        dataset=dataset,
         metrics={**metrics["ensemble"], "best_single_encoder": best,
                  "best_single_accuracy": accuracy[best]},
-        compared={name: {**metrics[name], "train_seconds": seconds[name],
+        compared={name: {**metrics[name], "train_seconds": run.seconds(name),
                          "epochs_run": len(histories[name]["loss"])}
                   for name in config["encoders"]},
         baselines={name: metrics[name] for name in ("majority", "tfidf_logistic")},
-        config={**config, "encoder_options": ENCODER_OPTIONS, "seed": args.seed},
+        config={"encoder_options": ENCODER_OPTIONS},
         history=histories,
     )  # fmt: skip
     for name, value in sorted(accuracy.items(), key=lambda item: -item[1]):
         print(f"{name:>15}: test accuracy {value:.4f}")
-    print(f"results in {args.output_dir}")
+    print(f"results in {run.output_dir}")
     return results
 
 

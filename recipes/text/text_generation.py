@@ -36,8 +36,6 @@ python recipes/text/text_generation.py --smoke    # seconds, for tests
 """
 
 import math
-import sys
-import time
 
 import keras
 
@@ -110,14 +108,14 @@ over the vocabulary. It saves to `.keras` with its vocabulary, so a reloaded mod
 
 
 def build_model(train_text, config, seed):
-    total_steps = config["steps_per_epoch"] * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(
-        config["learning_rate"], decay_steps=total_steps, alpha=0.1
-    )
+    schedule = kw.training.warmup_cosine(
+        config["learning_rate"], config["steps_per_epoch"] * config["epochs"],
+        warmup_fraction=0, end_fraction=0.1,
+    )  # fmt: skip
     return kw.tasks.language_model(
         train_text, level=config["level"], encoder=config["encoder"],
         sequence_length=config["sequence_length"], embedding_dim=config["embedding_dim"],
-        units=config["units"], learning_rate=schedule, seed=seed,
+        units=config["units"], optimizer="adam", learning_rate=schedule, seed=seed,
     )  # fmt: skip
 
 
@@ -134,29 +132,28 @@ def bits(loss):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="State of the Union: character-level text generation",
         output_dir="runs/text_generation",
         full=FULL,
         smoke=SMOKE,
     )
+    config = run.config
     train_text, validation_text = load_text(config)
-    keras.utils.set_random_seed(args.seed)
-    model = build_model(train_text, config, args.seed)
+    keras.utils.set_random_seed(run.seed)
+    model = build_model(train_text, config, run.seed)
     train_ids, validation_ids = model.encode(train_text), model.encode(validation_text)
     length, batch = config["sequence_length"], config["batch_size"]
-    start = time.perf_counter()
     history = model.fit(
-        kw.data.next_token_windows(train_ids, length, batch, shuffle=True, seed=args.seed).repeat(),
+        kw.data.next_token_windows(train_ids, length, batch, shuffle=True, seed=run.seed).repeat(),
         steps_per_epoch=config["steps_per_epoch"],
         epochs=config["epochs"],
         validation_data=kw.data.next_token_windows(validation_ids, length, 256),
-        callbacks=kw.training.default_callbacks(args.output_dir),
-        verbose=1 if sys.stdout.isatty() else 0,
+        **run.fit_options(),
     ).history
-    seconds = time.perf_counter() - start
-    model.save(args.output_dir / "model.keras")
+    seconds = run.seconds()
+    model.save(run.output_dir / "model.keras")
 
     """
     ## Evaluate
@@ -183,22 +180,21 @@ def main(argv=None):
 
     samples = {
         f"temperature {t}": model.generate(
-            config["prompt"], config["sample_length"], temperature=t, seed=args.seed
+            config["prompt"], config["sample_length"], temperature=t, seed=run.seed
         )
         for t in config["temperatures"]
     }
     kw.training.plot_histories(
-        {config["encoder"]: history}, args.output_dir / "validation_bits.png",
+        {config["encoder"]: history}, run.output_dir / "validation_bits.png",
         metric="val_bits_per_character",
     )  # fmt: skip
     kw.training.plot_comparison(
         {"model": val_bits[-1]} | {n: b["bits_per_character"] for n, b in baselines.items()},
-        args.output_dir / "bits_per_character.png", metric="validation bits per character", lower_is_better=True,
+        run.output_dir / "bits_per_character.png", metric="validation bits per character", lower_is_better=True,
     )  # fmt: skip
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="text/text_generation",
-        smoke=args.smoke,
+    results = run.write_results(
+        "text/text_generation",
+        task=model,
         split="validation",
         metrics={"bits_per_character": val_bits[-1],
                  "perplexity": math.exp(history["val_loss"][-1]),
@@ -207,7 +203,6 @@ def main(argv=None):
                  "vocabulary": len(model.vocabulary), "train_seconds": seconds},
         baselines=baselines,
         samples=samples,
-        config={**config, "seed": args.seed},
         history={config["encoder"]: history},
     )  # fmt: skip
     print("validation bits per character by epoch:", " ".join(f"{b:.3f}" for b in val_bits))
@@ -216,7 +211,7 @@ def main(argv=None):
     for label, text in samples.items():
         print(f"\n--- {label} ---\n{text}")
     print(f"\nmodel: {val_bits[-1]:.3f} bits per character, perplexity "
-          f"{math.exp(history['val_loss'][-1]):.2f}, {seconds / 60:.1f} min; results in {args.output_dir}")  # fmt: skip
+          f"{math.exp(history['val_loss'][-1]):.2f}, {seconds / 60:.1f} min; results in {run.output_dir}")  # fmt: skip
     return results
 
 

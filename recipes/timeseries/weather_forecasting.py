@@ -36,9 +36,6 @@ python recipes/timeseries/weather_forecasting.py --smoke    # seconds, for tests
 ## Setup
 """
 
-import sys
-import time
-
 import keras
 import numpy as np
 
@@ -47,8 +44,11 @@ import keras_walk as kw
 """
 ## Hyperparameters
 
-Every encoder has 64 units and trains with Adam at 1e-3 on batches of 256 windows, with
-early stopping on the validation loss (patience 5, best weights kept).
+Every encoder has 64 units (`units` is the width of any encoder: the LSTM's and GRU's
+units, the convnet's filters) and trains with Adam at 1e-3 on batches of 256 windows,
+with early stopping on the validation loss (patience 5, best weights kept). `conv1d` is
+the same network as in the text classifier: two convolutions of width 7 with a pooling
+step between them, then global max pooling.
 """
 
 FULL = {
@@ -96,22 +96,19 @@ preprocessing.
 """
 
 
-def train_encoder(encoder, config, windows, output_dir, seed):
+def train_encoder(encoder, run, windows):
+    config = run.config
     model = kw.tasks.timeseries_forecaster(
-        windows, encoder=encoder, units=config["units"],
-        learning_rate=config["learning_rate"], seed=seed, name=encoder,
+        windows, encoder=encoder, units=config["units"], optimizer="adam",
+        learning_rate=config["learning_rate"], seed=run.seed, name=encoder,
     )  # fmt: skip
-    start = time.perf_counter()
     history = model.fit(
-        windows.train.dataset(config["batch_size"], shuffle=True, seed=seed),
+        windows.train.dataset(config["batch_size"], shuffle=True, seed=run.seed),
         validation_data=windows.val.dataset(1024),
         epochs=config["epochs"],
-        callbacks=kw.training.default_callbacks(
-            output_dir / encoder, early_stopping_patience=config["early_stopping_patience"]
-        ),
-        verbose=1 if sys.stdout.isatty() else 0,
+        **run.fit_options(encoder, early_stopping_patience=config["early_stopping_patience"]),
     )
-    return model, history.history, time.perf_counter() - start
+    return model, history.history
 
 
 """
@@ -127,21 +124,19 @@ def mae(forecast, truth):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="Hourly weather: temperature forecasting",
         output_dir="runs/weather_forecasting",
         full=FULL,
         smoke=SMOKE,
     )
-    windows = make_windows(config)
+    windows = make_windows(run.config)
     test = windows.test
-    models, histories, seconds = {}, {}, {}
-    for encoder in config["encoders"]:
-        keras.utils.set_random_seed(args.seed)
-        models[encoder], histories[encoder], seconds[encoder] = train_encoder(
-            encoder, config, windows, args.output_dir, args.seed
-        )
+    models, histories = {}, {}
+    for encoder in run.config["encoders"]:
+        keras.utils.set_random_seed(run.seed)
+        models[encoder], histories[encoder] = train_encoder(encoder, run, windows)
     errors = {
         name: mae(model.predict(test.inputs, verbose=0), test.targets)
         for name, model in models.items()
@@ -149,37 +144,35 @@ def main(argv=None):
     baselines = {"persistence": mae(test.persistence, test.targets),
                  "seasonal_naive": mae(test.seasonal_naive, test.targets)}  # fmt: skip
     best = min(errors, key=errors.get)
-    models[best].save(args.output_dir / "model.keras")
+    models[best].save(run.output_dir / "model.keras")
     below = 1 - errors[best] / baselines["persistence"]
 
     kw.training.plot_comparison(
         {**errors, **baselines},
-        args.output_dir / "test_mae.png",
+        run.output_dir / "test_mae.png",
         metric="test MAE (°F)",
         lower_is_better=True,
     )
-    kw.training.plot_histories(histories, args.output_dir / "validation_mae.png", metric="val_mae")
+    kw.training.plot_histories(histories, run.output_dir / "validation_mae.png", metric="val_mae")
     forecast = models[best].predict(test.inputs[: 24 * 14], verbose=0)[:, 0]
     kw.training.plot_forecast(
         test.targets[:24 * 14, 0], {best: forecast, "persistence": test.persistence[:24 * 14, 0]},
-        args.output_dir / "forecast.png", label="temperature (°F), 6 h ahead",
+        run.output_dir / "forecast.png", label="temperature (°F), 6 h ahead",
     )  # fmt: skip
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="timeseries/weather_forecasting",
-        smoke=args.smoke,
+    results = run.write_results(
+        "timeseries/weather_forecasting",
+        task=models[best],
         metrics={"mae": errors[best], "best_encoder": best,
                  "below_persistence": below, "test_windows": len(test.targets)},
-        compared={name: {"mae": value, "train_seconds": seconds[name],
+        compared={name: {"mae": value, "train_seconds": run.seconds(name),
                          "epochs_run": len(histories[name]["loss"])}
                   for name, value in errors.items()},
         baselines={name: {"mae": value} for name, value in baselines.items()},
-        config={**config, "seed": args.seed},
         history=histories,
     )  # fmt: skip
     for name, value in sorted({**errors, **baselines}.items(), key=lambda item: item[1]):
         print(f"{name:>15}: test MAE {value:.3f} °F")
-    print(f"best ({best}) is {below:.1%} below persistence; results in {args.output_dir}")
+    print(f"best ({best}) is {below:.1%} below persistence; results in {run.output_dir}")
     return results
 
 

@@ -31,9 +31,6 @@ python recipes/vision/image_classification.py --smoke    # a few seconds, for te
 """
 
 import functools
-import sys
-import time
-
 import keras
 import numpy as np
 
@@ -78,9 +75,10 @@ SMOKE = {
 """
 ## Data
 
-`kw.data.load` returns NumPy arrays per split (TFDS split syntax); `kw.data.pipeline` checks
-them against the head and the input shape, then builds the `tf.data` pipeline: cache,
-shuffle every epoch, batch, prefetch with AUTOTUNE.
+`kw.data.load` returns NumPy arrays per split (TFDS split syntax); `kw.data.pipeline`
+builds the `tf.data` pipeline: shuffle every epoch, batch, prefetch with AUTOTUNE. The
+model checks the first batches' labels against its head before it trains: a label of 10
+for 10 classes stops the run with a clear error (on a GPU it would give NaN or garbage).
 """
 
 
@@ -89,13 +87,8 @@ def make_datasets(config, batch_size, seed):
     train, val, test = kw.data.load(
         "fashion_mnist", splits=(config["train_split"], config["val_split"], config["test_split"])
     )
-    checks = {
-        "head": "multiclass",
-        "num_classes": info.num_classes,
-        "input_shape": info.input_shape,
-    }
-    train_ds = kw.data.pipeline(train, batch_size, shuffle=True, seed=seed, **checks)
-    val_ds = kw.data.pipeline(val, 1024, **checks)
+    train_ds = kw.data.pipeline(train, batch_size, shuffle=True, seed=seed)
+    val_ds = kw.data.pipeline(val, 1024)
     return info, train_ds, val_ds, test
 
 
@@ -108,16 +101,14 @@ while training; adding random shifts of 10% slowed learning too much for a 10-ep
 convnet (conv-BN-ReLU blocks of 32, 64 and 2x128 filters, 2x2 max pooling between them) ->
 flatten (unlike global average pooling, the flattened 7x7 map keeps *where* each feature is)
 -> dropout -> the `multiclass` head (softmax + sparse categorical crossentropy). It compiles
-the model with AdamW inside the resolved strategy's scope.
+the model with AdamW inside the resolved strategy's scope. The model is a `Task`: it knows
+the class names, so `predict_labels` answers "Sneaker", not 7.
 """
 
 
 def make_model(config, info, steps, strategy):
-    schedule = keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=config["peak_learning_rate"] / 30,
-        decay_steps=steps - steps // 8,
-        warmup_target=config["peak_learning_rate"],
-        warmup_steps=steps // 8,
+    schedule = kw.training.warmup_cosine(
+        config["peak_learning_rate"], steps, warmup_fraction=1 / 8, start_fraction=1 / 30
     )
     backbone = functools.partial(
         kw.tasks.backbones.basic_convnet,
@@ -125,8 +116,9 @@ def make_model(config, info, steps, strategy):
         convs_per_block=config["convs_per_block"],
     )
     return kw.tasks.image_classifier(
-        num_classes=info.num_classes,
-        input_shape=info.input_shape,
+        info.input_shape,
+        info.num_classes,
+        class_names=info.class_names,
         backbone=backbone,
         augment=config["augment"],
         pooling=config["pooling"],
@@ -141,23 +133,20 @@ def make_model(config, info, steps, strategy):
 """
 ## Train
 
-`kw.training.default_callbacks` gives `BackupAndRestore` (rerun the same command after an
-interruption and training resumes from the last finished epoch), the best checkpoint and a
-CSV log.
+`run.fit_options` gives the callbacks of `kw.training.default_callbacks`:
+`BackupAndRestore` (rerun the same command after an interruption and training resumes
+from the last finished epoch), the best checkpoint and a CSV log, and a timer.
 """
 
 
-def train(model, train_ds, val_ds, epochs, output_dir):
-    verbose = 1 if sys.stdout.isatty() else 2
-    start = time.perf_counter()
+def train(model, run, train_ds, val_ds):
     history = model.fit(
         train_ds,
         validation_data=val_ds,
-        epochs=epochs,
-        callbacks=kw.training.default_callbacks(output_dir, monitor="val_accuracy"),
-        verbose=verbose,
+        epochs=run.config["epochs"],
+        **run.fit_options(monitor="val_accuracy"),
     )
-    return history.history, time.perf_counter() - start
+    return history.history
 
 
 """
@@ -169,8 +158,7 @@ matrix and a grid of test predictions.
 
 
 def evaluate(model, test, info, output_dir):
-    probabilities = model.predict(test.x, batch_size=1024, verbose=0)
-    predicted = probabilities.argmax(axis=-1)
+    predicted = model.predict(test.x, batch_size=1024, verbose=0).argmax(axis=-1)
     accuracy = float(np.mean(predicted == test.y))
     kw.training.plot_confusion_matrix(
         test.y, predicted, info.class_names, output_dir / "confusion_matrix.png"
@@ -183,7 +171,7 @@ def evaluate(model, test, info, output_dir):
 
 
 def main(argv=None):
-    args, config = kw.training.recipe_arguments(
+    run = kw.training.RecipeRun(
         argv,
         description="Image classification on Fashion-MNIST",
         output_dir="runs/image_classification",
@@ -191,29 +179,30 @@ def main(argv=None):
         smoke=SMOKE,
         strategy=True,
     )
-
-    strategy = kw.distribute.resolve_strategy(args.strategy)
+    config = run.config
+    strategy = kw.distribute.resolve_strategy(run.args.strategy)
     batch_size = kw.distribute.global_batch_size(config["batch_size"], strategy)
-    info, train_ds, val_ds, test = make_datasets(config, batch_size, args.seed)
+    info, train_ds, val_ds, test = make_datasets(config, batch_size, run.seed)
     steps = config["epochs"] * int(train_ds.cardinality())
     model = make_model(config, info, steps, strategy)
-    history, train_seconds = train(model, train_ds, val_ds, config["epochs"], args.output_dir)
-    kw.training.plot_history(history, args.output_dir / "training_curves.png")
-    metrics = evaluate(model, test, info, args.output_dir)
-    model.save(args.output_dir / "model.keras")
+    model.training_data = "fashion_mnist " + config["train_split"]
+    history = train(model, run, train_ds, val_ds)
+    kw.training.plot_history(history, run.output_dir / "training_curves.png")
+    metrics = evaluate(model, test, info, run.output_dir)
+    model.save(run.output_dir / "model.keras")
 
-    results = kw.training.write_results(
-        args.output_dir / "results.json",
-        recipe="vision/image_classification",
-        smoke=args.smoke,
-        metrics={**metrics, "train_seconds": train_seconds, "epochs": config["epochs"],
+    results = run.write_results(
+        "vision/image_classification",
+        task=model,
+        metrics={**metrics, "train_seconds": run.seconds(), "epochs": config["epochs"],
                  "final_val_accuracy": history["val_accuracy"][-1]},
-        config={**config, "seed": args.seed, "global_batch_size": batch_size},
+        config={"global_batch_size": batch_size},
         history=history,
         distribute=kw.distribute.describe(strategy),
     )  # fmt: skip
     print(f"Test accuracy: {metrics['test_accuracy']:.4f} "
-          f"({train_seconds / 60:.1f} min of training); results in {args.output_dir}")  # fmt: skip
+          f"({run.seconds() / 60:.1f} min of training); results in {run.output_dir}")  # fmt: skip
+    print("The first test images are:", ", ".join(model.predict_labels(test.x[:5])))
     return results
 
 

@@ -1,0 +1,149 @@
+"""`RecipeRun`: what every recipe does around `model.fit`, written once.
+
+A recipe parses its command line, then calls `model.fit(..., **run.fit_options())`: the
+callbacks that make the run resumable (`default_callbacks`), a timer, and a verbosity
+that suits a terminal or a log file. At the end, `run.write_results(...)` writes
+`results.json` with the configuration, the seed and the Task's summary card.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import keras
+
+from keras_walk.training.callbacks import default_callbacks
+from keras_walk.training.recipe_arguments import recipe_arguments
+from keras_walk.training.results import write_results
+
+__all__ = ["RecipeRun", "warmup_cosine"]
+
+
+class _Timer(keras.callbacks.Callback):
+    """Adds the seconds between `on_train_begin` and `on_train_end` to `seconds[name]`."""
+
+    def __init__(self, seconds: dict, name: str):
+        super().__init__()
+        self.seconds, self.name = seconds, name
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_end(self, logs=None):
+        elapsed = time.perf_counter() - self._start
+        self.seconds[self.name] = self.seconds.get(self.name, 0.0) + elapsed
+
+
+class RecipeRun:
+    """A recipe's run: arguments, configuration, output folder, fit options, results.
+
+    Args:
+        argv, description, output_dir, full, smoke, strategy, datasets: as
+            `recipe_arguments` (it parses `--smoke`, `--epochs`, `--output-dir`, `--seed`,
+            seeds Keras and makes the output folder).
+
+    Examples:
+
+        >>> import tempfile
+        >>> run = RecipeRun(["--smoke", "--output-dir", tempfile.mkdtemp()], description="demo",
+        ...                 output_dir="runs/demo", full={"epochs": 9}, smoke={"epochs": 2})
+        >>> run.config["epochs"], sorted(run.fit_options())
+        (2, ['callbacks', 'verbose'])
+    """
+
+    def __init__(self, argv, **arguments):
+        self.args, self.config = recipe_arguments(argv, **arguments)
+        self.output_dir = self.args.output_dir
+        self.seed = self.args.seed
+        self.smoke = self.args.smoke
+        self.train_seconds: dict[str, float] = {}
+
+    def fit_options(
+        self, name: str | None = None, *, monitor: str = "val_loss",
+        early_stopping_patience: int | None = None, callbacks=(), resumable: bool = True,
+    ) -> dict:  # fmt: skip
+        """`callbacks` and `verbose` for `model.fit`.
+
+        Args:
+            name: for recipes that train several models: each gets its own subfolder of
+                the output folder (its backup, checkpoint and log) and its own timer.
+            monitor: the quantity the best checkpoint and early stopping watch.
+            early_stopping_patience: epochs without improvement before stopping (the best
+                weights are restored), or `None`.
+            callbacks: more callbacks of the recipe's own.
+            resumable: `default_callbacks` (backup, best checkpoint, CSV log); `False` for
+                runs of seconds per model and thousands of epochs, where a backup at every
+                epoch would cost more than a rerun.
+        """
+        folder = self.output_dir / name if name else self.output_dir
+        callbacks = list(callbacks)
+        if resumable:
+            callbacks += default_callbacks(
+                folder, monitor=monitor, early_stopping_patience=early_stopping_patience
+            )
+        callbacks.append(_Timer(self.train_seconds, name or "model"))
+        return {"callbacks": callbacks, "verbose": 1 if sys.stdout.isatty() else 2}
+
+    def seconds(self, name: str | None = None) -> float:
+        """Seconds `fit` took for `name` (this process only, when a run was resumed)."""
+        return self.train_seconds.get(name or "model", 0.0)
+
+    def write_results(self, recipe: str, *, task=None, **sections) -> dict:
+        """Writes `results.json`: the recipe, `smoke`, the configuration with its seed, the
+        Task's summary card (when `task` is given), then `sections` (metrics, history...)."""
+        config = {**self.config, "seed": self.seed, **sections.pop("config", {})}
+        if task is not None:
+            sections["task"] = task.summary_card()
+        return write_results(
+            self.output_dir / "results.json", recipe=recipe, smoke=self.smoke, config=config,
+            **sections,
+        )  # fmt: skip
+
+
+def warmup_cosine(
+    peak_learning_rate: float,
+    total_steps: int,
+    warmup_fraction: float = 0.125,
+    start_fraction: float = 0.0,
+    end_fraction: float = 0.0,
+) -> keras.optimizers.schedules.CosineDecay:
+    """A linear warm-up to `peak_learning_rate`, then cosine decay: the one-cycle shape that
+    trains fast in few epochs (and what fine-tuning a pretrained network wants).
+
+    Args:
+        peak_learning_rate: the rate reached at the end of the warm-up.
+        total_steps: training steps in all (epochs x steps per epoch).
+        warmup_fraction: share of the steps spent warming up (0 for none; at least one
+            step otherwise).
+        start_fraction: the first step's rate, as a fraction of the peak.
+        end_fraction: the last step's rate, as a fraction of the peak.
+
+    Examples:
+
+        >>> schedule = warmup_cosine(1e-3, total_steps=100, warmup_fraction=0.1)
+        >>> [round(float(schedule(step)), 6) for step in (0, 10, 100)]
+        [0.0, 0.001, 0.0]
+    """
+    if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps < 1:
+        raise ValueError(
+            "Invalid value for argument `total_steps`. Expected a positive integer. "
+            f"Received: total_steps={total_steps!r}"
+        )
+    if not 0 <= warmup_fraction < 1:
+        raise ValueError(
+            "Invalid value for argument `warmup_fraction`. Expected a float in [0, 1). "
+            f"Received: warmup_fraction={warmup_fraction}"
+        )
+    warmup = max(1, int(warmup_fraction * total_steps)) if warmup_fraction else 0
+    if not warmup:
+        return keras.optimizers.schedules.CosineDecay(
+            peak_learning_rate, total_steps, alpha=end_fraction
+        )
+    return keras.optimizers.schedules.CosineDecay(
+        peak_learning_rate * start_fraction,
+        total_steps - warmup,
+        alpha=end_fraction,
+        warmup_target=peak_learning_rate,
+        warmup_steps=warmup,
+    )
