@@ -1,18 +1,13 @@
 """Data: named offline-first datasets and tables, sources, checks, tf.data pipelines."""
 
 from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
+from keras_walk.data.catalog import DataInfo, catalog, catalog_table
 from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
-from keras_walk.data.corpora import Corpus, CorpusInfo, corpus_info, list_corpora, load_corpus
+from keras_walk.data.corpora import Corpus, corpus_info, list_corpora, load_corpus
 from keras_walk.data.pipeline import pipeline
-from keras_walk.data.pretrained import (
-    PretrainedInfo,
-    list_pretrained,
-    pretrained_info,
-    pretrained_preset,
-)
+from keras_walk.data.pretrained import list_pretrained, pretrained_info, pretrained_preset
 from keras_walk.data.registry import (
     Arrays,
-    DatasetInfo,
     DatasetUnavailableError,
     data_root,
     dataset_info,
@@ -23,7 +18,6 @@ from keras_walk.data.registry import (
 from keras_walk.data.sources import from_directory, from_tfds, to_tfds
 from keras_walk.data.tables import (
     Table,
-    TableInfo,
     list_tables,
     load_series,
     load_table,
@@ -39,17 +33,16 @@ __all__ = [
     "MISSING",
     "Arrays",
     "Corpus",
-    "CorpusInfo",
+    "DataInfo",
     "DataError",
-    "DatasetInfo",
     "DatasetUnavailableError",
     "ForecastSplit",
     "ForecastWindows",
-    "PretrainedInfo",
     "Table",
-    "TableInfo",
     "TabularFeatures",
     "Vocabulary",
+    "catalog",
+    "catalog_table",
     "check_features",
     "check_image_shape",
     "check_texts",

