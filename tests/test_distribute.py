@@ -61,7 +61,7 @@ def test_mixed_precision_policies():
     assert keras.config.dtype_policy().name == "mixed_bfloat16"
     from keras_walk import tasks
 
-    model = tasks.image_classifier(3, (8, 8, 1), backbone="basic_convnet")
+    model = tasks.image_classifier((8, 8, 1), 3, backbone="basic_convnet")
     assert model.get_layer("basic_convnet").layers[1].compute_dtype == "bfloat16"
     assert model.output.dtype == "float32"  # the head stays float32
     with pytest.raises(ValueError, match="Received: policy='fp8'"):

@@ -22,7 +22,7 @@ print("mixed precision here:", kw.distribute.set_mixed_precision("auto"))
 
 train, test = kw.data.load("digits")
 keras.utils.set_random_seed(0)
-model = kw.tasks.image_classifier(10, (8, 8, 1), strategy=strategy, learning_rate=3e-3)
+model = kw.tasks.image_classifier((8, 8, 1), 10, strategy=strategy, learning_rate=3e-3)
 model.fit(kw.data.pipeline(train, batch_size, shuffle=True, seed=0), epochs=10, verbose=0)
 print(f"test accuracy under {type(strategy).__name__}: "
       f"{model.evaluate(test.x, test.y, verbose=0)[1]:.3f}")  # fmt: skip

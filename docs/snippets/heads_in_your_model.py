@@ -4,7 +4,7 @@ import keras_walk as kw
 from keras_walk import heads
 
 # A builder takes its head by name...
-tagger = kw.tasks.image_classifier(num_classes=5, input_shape=(32, 32, 3), head="multilabel")
+tagger = kw.tasks.image_classifier((32, 32, 3), 5, head="multilabel")
 print(tagger.layers[-1].activation.__name__, tagger.loss.name)
 
 # ...and a model of your own takes the same row of the table.

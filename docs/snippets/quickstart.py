@@ -14,7 +14,7 @@ val_ds = kw.data.pipeline(val, batch_size=256, **checks)
 
 # 3. A compiled model: rescaling -> convnet backbone -> softmax head.
 keras.utils.set_random_seed(0)
-model = kw.tasks.image_classifier(num_classes=10, input_shape=(8, 8, 1), learning_rate=3e-3)
+model = kw.tasks.image_classifier((8, 8, 1), 10, learning_rate=3e-3)
 model.fit(train_ds, validation_data=val_ds, epochs=15, verbose=0)
 
 # 4. Evaluate once on the test split; save and reload, compile state included.

@@ -8,7 +8,7 @@ train_ds = kw.data.pipeline(train, batch_size=64, shuffle=True)
 val_ds = kw.data.pipeline(val, batch_size=256)
 run_dir = tempfile.mkdtemp()
 
-model = kw.tasks.image_classifier(num_classes=10, input_shape=(8, 8, 1))
+model = kw.tasks.image_classifier((8, 8, 1), 10)
 callbacks = kw.training.default_callbacks(run_dir, monitor="val_accuracy")
 history = model.fit(train_ds, validation_data=val_ds, epochs=3, callbacks=callbacks, verbose=0)
 print("epochs run:", history.epoch)

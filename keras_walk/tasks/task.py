@@ -212,9 +212,9 @@ class Task(keras.Model):
         * regression heads: the predicted values.
         """
         scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
-        return self.decode(scores, threshold)
+        return self.decode_predictions(scores, threshold)
 
-    def decode(self, scores, threshold: float = 0.5):
+    def decode_predictions(self, scores, threshold: float = 0.5):
         """Turns model outputs into labels the way `predict_labels` does."""
         from keras_walk.training.metrics import predicted_labels
 
@@ -224,7 +224,9 @@ class Task(keras.Model):
         names = self.class_names or tuple(range(self.num_classes))
         if self.head == "multilabel":
             return [tuple(names[i] for i in np.flatnonzero(row)) for row in indices]
-        return np.array([names[i] for i in indices], dtype=object)
+        lookup = np.empty(len(names), dtype=object)
+        lookup[:] = names
+        return lookup[indices]  # any shape: (batch,) or (batch, time) for sequence outputs
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` if `y` does not fit this Task's head."""

@@ -144,16 +144,20 @@ def text_classifier(
     if learning_rate is None and encoder == "pretrained":
         learning_rate = 5e-5
     strategy = distribute.resolve_strategy(strategy)
+    vectorize = None
+    if encoder != "pretrained":
+        # Adapted outside the strategy's scope: its vocabulary is a lookup table, not a
+        # weight, and under a MirroredStrategy its string state would be mirrored and fail
+        # to reduce at the first step.
+        vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
     with strategy.scope():
         # === Functional Model ===
         inputs = keras.Input(shape=(), dtype="string", name="text")
         if encoder == "pretrained":
             x = _pretrained(inputs, preset, sequence_length)
         elif encoder == "bag_of_ngrams":
-            vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
             x = layers.Dense(units, activation="relu", name="dense")(vectorize(inputs))
         else:
-            vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
             x = _embedded(vectorize(inputs), encoder, vectorize.vocabulary_size(),
                           sequence_length, embedding_dim)  # fmt: skip
             x = encode_sequence(

@@ -98,7 +98,7 @@ def plot_top_losses(task, x, y, path: str | os.PathLike | None = None, k: int = 
     scores = task.predict(x, verbose=0)
     losses = _per_sample_loss(y, scores, task.head)
     order = np.argsort(-losses)[:k]
-    predicted = task.decode(scores)
+    predicted = task.decode_predictions(scores)
     if task.head == "binary":
         confidence = np.where(scores.reshape(-1) > 0.5, scores.reshape(-1), 1 - scores.reshape(-1))
         actual = y.reshape(-1).astype(int)

@@ -22,7 +22,7 @@ results = {}
 for name in ("default", "mirrored"):
     strategy = kw.distribute.resolve_strategy(name)
     keras.utils.set_random_seed(0)
-    model = kw.tasks.image_classifier(10, (8, 8, 1), strategy=strategy, learning_rate=3e-3, seed=0)
+    model = kw.tasks.image_classifier((8, 8, 1), 10, strategy=strategy, learning_rate=3e-3, seed=0)
     # The same global batch of 64 for both: 32 per replica under the mirrored strategy.
     history = model.fit(
         kw.data.pipeline(train, 64, shuffle=True, seed=0), epochs=12, verbose=0

@@ -20,7 +20,7 @@ def digits():
                                  ("binary", 2, (None, 1)), ("multiclass_onehot", 3, (None, 3))]
 )  # fmt: skip
 def test_heads_and_shapes(head, num_classes, shape):
-    model = kw.tasks.image_classifier(num_classes, (16, 16, 3), backbone=TINY, head=head)
+    model = kw.tasks.image_classifier((16, 16, 3), num_classes, backbone=TINY, head=head)
     assert model.output_shape == shape
     assert model.loss.name == kw.heads.get_head(head).loss().name
     assert model.layers[-1].activation.__name__ == kw.heads.get_head(head).activation
@@ -28,7 +28,7 @@ def test_heads_and_shapes(head, num_classes, shape):
 
 @pytest.mark.parametrize("backbone", ["basic_convnet", "small_resnet"])
 def test_named_backbones(backbone):
-    model = kw.tasks.image_classifier(5, (16, 16, 1), backbone=backbone)
+    model = kw.tasks.image_classifier((16, 16, 1), 5, backbone=backbone)
     assert model.get_layer(backbone).output.shape[1:3] == ((4, 4) if backbone == "basic_convnet"
                                                            else (4, 4))  # fmt: skip
     assert model.predict(np.zeros((2, 16, 16, 1), "uint8"), verbose=0).shape == (2, 5)
@@ -38,7 +38,7 @@ def test_keras_applications_backbone_without_download():
     backbone = keras.applications.MobileNetV3Small(
         input_shape=(32, 32, 3), include_top=False, weights=None, include_preprocessing=False
     )
-    model = kw.tasks.image_classifier(3, (32, 32, 3), backbone=backbone, rescale=1 / 255)
+    model = kw.tasks.image_classifier((32, 32, 3), 3, backbone=backbone, rescale=1 / 255)
     assert model.predict(np.zeros((2, 32, 32, 3), "uint8"), verbose=0).shape == (2, 3)
 
 
@@ -50,7 +50,7 @@ def test_keras_hub_backbone_without_download(tmp_path):
             use_pre_activation=False, image_shape=input_shape,
         )  # fmt: skip
 
-    model = kw.tasks.image_classifier(4, (16, 16, 3), backbone=resnet)
+    model = kw.tasks.image_classifier((16, 16, 3), 4, backbone=resnet)
     x = np.random.default_rng(0).integers(0, 255, (3, 16, 16, 3)).astype("uint8")
     model.fit(x, np.array([0, 1, 3]), epochs=1, verbose=0)  # builds the optimizer state too
     before = model.predict(x, verbose=0)
@@ -65,7 +65,7 @@ def test_save_load_round_trip_with_compile_state(tmp_path, digits):
     schedule = keras.optimizers.schedules.CosineDecay(
         1e-3, 100, warmup_target=3e-3, warmup_steps=10
     )
-    model = kw.tasks.image_classifier(10, (8, 8, 1), backbone=TINY, augment="flip",
+    model = kw.tasks.image_classifier((8, 8, 1), 10, backbone=TINY, augment="flip",
                                       learning_rate=schedule, seed=0)  # fmt: skip
     model.fit(train.x[:256], train.y[:256], epochs=1, batch_size=64, verbose=0)
     path = tmp_path / "model.keras"
@@ -94,7 +94,7 @@ def test_save_load_round_trip_with_compile_state(tmp_path, digits):
 
 def test_learns_digits(digits):
     train, test = digits
-    model = kw.tasks.image_classifier(10, (8, 8, 1), learning_rate=3e-3, seed=0)
+    model = kw.tasks.image_classifier((8, 8, 1), 10, learning_rate=3e-3, seed=0)
     model.fit(kw.data.pipeline(train, 64, shuffle=True, seed=0), epochs=12, verbose=0)
     assert model.evaluate(test.x, test.y, verbose=0)[1] > 0.88
 
@@ -124,4 +124,4 @@ def test_bad_arguments(kwargs, message):
 def test_backbone_channel_mismatch():
     rgb = kw.tasks.backbones.basic_convnet((16, 16, 3), filters=(4,))
     with pytest.raises(ValueError, match="expects 3 channels, the images have 1"):
-        kw.tasks.image_classifier(10, (16, 16, 1), backbone=rgb)
+        kw.tasks.image_classifier((16, 16, 1), 10, backbone=rgb)

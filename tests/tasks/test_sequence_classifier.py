@@ -17,12 +17,12 @@ def waves(n=64, steps=40, features=1, seed=0):
     return np.repeat(x[..., None], features, axis=-1).astype("float32"), y
 
 
-@pytest.mark.parametrize("encoder", ["conv1d", "lstm", "gru"])
+@pytest.mark.parametrize("encoder", ["fcn", "conv1d", "lstm", "gru"])
 def test_each_encoder_learns_waves(encoder):
     keras.utils.set_random_seed(0)
     x, y = waves()
     model = kw.tasks.sequence_classifier(
-        2, (40, 1), encoder=encoder, filters=(16, 16), kernel_sizes=(5, 3), units=16,
+        (40, 1), 2, head="multiclass", encoder=encoder, filters=(16, 16), kernel_sizes=(5, 3), units=16,
         learning_rate=1e-2, seed=0,
     )  # fmt: skip
     model.fit(x, y, epochs=15, batch_size=16, verbose=0)
@@ -33,7 +33,7 @@ def test_each_encoder_learns_waves(encoder):
 def test_multivariate_with_normalization_round_trips(tmp_path):
     x, y = waves(features=3)
     x = x * np.array([1.0, 100.0, 0.01], "float32") + np.array([0.0, 50.0, -3.0], "float32")
-    model = kw.tasks.sequence_classifier(2, (40, 3), normalize=x, filters=(8,), kernel_sizes=(3,))
+    model = kw.tasks.sequence_classifier((40, 3), 2, normalize=x, filters=(8,), kernel_sizes=(3,))
     model.fit(x, y, epochs=1, verbose=0)
     model.save(tmp_path / "seq.keras")
     loaded = keras.models.load_model(tmp_path / "seq.keras")
@@ -45,7 +45,7 @@ def test_multivariate_with_normalization_round_trips(tmp_path):
 
 
 def test_variable_length_with_masking_ignores_padding():
-    model = kw.tasks.sequence_classifier(2, (None, 1), encoder="gru", units=4, mask_value=0.0)
+    model = kw.tasks.sequence_classifier((None, 1), 2, encoder="gru", units=4, mask_value=0.0)
     series = np.random.default_rng(0).normal(size=(1, 10, 1)).astype("float32")
     padded = np.concatenate([series, np.zeros((1, 5, 1), "float32")], axis=1)
     np.testing.assert_allclose(
@@ -69,13 +69,13 @@ def test_wrong_number_of_features_is_refused_before_training():
 def test_unknown_encoder_and_bad_shapes():
     with pytest.raises(
         ValueError,
-        match=r"Invalid value for argument `encoder`. Expected one of \['conv1d', 'lstm', 'gru'\]",
+        match=r"Invalid value for argument `encoder`. Expected one of \['fcn', 'conv1d', 'lstm', 'gru', 'bilstm'\]",
     ):
-        kw.tasks.sequence_classifier(2, (40, 1), encoder="transformer")
+        kw.tasks.sequence_classifier((40, 1), 2, encoder="transformer")
     with pytest.raises(ValueError, match="Expected \\(steps, features\\)"):
-        kw.tasks.sequence_classifier(2, (40,))
+        kw.tasks.sequence_classifier((40,), 2)
     with pytest.raises(ValueError, match="one kernel size per block"):
-        kw.tasks.sequence_classifier(2, (40, 1), filters=(8, 8), kernel_sizes=(3,))
+        kw.tasks.sequence_classifier((40, 1), 2, filters=(8, 8), kernel_sizes=(3,))
 
 
 def test_ucr_datasets_load_with_official_splits():

@@ -13,11 +13,11 @@ from keras_walk.data import TabularFeatures
     [
         (lambda x: kw.tasks.binary_classifier(x), 1, "sigmoid", "binary_crossentropy"),
         (lambda x: kw.tasks.multiclass_classifier(x, 3), 3, "softmax", "sparse_categorical_crossentropy"),
-        (lambda x: kw.tasks.multiclass_classifier(x, 3, one_hot_labels=True), 3, "softmax", "categorical_crossentropy"),
+        (lambda x: kw.tasks.multiclass_classifier(x, 3, head="multiclass_onehot"), 3, "softmax", "categorical_crossentropy"),
         (lambda x: kw.tasks.multilabel_classifier(x, 5), 5, "sigmoid", "binary_crossentropy"),
         (lambda x: kw.tasks.regressor(x, 2), 2, "linear", "mean_squared_error"),
-        (lambda x: kw.tasks.regressor(x, loss="mae"), 1, "linear", "mean_absolute_error"),
-        (lambda x: kw.tasks.regressor(x, loss="huber"), 1, "linear", "huber_loss"),
+        (lambda x: kw.tasks.regressor(x, head="regression_mae"), 1, "linear", "mean_absolute_error"),
+        (lambda x: kw.tasks.regressor(x, head="regression_huber"), 1, "linear", "huber_loss"),
     ],
 )  # fmt: skip
 def test_each_builder_takes_its_head_from_the_table(build, units, activation, loss):
@@ -92,7 +92,7 @@ def test_raw_python_row_dict_is_accepted():
 
 def test_options_shape_the_stack():
     model = kw.tasks.tabular_model(
-        6, "multiclass", 3, hidden_units=(8, 4), batch_norm=True, l2=1e-3, dropout=0.2
+        6, 3, hidden_units=(8, 4), batch_norm=True, l2=1e-3, dropout=0.2
     )
     names = [layer.name for layer in model.layers]
     assert names == [
@@ -107,12 +107,14 @@ def test_options_shape_the_stack():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"features": np.zeros(5)}, "Invalid value for argument `features`"),
-        ({"features": 0}, "Invalid value for argument `features`"),
-        ({"features": 3, "hidden_units": (0,)}, "Invalid value for argument `hidden_units`"),
-        ({"features": 3, "dropout": 1.0}, "Invalid value for argument `dropout`"),
+        ({"features": np.zeros(5), "num_classes": 2}, "Invalid value for argument `features`"),
+        ({"features": 0, "num_classes": 2}, "Invalid value for argument `features`"),
+        ({"features": 3, "num_classes": 2, "hidden_units": (0,)}, "Invalid value for argument `hidden_units`"),
+        ({"features": 3, "num_classes": 2, "dropout": 1.0}, "Invalid value for argument `dropout`"),
         ({"features": 3, "head": "multiclass", "num_classes": 1}, "needs at least 2 classes"),
-        ({"features": np.array([[0.0, np.nan]])}, "NaN or infinite"),
+        ({"features": np.array([[0.0, np.nan]]), "num_classes": 2}, "NaN or infinite"),
+        ({"features": 3, "num_classes": 3, "loss": "mae"}, "use head='regression'"),
+        ({"features": 3, "num_classes": 3, "one_hot_labels": True}, "head='multiclass_onehot'"),
     ],
 )
 def test_bad_arguments_fail_before_building(kwargs, message):
@@ -120,9 +122,9 @@ def test_bad_arguments_fail_before_building(kwargs, message):
         kw.tasks.tabular_model(**kwargs)
 
 
-def test_unknown_regression_loss():
-    with pytest.raises(ValueError, match=r"Expected one of \['mse', 'mae', 'huber'\]"):
-        kw.tasks.regressor(3, loss="rmse")
+def test_unknown_regression_head():
+    with pytest.raises(ValueError, match=r"Expected one of \['regression', 'regression_mae'"):
+        kw.tasks.regressor(3, head="regression_rmse")
 
 
 def test_dict_dataset_with_wrong_columns_fails_in_keras_terms():

@@ -101,7 +101,7 @@ def test_average_ensemble_round_trips(tmp_path):
         kw.tasks.text_classifier(TEXTS, encoder=encoder, units=4, name=encoder)
         for encoder in ("bag_of_ngrams", "conv1d")
     ]
-    ensemble = kw.tasks.average_ensemble(models, "binary")
+    ensemble = kw.tasks.average_ensemble(models)
     probe = np.array(["great value"], dtype=object)
     expected = np.mean([m.predict(probe, verbose=0) for m in models], axis=0)
     np.testing.assert_allclose(ensemble.predict(probe, verbose=0), expected, rtol=1e-5)
@@ -112,7 +112,7 @@ def test_average_ensemble_round_trips(tmp_path):
         rtol=1e-5,
     )
     with pytest.raises(ValueError, match="their names must differ"):
-        kw.tasks.average_ensemble([models[0], models[0]], "binary")
+        kw.tasks.average_ensemble([models[0], models[0]])
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,105 @@
+"""A tiny example of every builder: `EXAMPLES[name]() -> (build, x, y, output_shape,
+class_names)`. Shared by the contract test and the MirroredStrategy build."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import keras_walk as kw
+
+RNG = np.random.default_rng(0)
+N = 12
+
+
+def _image():
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+    names = ["a", "b", "c"]
+    build = lambda: kw.tasks.image_classifier(  # noqa: E731
+        (8, 8, 1), 3, class_names=names, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,))
+    )
+    return build, x, np.arange(N) % 3, (None, 3), names
+
+
+def _text():
+    x = ["great taste", "awful stale", "great value", "stale bread"] * (N // 4)
+    names = ["other", "great"]
+    build = lambda: kw.tasks.text_classifier(x, 2, encoder="bag_of_ngrams", units=4, class_names=names)  # noqa: E731
+    return build, x, np.arange(N) % 2, (None, 1), names
+
+
+def _sequence():
+    x = RNG.normal(size=(N, 20, 2)).astype("float32")
+    build = lambda: kw.tasks.sequence_classifier((20, 2), 3, filters=(4,), kernel_sizes=(3,))  # noqa: E731
+    return build, x, np.arange(N) % 3, (None, 3), None
+
+
+def _table():
+    x = pd.DataFrame({
+        "size/cm": RNG.normal(size=N), "colour": ["red", None, "blue"] * (N // 3),
+    })  # fmt: skip
+    x.loc[0, "size/cm"] = np.nan
+    features = kw.data.TabularFeatures.infer(x, impute=True)
+    features.adapt(x)
+    names = ["x", "y", "z"]
+    build = lambda: kw.tasks.multiclass_classifier(features, 3, class_names=names, hidden_units=(4,))  # noqa: E731
+    return build, x, np.arange(N) % 3, (None, 3), names
+
+
+def _binary():
+    x = RNG.normal(size=(N, 3)).astype("float32")
+    return (lambda: kw.tasks.binary_classifier(x, hidden_units=(4,))), x, np.arange(N) % 2, (None, 1), None
+
+
+def _multilabel():
+    x = RNG.normal(size=(N, 3)).astype("float32")
+    y = (RNG.random((N, 4)) > 0.5).astype("int64")
+    names = ["p", "q", "r", "s"]
+    build = lambda: kw.tasks.multilabel_classifier(x, 4, class_names=names, hidden_units=(4,))  # noqa: E731
+    return build, x, y, (None, 4), names
+
+
+def _regressor():
+    x = RNG.normal(size=(N, 3)).astype("float32")
+    return (lambda: kw.tasks.regressor(x, 2, hidden_units=(4,))), x, RNG.normal(size=(N, 2)), (None, 2), None
+
+
+def _forecaster():
+    series = {"temp": np.sin(np.arange(400) * 2 * np.pi / 24).astype("float32")}
+    windows = kw.data.forecasting_windows(series, "temp", input_width=12, horizon=3)
+    x, y = windows.train.inputs[:N], windows.train.targets[:N]
+    return (lambda: kw.tasks.timeseries_forecaster(windows, units=4)), x, y, (None, 1), None
+
+
+def _language_model():
+    text = "to be or not to be " * 20
+    build = lambda: kw.tasks.language_model(text, sequence_length=8, units=8)  # noqa: E731
+    ids = build().encode(text)
+    x = np.stack([ids[i : i + 8] for i in range(N)])
+    y = np.stack([ids[i + 1 : i + 9] for i in range(N)])
+    return build, x, y, (None, None, len(set(text)) + 1), None
+
+
+def _ensemble():
+    x = RNG.normal(size=(N, 3)).astype("float32")
+
+    def build():
+        a = kw.tasks.binary_classifier(x, hidden_units=(4,), name="a", class_names=["no", "yes"])
+        b = kw.tasks.binary_classifier(x, hidden_units=(2,), name="b", class_names=["no", "yes"])
+        return kw.tasks.average_ensemble([a, b])
+
+    return build, x, np.arange(N) % 2, (None, 1), ["no", "yes"]
+
+
+EXAMPLES = {
+    "image_classifier": _image,
+    "text_classifier": _text,
+    "sequence_classifier": _sequence,
+    "multiclass_classifier": _table,
+    "binary_classifier": _binary,
+    "multilabel_classifier": _multilabel,
+    "regressor": _regressor,
+    "timeseries_forecaster": _forecaster,
+    "language_model": _language_model,
+    "average_ensemble": _ensemble,
+}
