@@ -54,8 +54,8 @@ def keras_walk_model(input_shape, num_classes):
         pool_after_last=True,
     )
     return kw.tasks.image_classifier(
-        num_classes,
         input_shape,
+        num_classes,
         backbone=backbone,
         pooling="flatten",
         dropout=0.5,

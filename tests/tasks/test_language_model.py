@@ -19,7 +19,7 @@ def _trained(encoder, epochs=30):
     return model, history.history["loss"]
 
 
-@pytest.mark.parametrize("encoder", ["gru", "transformer"])
+@pytest.mark.parametrize("encoder", ["gru", "causal_transformer"])
 def test_model_learns_a_text_and_writes_it_back(encoder):
     model, loss = _trained(encoder)
     assert loss[-1] < 0.3 * loss[0]
@@ -45,7 +45,7 @@ def test_saved_model_generates_the_same_text_and_keeps_training(tmp_path):
     loaded.fit(windows, epochs=1, verbose=0)
 
 
-@pytest.mark.parametrize("encoder", ["gru", "lstm", "transformer"])
+@pytest.mark.parametrize("encoder", ["gru", "lstm", "causal_transformer"])
 def test_next_token_probabilities_depend_on_the_past_only(encoder):
     model = kw.tasks.language_model(TEXT, encoder=encoder, sequence_length=12, units=16)
     ids = model.encode(TEXT[:12])[None]
@@ -101,7 +101,7 @@ def test_a_prompt_with_no_words_is_refused():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"encoder": "bert"}, ValueError, r"Expected one of \['gru', 'lstm', 'transformer'\]"),
+        ({"encoder": "bert"}, ValueError, r"Expected one of \['gru', 'lstm', 'causal_transformer'\]"),
         ({"level": "byte"}, ValueError, r"Expected one of \['character', 'word'\]"),
         ({"sequence_length": 0}, ValueError, "sequence_length=0"),
     ],

@@ -21,7 +21,7 @@ class StopAfter(keras.callbacks.Callback):
 
 def _model():
     return kw.tasks.image_classifier(
-        10, (8, 8, 1), backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (8,), 1), seed=0
+        (8, 8, 1), 10, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (8,), 1), seed=0
     )
 
 
