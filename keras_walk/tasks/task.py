@@ -236,6 +236,21 @@ class Task(keras.Model):
             y = np.reshape(y, (-1, *np.shape(y)[1 + extra_axes :]))
         heads.check_labels(y, self.head, self.num_classes)
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras 3.15's TF trainer learns the first batch's shapes under a distribution
+        # strategy by *averaging* it across replicas, which fails on string inputs (AddN
+        # on strings) for every text or table Task under MirroredStrategy. One replica's
+        # batch has the same shapes and no arithmetic: hand Keras that one instead.
+        strategy = self._distribute_strategy
+        if iterator is not None and strategy is not None:
+            for _, _, batches in iterator:
+                data_batch = tf.nest.map_structure(
+                    lambda value: strategy.experimental_local_results(value)[0], next(batches)
+                )
+                break
+            iterator = None
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
     def _checked(self, x, y):
         x = self._model_inputs(x)
         if isinstance(x, tf.data.Dataset):
@@ -296,14 +311,10 @@ class Task(keras.Model):
             "num_classes": self.num_classes,
             "class_names": None if self.class_names is None else list(self.class_names),
             "input_kind": self.input_kind,
-            "inputs": {
-                t.name: {"shape": list(t.shape[1:]), "dtype": str(t.dtype)} for t in inputs
-            },
+            "inputs": {t.name: {"shape": list(t.shape[1:]), "dtype": str(t.dtype)} for t in inputs},
             "output_shape": list(self.output_shape[1:]),
             "parameters": int(self.count_params()),
-            "trainable_parameters": int(
-                sum(np.prod(v.shape) for v in self.trainable_variables)
-            ),
+            "trainable_parameters": int(sum(np.prod(v.shape) for v in self.trainable_variables)),
             "training_data": self.training_data,
         }
         if getattr(self, "optimizer", None) is not None and self.compiled:

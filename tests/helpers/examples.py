@@ -16,7 +16,10 @@ def _image():
     x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
     names = ["a", "b", "c"]
     build = lambda: kw.tasks.image_classifier(  # noqa: E731
-        (8, 8, 1), 3, class_names=names, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,))
+        (8, 8, 1),
+        3,
+        class_names=names,
+        backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,)),
     )
     return build, x, np.arange(N) % 3, (None, 3), names
 
@@ -24,7 +27,9 @@ def _image():
 def _text():
     x = ["great taste", "awful stale", "great value", "stale bread"] * (N // 4)
     names = ["other", "great"]
-    build = lambda: kw.tasks.text_classifier(x, 2, encoder="bag_of_ngrams", units=4, class_names=names)  # noqa: E731
+    build = lambda: kw.tasks.text_classifier(
+        x, 2, encoder="bag_of_ngrams", units=4, class_names=names
+    )  # noqa: E731
     return build, x, np.arange(N) % 2, (None, 1), names
 
 
@@ -42,13 +47,21 @@ def _table():
     features = kw.data.TabularFeatures.infer(x, impute=True)
     features.adapt(x)
     names = ["x", "y", "z"]
-    build = lambda: kw.tasks.multiclass_classifier(features, 3, class_names=names, hidden_units=(4,))  # noqa: E731
+    build = lambda: kw.tasks.multiclass_classifier(
+        features, 3, class_names=names, hidden_units=(4,)
+    )  # noqa: E731
     return build, x, np.arange(N) % 3, (None, 3), names
 
 
 def _binary():
     x = RNG.normal(size=(N, 3)).astype("float32")
-    return (lambda: kw.tasks.binary_classifier(x, hidden_units=(4,))), x, np.arange(N) % 2, (None, 1), None
+    return (
+        (lambda: kw.tasks.binary_classifier(x, hidden_units=(4,))),
+        x,
+        np.arange(N) % 2,
+        (None, 1),
+        None,
+    )
 
 
 def _multilabel():
@@ -61,7 +74,13 @@ def _multilabel():
 
 def _regressor():
     x = RNG.normal(size=(N, 3)).astype("float32")
-    return (lambda: kw.tasks.regressor(x, 2, hidden_units=(4,))), x, RNG.normal(size=(N, 2)), (None, 2), None
+    return (
+        (lambda: kw.tasks.regressor(x, 2, hidden_units=(4,))),
+        x,
+        RNG.normal(size=(N, 2)),
+        (None, 2),
+        None,
+    )
 
 
 def _forecaster():

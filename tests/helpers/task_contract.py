@@ -56,7 +56,10 @@ def run_task_test(build, x, y, tmp_path: Path, *, expected_output_shape, class_n
     assert task.loss.name == heads.get_head(task.head).loss().name
     # Bad labels fail in `fit` before a single step, for arrays, DataFrames and tf.data.
     for name, labels in bad_labels(task, y).items():
-        for wrap in (np.asarray, lambda a: pd.DataFrame(a.reshape(len(a), -1)) if a.ndim <= 2 else a):
+        for wrap in (
+            np.asarray,
+            lambda a: pd.DataFrame(a.reshape(len(a), -1)) if a.ndim <= 2 else a,
+        ):
             with pytest.raises(ValueError):
                 task.fit(x, wrap(labels), epochs=1, verbose=0)
         if not isinstance(x, pd.DataFrame | dict):
