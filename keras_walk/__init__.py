@@ -2,7 +2,9 @@
 
 >>> import keras_walk as kw
 >>> train, test = kw.data.load("digits")
->>> model = kw.tasks.image_classifier(num_classes=10, input_shape=(8, 8, 1))
+>>> model = kw.tasks.image_classifier((8, 8, 1), 10)  # a Task: a compiled Keras model
+>>> model.head, model.num_classes
+('multiclass', 10)
 """
 
 import os

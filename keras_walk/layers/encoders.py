@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
 from keras import layers
 
 __all__ = ["SEQUENCE_ENCODERS", "encode_sequence"]
@@ -50,6 +49,7 @@ def encode_sequence(
 
     Examples:
 
+        >>> import keras
         >>> inputs = keras.Input((24, 3))
         >>> tuple(encode_sequence(inputs, "gru", units=8).shape)
         (None, 8)
@@ -102,4 +102,3 @@ def encode_sequence(
         intermediate_dim=units, num_heads=num_heads, dropout=0.1, name="transformer"
     )(x)
     return layers.GlobalAveragePooling1D(name="pool")(x)
-

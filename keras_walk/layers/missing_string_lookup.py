@@ -28,8 +28,8 @@ class MissingStringLookup(keras.layers.StringLookup):
     Examples:
 
         >>> layer = MissingStringLookup(num_oov_indices=1)
-        >>> layer.adapt(["red", "", "blue", "red"])
-        >>> layer.get_vocabulary()
+        >>> layer.adapt(["red", "", "blue", "red", "", "red"])
+        >>> [str(token) for token in layer.get_vocabulary()]  # most frequent first
         ['[UNK]', 'red', '[missing]', 'blue']
         >>> layer(["", "green"]).numpy().tolist()
         [2, 0]

@@ -19,8 +19,6 @@ from __future__ import annotations
 import functools
 import inspect
 
-from keras_walk import heads
-
 __all__ = ["builder_table", "removed_arguments"]
 
 _RENAMED = {
@@ -56,7 +54,10 @@ def builder_table() -> str:
     encoders or backbones, read from the code itself."""
     from keras_walk import tasks
 
-    rows = ["| builder | call | default head | heads | encoders / backbones |", "|---|---|---|---|---|"]
+    rows = [
+        "| builder | call | default head | heads | encoders / backbones |",
+        "|---|---|---|---|---|",
+    ]
     for name, info in tasks.BUILDERS.items():
         builder = getattr(tasks, name)
         signature = inspect.signature(builder)
@@ -71,10 +72,9 @@ def builder_table() -> str:
             if p.kind == p.KEYWORD_ONLY and p.name in ("head", "encoder", "backbone", "class_names")
         ]
         call = f"`{name}({', '.join(positional)}{', *, ' + ', '.join(options) if options else ''})`"
-        rows.append(
-            f"| [`{name}`](../api/tasks.md#keras_walk.tasks.{name}) | {call} | "
+        rows.append(  # an mkdocstrings cross-reference to the builder's API entry
+            f"| [`{name}`][{builder.__module__}.{name}] | {call} | "
             f"{info['default_head']} | {', '.join(f'`{h}`' for h in info['heads'])} | "
             f"{', '.join(f'`{e}`' for e in info['encoders']) or '-'} |"
         )
     return "\n".join(rows) + "\n"
-

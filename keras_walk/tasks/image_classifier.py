@@ -59,8 +59,10 @@ def image_classifier(
         pooling: how feature maps become a vector: `"avg"` (global average), `"max"`
             (global max) or `"flatten"`.
         dropout: dropout rate before the head.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`
-            (AdamW at 1e-3, weight decay 1e-4 by default).
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`
+            (AdamW by default).
+        learning_rate: a float or a schedule (1e-3 by default).
+        weight_decay: decoupled weight decay (1e-4 by default).
         strategy: passed to `keras_walk.distribute.resolve_strategy` (`None`: the best
             this machine has); the model is built and compiled inside its scope.
         jit_compile: XLA: `"auto"`, `True` or `False` (passed to `compile`).

@@ -228,8 +228,9 @@ def language_model(
         num_layers: stacked RNN layers or transformer blocks.
         num_heads: attention heads of the transformer.
         dropout: dropout after each RNN layer, or inside the transformer blocks.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`
-            (here the learning rate defaults to 2e-3).
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule (2e-3 by default here).
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layers.

@@ -69,7 +69,9 @@ def sequence_classifier(
             `Normalization` layer on, or `None` (UCR series come z-normalized).
         mask_value: padding value to mask, or `None`.
         dropout: dropout before the head.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layer.

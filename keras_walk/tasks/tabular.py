@@ -73,7 +73,9 @@ def tabular_model(
         wide: also feed the encoded inputs straight to the head, next to the last hidden
             layer ("wide & deep", Cheng et al. 2016): the head is then a linear model on
             the inputs plus whatever the hidden layers add.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`; the model is built and
             compiled in its scope.
         jit_compile: XLA: `"auto"`, `True` or `False`.

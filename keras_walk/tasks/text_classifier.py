@@ -245,4 +245,3 @@ def _pretrained(inputs, preset, sequence_length):
     x = keras_hub.models.Backbone.from_preset(path)(packed)["sequence_output"]
     # Average over real tokens, as sentence-transformers pool MiniLM.
     return layers.GlobalAveragePooling1D(name="pool")(x, mask=packed["padding_mask"])
-

@@ -45,7 +45,9 @@ def timeseries_forecaster(
             `keras_walk.layers.encode_sequence`), or your own layer, model or callable.
         units: width of the encoder.
         dropout: dropout before the head.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layer.

@@ -31,5 +31,7 @@ def test_a_changed_file_is_refused(monkeypatch, tmp_path):
 
 
 def test_unknown_checkpoint_name():
-    with pytest.raises(ValueError, match="Unknown pretrained checkpoint 'bert'"):
+    with pytest.raises(
+        ValueError, match=r"Expected one of \['all_minilm_l6_v2'\]. Received: name='bert'"
+    ):
         kw.data.pretrained_preset("bert")

@@ -98,7 +98,9 @@ def test_forecaster_learns_and_speaks_in_target_units(tmp_path):
 
 def test_unknown_forecast_encoder_and_loss():
     w = kw.data.forecasting_windows(hourly(), "temp", input_width=24, horizon=1)
-    with pytest.raises(ValueError, match=r"Expected one of \['fcn', 'conv1d', 'lstm', 'gru', 'bilstm'\]"):
+    with pytest.raises(
+        ValueError, match=r"Expected one of \['fcn', 'conv1d', 'lstm', 'gru', 'bilstm'\]"
+    ):
         kw.tasks.timeseries_forecaster(w, encoder="transformer")
     with pytest.raises(ValueError, match=r"Argument `loss` was removed .* head='regression'"):
         kw.tasks.timeseries_forecaster(w, loss="mae")

@@ -42,11 +42,15 @@ def test_pretrained_encoder_fine_tunes_one_epoch_with_warmup(tmp_path):
     import keras_walk as kw
 
     recipe = load_script("recipes/text/text_classification.py")
-    config = {**recipe.FULL, "batch_size": 16}
+    run = kw.training.RecipeRun(
+        ["--output-dir", str(tmp_path), "--seed", "0"], description="test",
+        output_dir=str(tmp_path), full=recipe.FULL, smoke=recipe.SMOKE,
+    )  # fmt: skip
+    config = run.config = {**recipe.FULL, "batch_size": 16}
     table = kw.data.load_table("fine_food_reviews")
     reviews, labels = table.train["review"].to_numpy(object), table.train["great"].to_numpy()
     train, val = (reviews[:96], labels[:96]), (reviews[96:128], labels[96:128])
-    model, history, _ = recipe.train_encoder("pretrained", config, train, val, tmp_path, 0)
+    model, history = recipe.train_encoder("pretrained", run, train, val, ["other", "great"])
     assert len(history["loss"]) == 1 and history["val_loss"][0] > 0
     schedule = recipe.fine_tuning_schedule(config, len(train[0]))  # 6 steps, 1 of warm-up
     rates = [float(schedule(step)) for step in range(7)]

@@ -101,7 +101,11 @@ def test_a_prompt_with_no_words_is_refused():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"encoder": "bert"}, ValueError, r"Expected one of \['gru', 'lstm', 'causal_transformer'\]"),
+        (
+            {"encoder": "bert"},
+            ValueError,
+            r"Expected one of \['gru', 'lstm', 'causal_transformer'\]",
+        ),
         ({"level": "byte"}, ValueError, r"Expected one of \['character', 'word'\]"),
         ({"sequence_length": 0}, ValueError, "sequence_length=0"),
     ],
