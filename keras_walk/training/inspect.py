@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
+from keras_walk.data.inputs import first_labels
 from keras_walk.training.plots import plt
 
 __all__ = ["LearningRateFinding", "lr_find", "plot_top_losses", "show_batch"]
@@ -160,7 +161,8 @@ def lr_find(
     Args:
         task: a compiled `Task`.
         data: a batched `tf.data.Dataset` of `(x, y)` (repeated as needed).
-        start, end: the range of learning rates.
+        start: the first learning rate tried.
+        end: the last learning rate tried.
         steps: at most this many training steps.
         path: where to write the loss-vs-learning-rate plot (log scale).
     """
@@ -171,8 +173,9 @@ def lr_find(
         )
     if not 0 < start < end:
         raise ValueError(f"Invalid range: expected 0 < start < end. Received: {start}, {end}")
-    first = next(iter(data.take(1)))
-    task.check_labels(first[1].numpy())
+    labels = first_labels(data)  # the first batches, as `Task.fit` checks them
+    if labels is not None:
+        task.check_labels(labels)
     weights = task.get_weights()
     compile_config = task.get_compile_config()
     original_optimizer = task.optimizer
