@@ -39,9 +39,11 @@ class RecipeRun:
     """A recipe's run: arguments, configuration, output folder, fit options, results.
 
     Args:
-        argv, description, output_dir, full, smoke, strategy, datasets: as
-            `recipe_arguments` (it parses `--smoke`, `--epochs`, `--output-dir`, `--seed`,
-            seeds Keras and makes the output folder).
+        argv: the command line (`None`: `sys.argv[1:]`).
+        **arguments: `description`, `output_dir`, `full`, `smoke`, `strategy`,
+            `datasets`, as `keras_walk.training.recipe_arguments` takes them (it parses
+            `--smoke`, `--epochs`, `--output-dir`, `--seed`, seeds Keras and makes the
+            output folder).
 
     Examples:
 
@@ -99,6 +101,23 @@ class RecipeRun:
             self.output_dir / "results.json", recipe=recipe, smoke=self.smoke, config=config,
             **sections,
         )  # fmt: skip
+
+    def finish(
+        self, recipe: str, task, metrics: dict, *, show: tuple[str, ...], **sections
+    ) -> dict:
+        """Ends a recipe that compares its model with baselines on the test split: writes
+        `results.json` with `metrics["model"]` (and the training seconds) as the metrics and
+        every other entry of `metrics` as a baseline, then prints the `show` metrics of each
+        and where the results are. `sections` go to `write_results`."""
+        results = self.write_results(
+            recipe, task=task, metrics={**metrics["model"], "train_seconds": self.seconds()},
+            baselines={name: m for name, m in metrics.items() if name != "model"}, **sections,
+        )  # fmt: skip
+        width = max(map(len, metrics))
+        for name, m in metrics.items():
+            print(f"{name:>{width}}: test " + ", ".join(f"{key} {m[key]:.4f}" for key in show))
+        print(f"({self.seconds():.0f} s of training); results in {self.output_dir}")
+        return results
 
 
 def warmup_cosine(

@@ -169,17 +169,10 @@ def main(argv=None):
     kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "rmse"))
     metrics = evaluate(model, features, train_data, test_data, offset, run.output_dir)
     model.save(run.output_dir / "model.keras")
-    results = run.write_results(
-        "tabular/ames_house_prices",
-        task=model,
-        metrics={**metrics["model"], "train_seconds": run.seconds(), "target_offset": offset},
-        baselines={name: m for name, m in metrics.items() if name != "model"},
-        history=history,
+    metrics["model"]["target_offset"] = offset  # the log price the model predicts around
+    return run.finish(
+        "tabular/ames_house_prices", model, metrics, show=("rmse", "mae"), history=history
     )
-    for name, m in metrics.items():
-        print(f"{name:>6}: test RMSE of log price {m['rmse']:.4f}, MAE {m['mae']:.4f}")
-    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
-    return results
 
 
 if __name__ == "__main__":

@@ -147,17 +147,9 @@ def main(argv=None):
     kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
     metrics = evaluate(model, info, train_arrays, test_arrays, run.output_dir)
     model.save(run.output_dir / "model.keras")
-    results = run.write_results(
-        "tabular/breast_cancer",
-        task=model,
-        metrics={**metrics["model"], "train_seconds": run.seconds()},
-        baselines={name: m for name, m in metrics.items() if name != "model"},
-        history=history,
+    return run.finish(
+        "tabular/breast_cancer", model, metrics, show=("accuracy", "auc"), history=history
     )
-    for name, m in metrics.items():
-        print(f"{name:>9}: test accuracy {m['accuracy']:.4f}, AUC {m['auc']:.4f}")
-    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
-    return results
 
 
 if __name__ == "__main__":

@@ -148,18 +148,8 @@ def main(argv=None):
     kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
     metrics = evaluate(model, info, train_arrays, test_arrays, run.output_dir)
     model.save(run.output_dir / "model.keras")
-    results = run.write_results(
-        "tabular/movie_genres",
-        task=model,
-        metrics={**metrics["model"], "train_seconds": run.seconds()},
-        baselines={name: m for name, m in metrics.items() if name != "model"},
-        history=history,
-    )
-    for name, m in metrics.items():
-        print(f"{name:>9}: subset accuracy {m['subset_accuracy']:.4f}, "
-              f"micro F1 {m['micro_f1']:.4f}, macro F1 {m['macro_f1']:.4f}")  # fmt: skip
-    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
-    return results
+    show = ("subset_accuracy", "micro_f1", "macro_f1")
+    return run.finish("tabular/movie_genres", model, metrics, show=show, history=history)
 
 
 if __name__ == "__main__":

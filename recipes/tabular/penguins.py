@@ -206,18 +206,10 @@ def main(argv=None):
     metrics = evaluate(model, features, info, train_data, test_data, run.output_dir)
     model.save(run.output_dir / "model.keras")
     species, confidence = predict_one(keras.models.load_model(run.output_dir / "model.keras"))
-    results = run.write_results(
-        "tabular/penguins",
-        task=model,
-        metrics={**metrics["model"], "train_seconds": run.seconds()},
-        baselines={name: m for name, m in metrics.items() if name != "model"},
+    return run.finish(
+        "tabular/penguins", model, metrics, show=("accuracy", "macro_f1"), history=history,
         raw_row_prediction={"species": species, "probability": confidence},
-        history=history,
-    )
-    for name, m in metrics.items():
-        print(f"{name:>9}: test accuracy {m['accuracy']:.4f}, macro F1 {m['macro_f1']:.4f}")
-    print(f"({run.seconds():.0f} s of training); results in {run.output_dir}")
-    return results
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ python recipes/vision/image_classification.py --smoke    # a few seconds, for te
 """
 
 import functools
-import keras
+
 import numpy as np
 
 import keras_walk as kw
