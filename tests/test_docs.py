@@ -34,6 +34,31 @@ def test_quickstart_snippet_reaches_accuracy():
     assert "reloaded loss: sparse_categorical_crossentropy | optimizer: adam_w" in out
 
 
+def test_task_tour_snippet_shows_what_a_task_knows():
+    out = run_snippet("task_tour.py")
+    assert "head: multiclass | classes: 10 | inputs: images" in out
+    assert "refused: Invalid labels" in out and "10" in out.split("refused:")[1].splitlines()[0]
+    suggestion = float(re.search(r"lr_find suggests ([\d.e+-]+)", out).group(1))
+    assert 1e-4 < suggestion < 1.0
+    predicted = re.search(r"^predicted: (.*)$", out, re.M).group(1).split()
+    actual = re.search(r"^actual: +(.*)$", out, re.M).group(1).split()
+    assert sum(p == a for p, a in zip(predicted, actual, strict=True)) >= 5
+    assert re.search(r"^reloaded predicts: (.*)$", out, re.M).group(1).split() == predicted
+    before, after = re.search(r"optimizer step: (\d+) -> (\d+)", out).groups()
+    assert before == after == str(15 * 20)  # 15 epochs of 1,221 digits in batches of 64
+    assert "| class_names |" in out
+
+
+def test_tasks_page_lists_every_builder():
+    import keras_walk as kw
+
+    page = (ROOT / "docs" / "user-guide" / "tasks.md").read_text()
+    assert "<!-- table: builders -->" in page
+    table = kw.tasks.builder_table()
+    for name in kw.tasks.BUILDERS:
+        assert f"[`{name}`]" in table
+
+
 def test_heads_page_shows_what_the_snippet_prints():
     out = run_snippet("heads_errors.py")
     page = (ROOT / "docs" / "user-guide" / "heads.md").read_text()
@@ -194,9 +219,16 @@ def test_mkdocs_build_strict(tmp_path):
         "user-guide/data/index.html": "tfds_dir",
         "user-guide/distribute/index.html": "set_logical_device_configuration",
         "user-guide/training/index.html": "run_dir",
+        "user-guide/tasks/index.html": "predict_labels",
     }
     for page, word in included.items():
         assert word in (tmp_path / page).read_text(), page
+    # Tables generated from the code by the docs hook, links to the API reference resolved.
+    tasks_page = (tmp_path / "user-guide" / "tasks" / "index.html").read_text()
+    assert "table: builders" not in tasks_page
+    assert 'href="../../api/tasks/#keras_walk.tasks.tabular.regressor"' in tasks_page
+    data_page = (tmp_path / "user-guide" / "data" / "index.html").read_text()
+    assert "table: catalog" not in data_page and "<code>state_of_the_union</code>" in data_page
     page = (tmp_path / "recipes" / "image_classification" / "index.html").read_text()
     assert "make_datasets" in page  # built from the recipe file itself
     assert "test_accuracy" in page  # with its measured results

@@ -4,7 +4,9 @@ In a page, the line `<!-- recipe: recipes/vision/image_classification.py -->` be
 recipe rendered as a tutobook (keras-io style: the header becomes a table, top-level string
 blocks become prose, the code between them becomes code blocks), and the line
 `<!-- results: recipes/results/image_classification/results.json -->` (relative to docs/)
-becomes a table of the measured results stored beside the page.
+becomes a table of the measured results stored beside the page. `<!-- table: builders -->`
+and `<!-- table: catalog -->` become `keras_walk.tasks.builder_table()` and
+`keras_walk.data.catalog_table()`: tables read from the code, never typed by hand.
 
 keras-io's own tutobook converter lives in the keras-io repository, not in a package, so
 this short renderer is ours.
@@ -18,6 +20,8 @@ import re
 from pathlib import Path
 
 _MARKER = re.compile(r"^<!-- (recipe|results|samples): (\S+) -->$", re.MULTILINE)
+# Tables generated from the code itself: `<!-- table: builders -->`, `<!-- table: catalog -->`.
+_TABLE = re.compile(r"^<!-- table: (builders|catalog) -->$", re.MULTILINE)
 
 
 def render_tutobook(source: str) -> str:
@@ -135,4 +139,11 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs ho
         render = render_samples if kind == "samples" else render_results
         return render(json.loads((docs / path).read_text()))
 
-    return _MARKER.sub(replace, markdown)
+    def table(match):
+        import keras_walk as kw
+
+        if match.group(1) == "builders":
+            return kw.tasks.builder_table()
+        return kw.data.catalog_table()
+
+    return _TABLE.sub(table, _MARKER.sub(replace, markdown))

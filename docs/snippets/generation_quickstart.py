@@ -13,7 +13,7 @@ train_text, validation_text = corpus.train[:2_000_000], corpus.validation[:100_0
 model = kw.tasks.language_model(
     train_text,  # the vocabulary: its characters
     level="character",  # or "word"
-    encoder="gru",  # or "lstm", "transformer"
+    encoder="gru",  # or "lstm", "causal_transformer"
     sequence_length=100,  # characters of context
     units=256,
 )
