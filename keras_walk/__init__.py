@@ -20,7 +20,17 @@ if keras.backend.backend() != "tensorflow":
         f"importing keras. Received: backend {keras.backend.backend()!r}"
     )
 
-from keras_walk import baselines, data, distribute, heads, layers, tasks, training  # noqa: E402
+from keras_walk import baselines, data, distribute, heads, layers, metrics, tasks, training  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "baselines", "data", "distribute", "heads", "layers", "tasks", "training"]
+__all__ = [
+    "__version__",
+    "baselines",
+    "data",
+    "distribute",
+    "heads",
+    "layers",
+    "metrics",
+    "tasks",
+    "training",
+]

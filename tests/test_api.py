@@ -3,7 +3,12 @@ import keras_walk as kw
 
 def test_public_api_is_pinned():
     assert kw.__all__ == [
-        "__version__", "baselines", "data", "distribute", "heads", "layers", "tasks", "training",
+        "__version__", "baselines", "data", "distribute", "heads", "layers", "metrics", "tasks",
+        "training",
+    ]  # fmt: skip
+    assert kw.metrics.__all__ == [
+        "ImageFeatures", "class_accuracy", "frechet_distance", "image_features",
+        "kernel_distance", "memorization",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
         "BUILDERS", "LanguageModel", "SEQUENCE_ENCODERS", "Task", "average_ensemble", "backbones",
@@ -46,7 +51,10 @@ def test_public_api_is_pinned():
         "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ImputedNormalization",
         "MissingStringLookup", "TrimPadding", "conv_block", "encode_sequence", "residual_block",
     ]  # fmt: skip
-    modules = (kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.tasks, kw.training)
+    modules = (
+        kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.metrics, kw.tasks,
+        kw.training,
+    )  # fmt: skip
     for module in modules:
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"

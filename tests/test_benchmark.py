@@ -13,3 +13,20 @@ def test_benchmark_script_measures_both_sides(tmp_path):
     assert config["keras_walk_parameters"] == config["hand_written_parameters"] == 34826
     assert metrics["keras_walk_test_accuracy"] > 0.5
     assert metrics["hand_written_test_accuracy"] > 0.5
+
+
+def test_image_quality_floor_separates_real_from_noisy_images(tmp_path):
+    bench = load_script("benchmarks/image_quality_floor.py")
+    output = tmp_path / "floor.json"
+    results = bench.main([
+        "--dataset", "digits", "--noise", "64", "--cache-dir", str(tmp_path / "cache"),
+        "--output", str(output),
+    ])  # fmt: skip
+    real, noisy = results["real_train_vs_real_test"], results["real_train_vs_noisy_test_std_64"]
+    assert output.exists() and results["extractor"]["test_accuracy"] > 0.9
+    # 360 test digits in 128 dimensions: the Fréchet floor carries a large small-sample
+    # bias (7.7 measured); KID, unbiased, separates the two by far more (0.02 against 9).
+    assert real["frechet_distance"] * 3 < noisy["frechet_distance"]
+    assert real["kernel_distance"] * 20 < noisy["kernel_distance"]
+    assert real["class_accuracy"] > noisy["class_accuracy"]
+    assert 0.7 < real["memorization_ratio"] < 1.4  # real test images are not copies
