@@ -27,9 +27,10 @@ def _image():
 def _text():
     x = ["great taste", "awful stale", "great value", "stale bread"] * (N // 4)
     names = ["other", "great"]
-    build = lambda: kw.tasks.text_classifier(
-        x, 2, encoder="bag_of_ngrams", units=4, class_names=names
-    )  # noqa: E731
+
+    def build():
+        return kw.tasks.text_classifier(x, 2, encoder="bag_of_ngrams", units=4, class_names=names)  # noqa: E731
+
     return build, x, np.arange(N) % 2, (None, 1), names
 
 
@@ -47,9 +48,10 @@ def _table():
     features = kw.data.TabularFeatures.infer(x, impute=True)
     features.adapt(x)
     names = ["x", "y", "z"]
-    build = lambda: kw.tasks.multiclass_classifier(
-        features, 3, class_names=names, hidden_units=(4,)
-    )  # noqa: E731
+
+    def build():
+        return kw.tasks.multiclass_classifier(features, 3, class_names=names, hidden_units=(4,))  # noqa: E731
+
     return build, x, np.arange(N) % 3, (None, 3), names
 
 
