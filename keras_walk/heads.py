@@ -144,6 +144,15 @@ HEADS: dict[str, HeadSpec] = {
                 ("regression_huber", keras.losses.Huber),
             )
         ),
+        HeadSpec(
+            name="reconstruction",
+            activation="sigmoid",
+            loss=keras.losses.BinaryCrossentropy,
+            metrics=lambda _n: [keras.metrics.MeanAbsoluteError(name="mae")],
+            classifier=False,
+            min_classes=1,
+            label_format="pixel intensities in [0, 1] shaped like the output (the images / 255)",
+        ),
     )
 }
 
@@ -173,6 +182,7 @@ def default_head(num_classes: int) -> str:
 
 CLASSIFIER_HEADS = ("binary", "multiclass", "multiclass_onehot", "multilabel")
 REGRESSION_HEADS = ("regression", "regression_mae", "regression_huber")
+DENSE_HEADS = CLASSIFIER_HEADS + REGRESSION_HEADS  # what a dense head on a vector can be
 
 
 def check_head(head: str, allowed=CLASSIFIER_HEADS, what: str = "this builder") -> str:
@@ -252,6 +262,9 @@ def check_labels(y, head: str, num_classes: int) -> None:
     y = np.asarray(y)
     if y.size == 0:
         raise LabelError(f"Invalid labels for the `{head}` head: the label array is empty.")
+    if head == "reconstruction":
+        _check_intensities(y)
+        return
     if not spec.classifier:
         _check_regression(y, head, num_classes)
         return
@@ -286,6 +299,19 @@ def _check_regression(y, head, num_outputs):
         )
     if not np.all(np.isfinite(y)):
         raise LabelError(f"Invalid labels for the `{head}` head: they contain NaN or inf.")
+
+
+def _check_intensities(y):
+    if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
+        raise LabelError(
+            "Invalid labels for the `reconstruction` head. Expected finite pixel intensities "
+            f"in [0, 1]. Received: dtype {y.dtype}, or NaN / inf values."
+        )
+    if y.min() < 0 or y.max() > 1:
+        raise LabelError(
+            "Invalid labels for the `reconstruction` head. Expected pixel intensities in "
+            f"[0, 1] (the images / 255). Received: values from {y.min():g} to {y.max():g}."
+        )
 
 
 def _check_sparse(y, num_classes):

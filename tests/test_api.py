@@ -11,11 +11,11 @@ def test_public_api_is_pinned():
         "kernel_distance", "memorization",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
-        "BUILDERS", "LanguageModel", "SEQUENCE_ENCODERS", "Task", "average_ensemble", "backbones",
-        "binary_classifier", "builder_table", "choose_text_encoder", "image_classifier",
-        "language_model", "make_optimizer", "multiclass_classifier", "multilabel_classifier",
-        "regressor", "sequence_classifier", "tabular_model", "text_classifier",
-        "timeseries_forecaster", "token_lengths",
+        "BUILDERS", "ImageAutoencoder", "LanguageModel", "SEQUENCE_ENCODERS", "Task",
+        "autoencoder", "average_ensemble", "backbones", "binary_classifier", "builder_table",
+        "choose_text_encoder", "image_classifier", "language_model", "make_optimizer",
+        "multiclass_classifier", "multilabel_classifier", "regressor", "sequence_classifier",
+        "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "vae",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "check_head", "compile_args",

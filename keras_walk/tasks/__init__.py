@@ -9,6 +9,7 @@ options, `head=` first.
 from keras_walk import heads
 from keras_walk.layers.encoders import SEQUENCE_ENCODERS
 from keras_walk.tasks import backbones
+from keras_walk.tasks.autoencoder import ImageAutoencoder, autoencoder, vae
 from keras_walk.tasks.compiling import make_optimizer
 from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.ensemble import average_ensemble
@@ -47,7 +48,7 @@ BUILDERS = {
         "default_head": _CLASSIFIER, "heads": heads.CLASSIFIER_HEADS,
         "encoders": NUMERIC_SEQUENCE_ENCODERS,
     },
-    "tabular_model": {"default_head": _CLASSIFIER, "heads": tuple(heads.HEADS), "encoders": ()},
+    "tabular_model": {"default_head": _CLASSIFIER, "heads": heads.DENSE_HEADS, "encoders": ()},
     "binary_classifier": {"default_head": "`binary`", "heads": ("binary",), "encoders": ()},
     "multiclass_classifier": {
         "default_head": "`multiclass`", "heads": ("multiclass", "multiclass_onehot"),
@@ -66,13 +67,17 @@ BUILDERS = {
         "encoders": LM_ENCODERS,
     },
     "average_ensemble": {"default_head": "its members'", "heads": ("any",), "encoders": ()},
+    "autoencoder": {"default_head": "`reconstruction`", "heads": ("reconstruction",), "encoders": ()},
+    "vae": {"default_head": "`reconstruction` + KL", "heads": ("reconstruction",), "encoders": ()},
 }  # fmt: skip
 
 __all__ = [
     "BUILDERS",
+    "ImageAutoencoder",
     "LanguageModel",
     "SEQUENCE_ENCODERS",
     "Task",
+    "autoencoder",
     "average_ensemble",
     "backbones",
     "binary_classifier",
@@ -89,4 +94,5 @@ __all__ = [
     "text_classifier",
     "timeseries_forecaster",
     "token_lengths",
+    "vae",
 ]

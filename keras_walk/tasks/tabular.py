@@ -94,7 +94,7 @@ def tabular_model(
         ((None, 1), 'mean_squared_error')
     """
     head = head or heads.default_head(num_classes)
-    heads.check_head(head, tuple(heads.HEADS), "tables")
+    heads.check_head(head, heads.DENSE_HEADS, "tables")
     heads.output_units(head, num_classes)
     units = tuple(hidden_units)
     if any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in units):

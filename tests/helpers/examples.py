@@ -112,6 +112,16 @@ def _ensemble():
     return build, x, np.arange(N) % 2, (None, 1), ["no", "yes"]
 
 
+def _autoencoder(variational):
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+    builder = kw.tasks.vae if variational else kw.tasks.autoencoder
+
+    def build():
+        return builder((8, 8, 1), latent_dim=3, filters=(4, 8), seed=0)
+
+    return build, x, x / 255, (None, 8, 8, 1), None
+
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,
@@ -123,4 +133,6 @@ EXAMPLES = {
     "timeseries_forecaster": _forecaster,
     "language_model": _language_model,
     "average_ensemble": _ensemble,
+    "autoencoder": lambda: _autoencoder(variational=False),
+    "vae": lambda: _autoencoder(variational=True),
 }

@@ -1,0 +1,319 @@
+"""Image autoencoders and VAEs: `autoencoder`, `vae`, and the `ImageAutoencoder` Task they
+return (reconstruction, `encode` / `decode`, `anomaly_scores`, and `generate` for a VAE).
+
+Both are a conv encoder (stride-2 convolutions, like keras-io's VAE example) and a
+transposed-conv decoder. The decoder's sigmoid outputs are pixel intensities in [0, 1],
+compared with the input images / 255 by binary cross-entropy, the `reconstruction` row of
+the heads table. A VAE adds the KL divergence of its codes from N(0, I), weighted by
+`kl_weight`, divided by the pixel count so that it sits on the per-pixel scale of the
+reconstruction loss: `kl_weight=1` is the ELBO (Kingma & Welling 2014), divided by the
+pixel count.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
+from keras_walk.tasks.task import Task, compile_task
+
+__all__ = ["ImageAutoencoder", "VariationalSampling", "autoencoder", "vae"]
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class VariationalSampling(layers.Layer):
+    """`z = mean + exp(log_var / 2) * noise` while training (the reparameterization trick)
+    and `z = mean` at inference; adds `kl_weight * KL(q(z|x) || N(0, I)) / pixels` to the
+    model's losses.
+
+    Keras has no such layer: keras-io's VAE writes the same lines in its own example.
+    """
+
+    def __init__(self, kl_weight: float = 1.0, pixels: int = 1, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.kl_weight = float(kl_weight)
+        self.pixels = int(pixels)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=None):
+        mean, log_var = inputs
+        kl = -0.5 * keras.ops.sum(1 + log_var - mean**2 - keras.ops.exp(log_var), axis=-1)
+        self.add_loss(self.kl_weight * keras.ops.mean(kl) / self.pixels)
+        if not training:
+            return mean
+        noise = keras.random.normal(keras.ops.shape(mean), seed=self.seed_generator)
+        return mean + keras.ops.exp(0.5 * log_var) * noise
+
+    def get_config(self):
+        return {
+            **super().get_config(), "kl_weight": self.kl_weight, "pixels": self.pixels,
+            "seed": self.seed,
+        }  # fmt: skip
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class ImageAutoencoder(Task):
+    """An image autoencoder or VAE as a Task: uint8 images in, reconstructions in [0, 1] out.
+
+    `fit(x)` needs no labels: the targets are the images themselves (scaled to [0, 1]).
+    Build one with `autoencoder(...)` or `vae(...)`.
+    """
+
+    def __init__(
+        self,
+        input_shape,
+        latent_dim: int = 16,
+        filters=(32, 64),
+        variational: bool = False,
+        kl_weight: float = 1.0,
+        seed: int | None = None,
+        training_data: str | None = None,
+        compile_defaults: dict | None = None,
+        **kwargs,
+    ):
+        input_shape = tuple(int(d) for d in input_shape)
+        _check_shape(input_shape, len(filters))
+        height, width, channels = input_shape
+        scale = 2 ** len(filters)
+        # === Encoder ===
+        images = keras.Input(input_shape, name="images")
+        x = layers.Rescaling(1 / 255, name="rescale")(images)
+        for index, count in enumerate(filters):
+            x = layers.Conv2D(count, 3, strides=2, padding="same", activation="relu",
+                              name=f"encoder_conv{index + 1}")(x)  # fmt: skip
+        x = layers.Flatten(name="encoder_flatten")(x)
+        if variational:
+            mean = layers.Dense(latent_dim, name="code_mean")(x)
+            log_var = layers.Dense(latent_dim, name="code_log_var")(x)
+            code = VariationalSampling(kl_weight, height * width * channels, seed, name="code")(
+                [mean, log_var]
+            )
+        else:
+            code = layers.Dense(latent_dim, name="code")(x)
+        # === Decoder ===
+        codes = keras.Input((latent_dim,), name="codes")
+        y = layers.Dense((height // scale) * (width // scale) * filters[-1], activation="relu",
+                         name="decoder_dense")(codes)  # fmt: skip
+        y = layers.Reshape((height // scale, width // scale, filters[-1]), name="decoder_maps")(y)
+        for index, count in enumerate(reversed(filters)):
+            y = layers.Conv2DTranspose(count, 3, strides=2, padding="same", activation="relu",
+                                       name=f"decoder_deconv{index + 1}")(y)  # fmt: skip
+        pixels = layers.Conv2D(channels, 3, padding="same", activation="sigmoid",
+                               dtype="float32", name="pixels")(y)  # fmt: skip
+        decoder = keras.Model(codes, pixels, name="decoder")
+        super().__init__(
+            images, decoder(code), head="reconstruction", num_classes=1, input_kind="images",
+            training_data=training_data, compile_defaults=compile_defaults, **kwargs,
+        )  # fmt: skip
+        self.latent_dim = latent_dim
+        self.variational = variational
+        self._settings = {
+            "input_shape": list(input_shape), "latent_dim": latent_dim,
+            "filters": list(filters), "variational": variational, "kl_weight": kl_weight,
+            "seed": seed,
+        }  # fmt: skip
+
+    def get_config(self):
+        return {
+            "name": self.name, "trainable": self.trainable, **self._settings,
+            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
+        }  # fmt: skip
+
+    @property
+    def encoder(self) -> keras.Model:
+        """images -> codes (a VAE: the means), sharing this model's layers."""
+        if getattr(self, "_encoder", None) is None:
+            code = self.get_layer("code_mean" if self.variational else "code").output
+            # Set without Keras's attribute tracking: these layers are already this model's.
+            object.__setattr__(self, "_encoder", keras.Model(self.inputs, code, name="encoder"))
+        return self._encoder
+
+    @property
+    def decoder(self) -> keras.Model:
+        """codes -> pixel intensities in [0, 1]."""
+        return self.get_layer("decoder")
+
+    def check_labels(self, y) -> None:
+        """Raises `keras_walk.heads.LabelError` unless `y` holds intensities in [0, 1] shaped
+        like the images."""
+        y = np.asarray(y)
+        super().check_labels(y)
+        expected = tuple(self.output_shape[1:])
+        if tuple(y.shape[1:]) != expected:
+            raise heads.LabelError(
+                f"Invalid labels for the `reconstruction` head. Expected targets of shape "
+                f"(n, {', '.join(map(str, expected))}), like the images. "
+                f"Received: labels of shape {y.shape}."
+            )
+
+    def _checked_validation(self, data):
+        if (
+            isinstance(data, tf.data.Dataset)
+            or isinstance(data, tuple | list)
+            and len(data) in (2, 3)
+        ):
+            return super()._checked_validation(data)
+        return self._checked(data, None)  # images alone: they are their own targets
+
+    def _checked(self, x, y):
+        # The targets are the inputs, scaled to [0, 1]; labels that come along are dropped.
+        x = self._model_inputs(x)
+        if isinstance(x, tf.data.Dataset):
+            return x.map(_reconstruction_pair, num_parallel_calls=tf.data.AUTOTUNE), None
+        if y is None:
+            y = np.asarray(x, "float32") / 255
+        return super()._checked(x, y)
+
+    def encode(self, images, batch_size: int = 256) -> np.ndarray:
+        """The codes of `images` (a VAE: the means of their distributions)."""
+        return self.encoder.predict(self._model_inputs(images), batch_size, verbose=0)
+
+    def decode(self, codes, batch_size: int = 256) -> np.ndarray:
+        """uint8 images from codes."""
+        pixels = self.decoder.predict(np.asarray(codes, "float32"), batch_size, verbose=0)
+        return np.round(pixels * 255).astype("uint8")
+
+    def reconstruct(self, images, batch_size: int = 256) -> np.ndarray:
+        """uint8 reconstructions of `images`."""
+        return self.decode(self.encode(images, batch_size), batch_size)
+
+    def anomaly_scores(self, images, batch_size: int = 256) -> np.ndarray:
+        """Mean squared reconstruction error per image, on the [0, 1] pixel scale: high for
+        images unlike those the model was trained on."""
+        images = self._model_inputs(images)
+        pixels = self.predict(images, batch_size=batch_size, verbose=0)
+        error = (pixels - np.asarray(images, "float32") / 255) ** 2
+        return error.reshape(len(error), -1).mean(axis=1)
+
+    def generate(self, num_images: int, seed: int | None = None) -> np.ndarray:
+        """uint8 images decoded from codes drawn from N(0, I) (VAEs only)."""
+        if not self.variational:
+            raise ValueError(
+                "`generate` samples the prior of a VAE; a plain autoencoder's codes follow no "
+                "known distribution. Build the model with `kw.tasks.vae`."
+            )
+        codes = np.random.default_rng(seed).standard_normal((num_images, self.latent_dim))
+        return self.decode(codes)
+
+
+def autoencoder(
+    input_shape,
+    *,
+    latent_dim: int = 16,
+    filters=(32, 64),
+    optimizer=DEFAULT_OPTIMIZER,
+    learning_rate=None,
+    weight_decay=None,
+    strategy=None,
+    jit_compile="auto",
+    seed: int | None = None,
+    name: str = "autoencoder",
+) -> ImageAutoencoder:
+    """A compiled convolutional autoencoder: images -> `latent_dim` code -> images.
+
+    Args:
+        input_shape: `(height, width, channels)`; height and width divisible by
+            `2 ** len(filters)`.
+        latent_dim: size of the code.
+        filters: filters of each stride-2 conv of the encoder (mirrored by the decoder).
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        seed: seed of the VAE's sampling noise (unused here).
+        name: the model's name.
+
+    Examples:
+
+        >>> model = autoencoder((28, 28, 1), latent_dim=8)
+        >>> model.head, model.encode(np.zeros((2, 28, 28, 1), "uint8")).shape
+        ('reconstruction', (2, 8))
+    """
+    return _build(
+        input_shape, latent_dim, filters, False, 0.0, optimizer, learning_rate, weight_decay,
+        strategy, jit_compile, seed, name,
+    )  # fmt: skip
+
+
+def vae(
+    input_shape,
+    *,
+    latent_dim: int = 16,
+    kl_weight: float = 1.0,
+    filters=(32, 64),
+    optimizer=DEFAULT_OPTIMIZER,
+    learning_rate=None,
+    weight_decay=None,
+    strategy=None,
+    jit_compile="auto",
+    seed: int | None = None,
+    name: str = "vae",
+) -> ImageAutoencoder:
+    """A compiled convolutional VAE: its codes are distributions, so new images come from
+    decoding draws from N(0, I) (`generate`).
+
+    Args:
+        input_shape: `(height, width, channels)`; height and width divisible by
+            `2 ** len(filters)`.
+        latent_dim: size of the code.
+        kl_weight: weight of the KL term (1: the ELBO; below 1 sharper reconstructions and
+            a less regular code space, the beta-VAE trade-off).
+        filters: filters of each stride-2 conv of the encoder (mirrored by the decoder).
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        seed: seed of the sampling noise.
+        name: the model's name.
+
+    Examples:
+
+        >>> model = vae((28, 28, 1), latent_dim=2, seed=0)
+        >>> model.generate(3, seed=0).shape, model.generate(3, seed=0).dtype
+        ((3, 28, 28, 1), dtype('uint8'))
+    """
+    if kl_weight < 0:
+        raise ValueError(
+            f"Invalid value for argument `kl_weight`. Expected >= 0. Received: {kl_weight}"
+        )
+    return _build(
+        input_shape, latent_dim, filters, True, kl_weight, optimizer, learning_rate,
+        weight_decay, strategy, jit_compile, seed, name,
+    )  # fmt: skip
+
+
+def _build(input_shape, latent_dim, filters, variational, kl_weight, optimizer, learning_rate,
+           weight_decay, strategy, jit_compile, seed, name):  # fmt: skip
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
+        raise ValueError(
+            f"Invalid value for argument `latent_dim`. Expected a positive integer. "
+            f"Received: latent_dim={latent_dim!r}"
+        )
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        task = ImageAutoencoder(
+            input_shape, latent_dim, tuple(filters), variational, kl_weight, seed, name=name
+        )
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+
+
+def _check_shape(input_shape, blocks):
+    scale = 2**blocks
+    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
+        raise ValueError(
+            "Invalid value for argument `input_shape`. Expected (height, width, channels) with "
+            f"height and width divisible by {scale} (2 ** len(filters)). "
+            f"Received: input_shape={input_shape}"
+        )
+
+
+def _reconstruction_pair(*element):
+    images = element[0]
+    return images, tf.cast(images, "float32") / 255
