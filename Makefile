@@ -78,7 +78,7 @@ tabular: setup
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection \
+	    anomaly_detection vae \
 	    $(TABULAR); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \
