@@ -160,14 +160,11 @@ class ImageAutoencoder(Task):
             return super()._checked_validation(data)
         return self._checked(data, None)  # images alone: they are their own targets
 
-    def _checked(self, x, y):
-        # The targets are the inputs, scaled to [0, 1]; labels that come along are dropped.
-        x = self._model_inputs(x)
+    def _with_targets(self, x, y):
+        # The targets are the images, scaled to [0, 1]; labels that come along are dropped.
         if isinstance(x, tf.data.Dataset):
             return x.map(_reconstruction_pair, num_parallel_calls=tf.data.AUTOTUNE), None
-        if y is None:
-            y = np.asarray(x, "float32") / 255
-        return super()._checked(x, y)
+        return x, np.asarray(x, "float32") / 255 if y is None else y
 
     def encode(self, images, batch_size: int = 256) -> np.ndarray:
         """The codes of `images` (a VAE: the means of their distributions)."""
@@ -175,12 +172,12 @@ class ImageAutoencoder(Task):
 
     def decode(self, codes, batch_size: int = 256) -> np.ndarray:
         """uint8 images from codes."""
-        pixels = self.decoder.predict(np.asarray(codes, "float32"), batch_size, verbose=0)
-        return np.round(pixels * 255).astype("uint8")
+        return _to_uint8(self.decoder.predict(np.asarray(codes, "float32"), batch_size, verbose=0))
 
     def reconstruct(self, images, batch_size: int = 256) -> np.ndarray:
         """uint8 reconstructions of `images`."""
-        return self.decode(self.encode(images, batch_size), batch_size)
+        pixels = self.predict(images, batch_size=batch_size, verbose=0)
+        return _to_uint8(pixels)
 
     def anomaly_scores(self, images, batch_size: int = 256) -> np.ndarray:
         """Mean squared reconstruction error per image, on the [0, 1] pixel scale: high for
@@ -317,3 +314,7 @@ def _check_shape(input_shape, blocks):
 def _reconstruction_pair(*element):
     images = element[0]
     return images, tf.cast(images, "float32") / 255
+
+
+def _to_uint8(pixels) -> np.ndarray:
+    return np.round(pixels * 255).astype("uint8")

@@ -252,7 +252,7 @@ class Task(keras.Model):
         return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     def _checked(self, x, y):
-        x = self._model_inputs(x)
+        x, y = self._with_targets(self._model_inputs(x), y)
         if isinstance(x, tf.data.Dataset):
             labels = first_labels(x)
             if labels is not None:
@@ -266,6 +266,12 @@ class Task(keras.Model):
                     f"Invalid input data: {count} samples but {len(y)} labels. Expected the "
                     "same number of each."
                 )
+        return x, y
+
+    def _with_targets(self, x, y):
+        """The training targets for converted inputs `x` and the labels given: the labels
+        themselves. Models whose targets derive from their inputs (autoencoders) override
+        it; the checks that follow in `_checked` then apply to those targets."""
         return x, y
 
     def _checked_validation(self, data):

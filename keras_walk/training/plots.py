@@ -85,6 +85,28 @@ def plot_image_predictions(
     plt.close(fig)
 
 
+def plot_image_grid(
+    images, path: str | os.PathLike, *, columns: int = 8, titles=None, suptitle=None
+) -> None:
+    """Images in rows of `columns`, each titled by `titles` (a sequence, `None` entries
+    untitled): generated samples, originals above their reconstructions."""
+    count = len(images)
+    rows = int(np.ceil(count / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(0.8 * columns, 0.9 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for index, (ax, image) in enumerate(zip(axes.ravel(), images, strict=False)):
+        image = np.squeeze(image)
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+        if titles is not None and titles[index] is not None:
+            ax.set_title(str(titles[index]), fontsize=7)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def plot_predicted_vs_true(y_true, y_pred, path: str | os.PathLike, label: str = "target") -> None:
     """Scatter of predictions against true values with the y = x line (regression)."""
     y_true = np.asarray(y_true).reshape(-1)

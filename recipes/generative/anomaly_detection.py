@@ -111,10 +111,12 @@ Both detectors score every test image by its mean squared reconstruction error o
 
 
 def pca_scores(config, x_train, x_test):
-    flat = lambda x: x.reshape(len(x), -1).astype("float32") / 255  # noqa: E731
+    def flat(images):  # pixels in [0, 1], one row per image
+        return images.reshape(len(images), -1).astype("float32") / 255
+
     pca = PCA(config["latent_dim"], random_state=0).fit(flat(x_train))
-    rebuilt = pca.inverse_transform(pca.transform(flat(x_test)))
-    return ((rebuilt - flat(x_test)) ** 2).mean(axis=1)
+    test = flat(x_test)
+    return ((pca.inverse_transform(pca.transform(test)) - test) ** 2).mean(axis=1)
 
 
 def evaluate(model, config, info, x_train, x_test, is_anomaly, labels):
@@ -149,17 +151,12 @@ def plot(model, scores, x_test, is_anomaly, output_dir):
     plt.close(fig)
     # Originals above their reconstructions: four normal images, then four anomalies.
     chosen = np.concatenate([np.flatnonzero(~is_anomaly)[:4], np.flatnonzero(is_anomaly)[:4]])
-    images, rebuilt = x_test[chosen], model.reconstruct(x_test[chosen])
-    fig, axes = plt.subplots(2, 8, figsize=(12, 3.4))
-    for column, index in enumerate(chosen):
-        for row, image in enumerate((images[column], rebuilt[column])):
-            axes[row, column].imshow(image.squeeze(), cmap="gray")
-            axes[row, column].axis("off")
-        axes[0, column].set_title(f"{scores['model'][index]:.3f}", fontsize=9)
-    fig.suptitle("Originals (top, with the model's score) and reconstructions (bottom)")
-    fig.tight_layout()
-    fig.savefig(output_dir / "reconstructions.png", dpi=110)
-    plt.close(fig)
+    kw.training.plot_image_grid(
+        np.concatenate([x_test[chosen], model.reconstruct(x_test[chosen])]),
+        output_dir / "reconstructions.png", columns=8,
+        titles=[f"{scores['model'][i]:.3f}" for i in chosen] + [None] * len(chosen),
+        suptitle="Originals (top, with the model's score) and reconstructions (bottom)",
+    )  # fmt: skip
 
 
 def main(argv=None):

@@ -134,10 +134,12 @@ still score well on a per-image check), and the memorization check.
 
 
 def evaluate(model, features, config, x_train, test):
-    rng = np.random.default_rng(0)
     generated = model.generate(config["final_samples"], seed=1)
-    real_train = x_train[rng.choice(len(x_train), min(len(x_train), len(test.x)), replace=False)]
-    f_gen, f_test, f_train = (features.features(x) for x in (generated, test.x, real_train))
+    f_gen, f_test, f_all_train = (features.features(x) for x in (generated, test.x, x_train))
+    subset = np.random.default_rng(0).choice(
+        len(x_train), min(len(x_train), len(test.x)), replace=False
+    )
+    f_train = f_all_train[subset]  # as many real training images as test images: the floor
     floor = kw.metrics.frechet_distance(f_train, f_test)
     frechet = kw.metrics.frechet_distance(f_gen, f_test)
     shares = np.bincount(features.classify(generated), minlength=10) / len(generated)
@@ -147,9 +149,7 @@ def evaluate(model, features, config, x_train, test):
         "floor_frechet_distance": floor,
         "floor_kernel_distance": kw.metrics.kernel_distance(f_train, f_test),
         "frechet_over_floor": frechet / floor,
-        "memorization_ratio": kw.metrics.memorization(f_gen, features.features(x_train), f_test)[
-            "ratio"
-        ],
+        "memorization_ratio": kw.metrics.memorization(f_gen, f_all_train, f_test)["ratio"],
         "largest_class_share": float(shares.max()),
         "smallest_class_share": float(shares.min()),
         "test_loss": model.evaluate(test.x, verbose=0, return_dict=True)["loss"],
@@ -168,22 +168,13 @@ def plot(quality, generated, output_dir, epochs_to_show=(1, 2, 5, 10, 20)):
     fig.savefig(output_dir / "frechet_distance.png", dpi=110)
     plt.close(fig)
     shown = [e for e in epochs_to_show if e <= len(quality.grids)]
-    fig, axes = plt.subplots(len(shown), 16, figsize=(12, 0.85 * len(shown)), squeeze=False)
-    for row, epoch in enumerate(shown):
-        for column in range(16):
-            axes[row, column].imshow(quality.grids[epoch - 1][column].squeeze(), cmap="gray")
-            axes[row, column].axis("off")
-        axes[row, 0].set_title(f"epoch {epoch}", fontsize=8, loc="left")
-    fig.tight_layout()
-    fig.savefig(output_dir / "samples_over_epochs.png", dpi=110)
-    plt.close(fig)
-    fig, axes = plt.subplots(8, 8, figsize=(6, 6))
-    for ax, image in zip(axes.ravel(), generated[:64], strict=True):
-        ax.imshow(image.squeeze(), cmap="gray")
-        ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(output_dir / "samples.png", dpi=110)
-    plt.close(fig)
+    kw.training.plot_image_grid(
+        np.concatenate([quality.grids[epoch - 1][:16] for epoch in shown]),
+        output_dir / "samples_over_epochs.png", columns=16,
+        titles=[f"epoch {epoch}" if column == 0 else None for epoch in shown
+                for column in range(16)],
+    )  # fmt: skip
+    kw.training.plot_image_grid(generated[:64], output_dir / "samples.png", columns=8)
 
 
 def main(argv=None):
