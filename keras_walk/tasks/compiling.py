@@ -59,6 +59,16 @@ def make_optimizer(
             f"Invalid value for argument `optimizer`. Expected one of {list(OPTIMIZERS)} or a "
             f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
         )
+    if learning_rate is not None and (
+        isinstance(learning_rate, bool)
+        or not isinstance(
+            learning_rate, int | float | keras.optimizers.schedules.LearningRateSchedule
+        )
+    ):
+        raise ValueError(
+            "Invalid value for argument `learning_rate`. Expected a float, a "
+            f"LearningRateSchedule or None. Received: learning_rate={learning_rate!r}"
+        )
     if weight_decay is not None and (isinstance(weight_decay, bool) or weight_decay < 0):
         raise ValueError(
             "Invalid value for argument `weight_decay`. Expected a number >= 0 or None. "

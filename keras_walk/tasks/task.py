@@ -359,16 +359,6 @@ def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile
     """Compiles `task` with the head's loss and metrics and
     `make_optimizer(optimizer, learning_rate, weight_decay)`, and keeps those settings in
     its config, so `compile()` after a reload (or after freezing a backbone) uses them."""
-    if learning_rate is not None and (
-        isinstance(learning_rate, bool)
-        or not isinstance(
-            learning_rate, int | float | keras.optimizers.schedules.LearningRateSchedule
-        )
-    ):
-        raise ValueError(
-            "Invalid value for argument `learning_rate`. Expected a float, a "
-            f"LearningRateSchedule or None. Received: learning_rate={learning_rate!r}"
-        )
     task.compile(
         optimizer, learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile
     )
