@@ -153,6 +153,24 @@ HEADS: dict[str, HeadSpec] = {
             min_classes=1,
             label_format="pixel intensities in [0, 1] shaped like the output (the images / 255)",
         ),
+        HeadSpec(
+            name="noise",
+            activation="linear",
+            loss=keras.losses.MeanAbsoluteError,
+            metrics=lambda _n: [keras.metrics.MeanSquaredError(name="mse")],
+            classifier=False,
+            min_classes=1,
+            label_format="none given: the Gaussian noise a diffusion model's train_step adds",
+        ),
+        HeadSpec(
+            name="adversarial",
+            activation="linear",
+            loss=lambda: keras.losses.BinaryCrossentropy(from_logits=True),
+            metrics=lambda _n: [],
+            classifier=False,
+            min_classes=1,
+            label_format="none given: a GAN's discriminator learns real (1) vs generated (0)",
+        ),
     )
 }
 

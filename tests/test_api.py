@@ -11,9 +11,10 @@ def test_public_api_is_pinned():
         "kernel_distance", "memorization",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
-        "BUILDERS", "ImageAutoencoder", "LanguageModel", "SEQUENCE_ENCODERS", "Task",
-        "autoencoder", "average_ensemble", "backbones", "binary_classifier", "builder_table",
-        "choose_text_encoder", "image_classifier", "language_model", "make_optimizer",
+        "BUILDERS", "DiffusionModel", "GAN", "ImageAutoencoder", "LanguageModel",
+        "SEQUENCE_ENCODERS", "Task", "autoencoder", "average_ensemble", "backbones",
+        "binary_classifier", "builder_table", "choose_text_encoder", "diffusion_model", "gan",
+        "image_classifier", "language_model", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "regressor", "sequence_classifier",
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "vae",
     ]  # fmt: skip
@@ -49,7 +50,8 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.layers.__all__ == [
         "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ImputedNormalization",
-        "MissingStringLookup", "TrimPadding", "conv_block", "encode_sequence", "residual_block",
+        "MissingStringLookup", "SinusoidalEmbedding", "TrimPadding", "conv_block",
+        "encode_sequence", "noise_unet", "residual_block",
     ]  # fmt: skip
     modules = (
         kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.metrics, kw.tasks,

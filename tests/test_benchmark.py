@@ -30,3 +30,16 @@ def test_image_quality_floor_separates_real_from_noisy_images(tmp_path):
     assert real["kernel_distance"] * 20 < noisy["kernel_distance"]
     assert real["class_accuracy"] > noisy["class_accuracy"]
     assert 0.7 < real["memorization_ratio"] < 1.4  # real test images are not copies
+
+
+def test_ddim_benchmark_compares_the_same_unet(tmp_path):
+    bench = load_script("benchmarks/ddim_unet.py")
+    output = tmp_path / "ddim.json"
+    results = bench.main(["--samples", "512", "--epochs", "1", "--output", str(output)])
+    metrics, config = results["metrics"], results["config"]
+    assert output.exists() and config["samples"] == 512
+    # The same network on both sides: the same parameter count.
+    assert config["keras_walk_parameters"] == config["hand_written_parameters"]
+    rate = metrics["keras_walk_images_per_second"] / metrics["hand_written_images_per_second"]
+    assert abs(metrics["ratio_keras_walk_over_hand_written"] - rate) < 1e-2
+    assert metrics["keras_walk_generate_100_images_20_steps_seconds"] > 0

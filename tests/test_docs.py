@@ -202,6 +202,18 @@ def test_language_model_results_show_the_split_and_the_samples():
     )
 
 
+def test_sweeps_render_one_table_per_sweep():
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    from recipes import render_sweeps
+
+    results = {"sweeps": {"steps": [
+        {"steps": 5, "frechet_distance": 9.5}, {"steps": 20, "frechet_distance": 4.25},
+    ]}}  # fmt: skip
+    assert render_sweeps(results) == (
+        "**steps**\n\n| steps | frechet_distance |\n|---|---|\n| 5 | 9.5000 |\n| 20 | 4.2500 |\n"
+    )
+
+
 def test_mkdocs_build_strict(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],

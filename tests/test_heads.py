@@ -13,6 +13,8 @@ EXPECTED = {
     "regression_mae": ("linear", "mean_absolute_error"),
     "regression_huber": ("linear", "huber_loss"),
     "reconstruction": ("sigmoid", "binary_crossentropy"),
+    "noise": ("linear", "mean_absolute_error"),
+    "adversarial": ("linear", "binary_crossentropy"),
 }
 
 

@@ -5,14 +5,17 @@ from keras_walk.layers.encoders import SEQUENCE_ENCODERS, encode_sequence
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 from keras_walk.layers.missing_string_lookup import MissingStringLookup
 from keras_walk.layers.pretrained_text import BertVocabularyTokenizer, TrimPadding
+from keras_walk.layers.unet import SinusoidalEmbedding, noise_unet
 
 __all__ = [
     "SEQUENCE_ENCODERS",
     "BertVocabularyTokenizer",
     "ImputedNormalization",
     "MissingStringLookup",
+    "SinusoidalEmbedding",
     "TrimPadding",
     "conv_block",
     "encode_sequence",
+    "noise_unet",
     "residual_block",
 ]

@@ -12,7 +12,9 @@ from keras_walk.tasks import backbones
 from keras_walk.tasks.autoencoder import ImageAutoencoder, autoencoder, vae
 from keras_walk.tasks.compiling import make_optimizer
 from keras_walk.tasks.conventions import builder_table
+from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
 from keras_walk.tasks.ensemble import average_ensemble
+from keras_walk.tasks.gan import GAN, gan
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.language_model import LM_ENCODERS, LanguageModel, language_model
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS, sequence_classifier
@@ -69,10 +71,14 @@ BUILDERS = {
     "average_ensemble": {"default_head": "its members'", "heads": ("any",), "encoders": ()},
     "autoencoder": {"default_head": "`reconstruction`", "heads": ("reconstruction",), "encoders": ()},
     "vae": {"default_head": "`reconstruction` + KL", "heads": ("reconstruction",), "encoders": ()},
+    "diffusion_model": {"default_head": "`noise`", "heads": ("noise",), "encoders": ("unet",)},
+    "gan": {"default_head": "`adversarial`", "heads": ("adversarial",), "encoders": ()},
 }  # fmt: skip
 
 __all__ = [
     "BUILDERS",
+    "DiffusionModel",
+    "GAN",
     "ImageAutoencoder",
     "LanguageModel",
     "SEQUENCE_ENCODERS",
@@ -83,6 +89,8 @@ __all__ = [
     "binary_classifier",
     "builder_table",
     "choose_text_encoder",
+    "diffusion_model",
+    "gan",
     "image_classifier",
     "language_model",
     "make_optimizer",

@@ -121,6 +121,7 @@ class Task(keras.Model):
         *,
         learning_rate=None,
         weight_decay=None,
+        ema_momentum=None,
         **kwargs,
     ):
         """Keras's `compile`, with the head's loss and metrics and the builder's optimizer
@@ -134,6 +135,8 @@ class Task(keras.Model):
             learning_rate: with a named optimizer: a float or a schedule (`None`: the
                 builder's, else 1e-3).
             weight_decay: with a named optimizer (`None`: 1e-4 for AdamW, none otherwise).
+            ema_momentum: with a named optimizer: keep a moving average of the weights
+                (`None`: the builder's choice; most keep none).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`, `steps_per_execution`).
         """
         if isinstance(optimizer, str) and optimizer == "auto":
@@ -146,7 +149,9 @@ class Task(keras.Model):
                 if isinstance(learning_rate, dict):  # a serialized schedule
                     learning_rate = keras.optimizers.schedules.deserialize(learning_rate)
                 weight_decay = defaults.get("weight_decay")
-        optimizer = make_optimizer(optimizer, learning_rate, weight_decay)
+            if not isinstance(optimizer, keras.optimizers.Optimizer) and ema_momentum is None:
+                ema_momentum = defaults.get("ema_momentum")
+        optimizer = make_optimizer(optimizer, learning_rate, weight_decay, ema_momentum)
         spec = heads.get_head(self.head)
         if isinstance(loss, str) and loss == "auto":
             loss = spec.loss()
@@ -249,7 +254,15 @@ class Task(keras.Model):
                 )
                 break
             iterator = None
+        if data_batch is not None:
+            data_batch = self._graph_batch(data_batch)
         return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def _graph_batch(self, data_batch):
+        """A batch of what `fit` is given, as the graph's `(inputs, targets)`. The same for
+        most Tasks; generative ones, whose `train_step` makes the graph's inputs (noisy
+        images, random codes), override it."""
+        return data_batch
 
     def _checked(self, x, y):
         x, y = self._with_targets(self._model_inputs(x), y)
@@ -355,13 +368,19 @@ def build_task(
     return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
 
 
-def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile) -> Task:
+def compile_task(
+    task: Task, optimizer, learning_rate, weight_decay, jit_compile, *, ema_momentum=None
+) -> Task:
     """Compiles `task` with the head's loss and metrics and
-    `make_optimizer(optimizer, learning_rate, weight_decay)`, and keeps those settings in
-    its config, so `compile()` after a reload (or after freezing a backbone) uses them."""
+    `make_optimizer(optimizer, learning_rate, weight_decay, ema_momentum)`, and keeps those
+    settings in its config, so `compile()` after a reload (or after freezing a backbone)
+    uses them."""
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        ema_momentum = None  # an instance keeps (or not) its own moving average
     task.compile(
-        optimizer, learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile
-    )
+        optimizer, learning_rate=learning_rate, weight_decay=weight_decay,
+        ema_momentum=ema_momentum, jit_compile=jit_compile,
+    )  # fmt: skip
     task.compile_defaults = {
         "optimizer": (
             keras.optimizers.serialize(optimizer)
@@ -374,6 +393,7 @@ def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile
             else learning_rate
         ),
         "weight_decay": weight_decay,
+        **({"ema_momentum": ema_momentum} if ema_momentum is not None else {}),
     }
     return task
 

@@ -64,6 +64,7 @@ class RecipeRun:
     def fit_options(
         self, name: str | None = None, *, monitor: str = "val_loss",
         early_stopping_patience: int | None = None, callbacks=(), resumable: bool = True,
+        best_checkpoint: bool = True,
     ) -> dict:  # fmt: skip
         """`callbacks` and `verbose` for `model.fit`.
 
@@ -77,13 +78,17 @@ class RecipeRun:
             resumable: `default_callbacks` (backup, best checkpoint, CSV log); `False` for
                 runs of seconds per model and thousands of epochs, where a backup at every
                 epoch would cost more than a rerun.
+            best_checkpoint: keep `best.keras` by `monitor`; `False` for models whose
+                losses do not say which epoch is best (a GAN's two losses only say who is
+                winning the game). The backup that resumes training is kept either way.
         """
         folder = self.output_dir / name if name else self.output_dir
         callbacks = list(callbacks)
         if resumable:
             callbacks += default_callbacks(
-                folder, monitor=monitor, early_stopping_patience=early_stopping_patience
-            )
+                folder, monitor=monitor, early_stopping_patience=early_stopping_patience,
+                checkpoint=best_checkpoint,
+            )  # fmt: skip
         callbacks.append(_Timer(self.train_seconds, name or "model"))
         return {"callbacks": callbacks, "verbose": 1 if sys.stdout.isatty() else 2}
 

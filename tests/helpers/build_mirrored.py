@@ -14,15 +14,15 @@ tf.config.set_logical_device_configuration(
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import keras_walk as kw  # noqa: E402
-from tests.helpers.examples import EXAMPLES  # noqa: E402
+from tests.helpers.examples import EXAMPLES, GENERATIVE_EXAMPLES  # noqa: E402
 
 strategy = kw.distribute.resolve_strategy("mirrored")
 results = {}
 # Text and table Tasks feed strings: Task._maybe_symbolic_build keeps Keras from averaging
 # them across replicas.
-for name, example in EXAMPLES.items():
+for name, example in {**EXAMPLES, **GENERATIVE_EXAMPLES}.items():
     with strategy.scope():
-        build, x, y, _, _ = example()
+        build, x, y, *_ = example()
         task = build()
     task.fit(x, y, batch_size=4, epochs=1, verbose=0)
     results[name] = {

@@ -122,6 +122,19 @@ def _autoencoder(variational):
     return build, x, x / 255, (None, 8, 8, 1), None
 
 
+def _diffusion():
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+
+    def build():
+        return kw.tasks.diffusion_model(x, 3, widths=(4, 8), block_depth=1, embedding_dims=4)
+
+    return build, x, np.arange(N) % 3
+
+
+# Generative Tasks whose outputs are not a function of their inputs alone (their train_step
+# draws noise): they have tests of their own, and join the MirroredStrategy build.
+GENERATIVE_EXAMPLES = {"diffusion_model": _diffusion}
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,

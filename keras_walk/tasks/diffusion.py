@@ -1,0 +1,478 @@
+"""Denoising diffusion: `diffusion_model` and the `DiffusionModel` Task it returns.
+
+Training (Ho et al. 2020): take a real image, pick a noise level at random, mix the image
+with Gaussian noise at that level, and teach a U-Net to predict the noise. Sampling (DDIM,
+Song et al. 2021): start from pure noise and, over `steps` deterministic steps, remove the
+predicted noise and add back a little less. Details, after keras-io's DDIM example:
+
+* **Schedule**: continuous offset cosine: at diffusion time t in [0, 1] the signal rate is
+  `cos(angle)` and the noise rate `sin(angle)`, the angle moving linearly from
+  `acos(0.95)` to `acos(0.02)` (signal² + noise² = 1).
+* **Loss**: mean absolute error on the predicted noise (the `noise` row of the heads table).
+  Ho et al.'s "simple" loss is the squared error; keras-io found the absolute error better
+  for short trainings, and it is less dominated by the noisiest steps.
+* **Normalization**: pixels are standardized with the mean and variance of the training
+  images (a `keras.layers.Normalization` adapted on them; kept in the model's config).
+* **EMA**: the optimizer keeps an exponential moving average of the weights
+  (`use_ema=True`, Keras's own); sampling uses it, and `fit` ends by copying it in.
+* **Class conditioning** with classifier-free guidance (Ho & Salimans 2022): labels are
+  replaced by a "no label" class with probability `label_dropout` while training, so the
+  same network predicts conditional and unconditional noise; sampling mixes the two,
+  `uncond + guidance_scale * (cond - uncond)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_walk import distribute, heads
+from keras_walk.layers.unet import noise_unet
+from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
+from keras_walk.tasks.generative_inputs import (
+    check_num_images,
+    checked_images,
+    sampling_labels,
+    training_pairs,
+)
+from keras_walk.tasks.task import Task, compile_task
+
+__all__ = ["DiffusionModel", "diffusion_model", "diffusion_rates"]
+
+MIN_SIGNAL_RATE = 0.02
+MAX_SIGNAL_RATE = 0.95
+
+
+def diffusion_rates(times):
+    """`(noise_rates, signal_rates)` of the offset-cosine schedule at diffusion times in
+    [0, 1] (0: the image, 1: almost pure noise).
+
+    Examples:
+
+        >>> noise, signal = diffusion_rates(np.array([0.0, 1.0], "float32"))
+        >>> np.round(signal.numpy(), 2), np.round(noise.numpy()**2 + signal.numpy()**2, 2)
+        (array([0.95, 0.02], dtype=float32), array([1., 1.], dtype=float32))
+    """
+    start, end = math.acos(MAX_SIGNAL_RATE), math.acos(MIN_SIGNAL_RATE)
+    angles = start + tf.convert_to_tensor(times) * (end - start)
+    return tf.sin(angles), tf.cos(angles)
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class DiffusionModel(Task):
+    """A DDIM diffusion model as a Task: its functional graph is the noise-predicting U-Net;
+    `fit(images)` (or `fit(images, labels)` when class-conditional) trains it and
+    `generate` samples new images. Build one with `diffusion_model(...)`.
+    """
+
+    def __init__(
+        self,
+        input_shape,
+        num_labels: int | None = None,
+        widths=(32, 64, 96),
+        block_depth: int = 2,
+        embedding_dims: int = 32,
+        attention: bool = True,
+        label_dropout: float = 0.1,
+        guidance_scale: float = 3.0,
+        pixel_mean=None,
+        pixel_variance=None,
+        class_names=None,
+        training_data: str | None = None,
+        compile_defaults: dict | None = None,
+        **kwargs,
+    ):
+        input_shape = tuple(int(d) for d in input_shape)
+        inputs, noise = noise_unet(
+            input_shape, widths=widths, block_depth=block_depth, embedding_dims=embedding_dims,
+            num_labels=num_labels, attention=attention,
+        )  # fmt: skip
+        super().__init__(
+            inputs, noise, head="noise", num_classes=num_labels or 1, class_names=class_names,
+            input_kind="images", training_data=training_data,
+            compile_defaults=compile_defaults, **kwargs,
+        )  # fmt: skip
+        self.image_shape = input_shape
+        self.num_labels = num_labels
+        self.label_dropout = float(label_dropout)
+        self.guidance_scale = float(guidance_scale)
+        self._settings = {
+            "input_shape": list(input_shape), "num_labels": num_labels, "widths": list(widths),
+            "block_depth": block_depth, "embedding_dims": embedding_dims,
+            "attention": attention, "label_dropout": label_dropout,
+            "guidance_scale": guidance_scale,
+        }  # fmt: skip
+        self._set_pixel_statistics(pixel_mean, pixel_variance)
+
+    def get_config(self):
+        return {
+            "name": self.name, "trainable": self.trainable, **self._settings,
+            "pixel_mean": self.pixel_mean, "pixel_variance": self.pixel_variance,
+            "class_names": None if self.class_names is None else list(self.class_names),
+            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
+        }  # fmt: skip
+
+    @property
+    def conditional(self) -> bool:
+        """Whether it is conditioned on class labels."""
+        return self.num_labels is not None
+
+    # --- Normalization -----------------------------------------------------------------
+
+    def _set_pixel_statistics(self, mean, variance):
+        self.pixel_mean = None if mean is None else [float(m) for m in np.ravel(mean)]
+        self.pixel_variance = None if variance is None else [float(v) for v in np.ravel(variance)]
+        if self.pixel_mean is not None:
+            self._mean = tf.constant(self.pixel_mean, "float32")
+            self._std = tf.sqrt(tf.maximum(tf.constant(self.pixel_variance, "float32"), 1e-6))
+
+    def adapt(self, images) -> None:
+        """Learns the per-channel pixel mean and variance of `images` (an array or a
+        dataset of images or `(images, labels)`); `fit` calls it on its data when the
+        builder was given a shape only."""
+        normalizer = keras.layers.Normalization(axis=-1)
+        if isinstance(images, tf.data.Dataset):
+            images = images.map(lambda x, *_: tf.cast(x, "float32"))
+        else:
+            images = np.asarray(self._checked_images(images), "float32")
+        normalizer.adapt(images)
+        self._set_pixel_statistics(normalizer.mean, normalizer.variance)
+
+    def _normalize(self, images):
+        return (tf.cast(images, "float32") - self._mean) / self._std
+
+    def _to_uint8(self, normalized) -> np.ndarray:
+        pixels = normalized * self._std + self._mean
+        return np.clip(np.round(pixels.numpy()), 0, 255).astype("uint8")
+
+    # --- What it is fed ----------------------------------------------------------------
+
+    def _checked_images(self, images):
+        return checked_images(images, self.image_shape)
+
+    def _model_inputs(self, x):
+        if isinstance(x, dict):  # the U-Net's own inputs: `predict` on noisy images
+            return x
+        return self._checked_images(x)
+
+    def check_labels(self, y) -> None:
+        """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in
+        `[0, num_labels)` (class-conditional models only)."""
+        if not self.conditional:
+            raise heads.LabelError(
+                "Invalid labels: this diffusion model is unconditional and trains on images "
+                "alone. Build it with `num_classes` to condition it on labels."
+            )
+        heads.check_labels(np.asarray(y), "multiclass", max(self.num_labels, 2))
+        if np.asarray(y).max() >= self.num_labels:
+            raise heads.LabelError(
+                f"Invalid labels: expected class indices in [0, {self.num_labels}). "
+                f"Received: values up to {np.asarray(y).max()}."
+            )
+
+    def _with_targets(self, x, y):
+        # The targets (the noise) are drawn in `train_step`; `y` is the class labels.
+        return training_pairs(x, y, self.image_shape, self.conditional, "diffusion model")
+
+    def _checked_validation(self, data):
+        if isinstance(data, tf.data.Dataset) or (
+            isinstance(data, tuple | list) and len(data) in (2, 3)
+        ):
+            return super()._checked_validation(data)
+        return self._checked(data, None)[0]
+
+    # --- Training ----------------------------------------------------------------------
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Keras's `fit` on images (and labels, when class-conditional). Learns the pixel
+        statistics first if the builder had none."""
+        if self.pixel_mean is None:
+            self.adapt(x)
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """The noise-prediction loss on `x` at random noise levels."""
+        self._require_statistics("evaluate")
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def _noised(self, data):
+        # Turns (images[, labels]) into the U-Net's inputs and its target, the noise.
+        if isinstance(data, tuple | list):
+            images, labels = data[0], (data[1] if len(data) > 1 else None)
+        else:
+            images, labels = data, None
+        images = self._normalize(images)
+        batch = tf.shape(images)[0]
+        noises = tf.random.normal(tf.shape(images))
+        times = tf.random.uniform((batch, 1, 1, 1))
+        noise_rates, signal_rates = diffusion_rates(times)
+        inputs = {
+            "noisy_images": signal_rates * images + noise_rates * noises,
+            "noise_variances": noise_rates**2,
+        }
+        if self.conditional:
+            labels = tf.reshape(tf.cast(labels, "int32"), (batch,))
+            dropped = tf.random.uniform((batch,)) < self.label_dropout
+            inputs["labels"] = tf.where(dropped, self.num_labels, labels)
+        return inputs, noises
+
+    def _graph_batch(self, data_batch):
+        return self._noised(data_batch)
+
+    def train_step(self, data):
+        # Keras's own step (loss, distribution scaling, EMA, metrics) on the noised batch.
+        return super().train_step(self._noised(data))
+
+    def test_step(self, data):
+        return super().test_step(self._noised(data))
+
+    # --- Sampling ----------------------------------------------------------------------
+
+    def generate(
+        self,
+        num_images: int,
+        steps: int = 20,
+        labels=None,
+        guidance_scale: float | None = None,
+        seed: int | None = None,
+        batch_size: int = 500,
+    ) -> np.ndarray:
+        """New uint8 images, by DDIM sampling from seeded noise.
+
+        Args:
+            num_images: how many.
+            steps: denoising steps (more: slower, better images).
+            labels: for a class-conditional model, one class (index or name) for all the
+                images or one per image; `None` samples without a label.
+            guidance_scale: classifier-free guidance with `labels` (`None`: the model's
+                default; 1: the conditional prediction alone; higher: more typical of the
+                class, less varied).
+            seed: the same seed gives the same images.
+            batch_size: images denoised at once.
+
+        Examples:
+
+            >>> model = diffusion_model((8, 8, 1), widths=(8, 16), block_depth=1)
+            >>> model.adapt(np.arange(64, dtype="uint8").reshape(1, 8, 8, 1))
+            >>> model.generate(2, steps=3, seed=0).shape
+            (2, 8, 8, 1)
+        """
+        check_num_images(num_images)
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(
+                f"Invalid value for argument `steps`. Expected an integer >= 1. "
+                f"Received: steps={steps!r}"
+            )
+        labels = self._sampling_labels(labels, num_images)
+        if guidance_scale is not None:
+            if labels is None:
+                raise ValueError(
+                    "Invalid arguments: `guidance_scale` steers images towards their labels; "
+                    + ("pass `labels` too." if self.conditional else
+                       "this diffusion model is unconditional (it was built without "
+                       "`num_classes`).")
+                )  # fmt: skip
+            if guidance_scale < 0:
+                raise ValueError(
+                    f"Invalid value for argument `guidance_scale`. Expected >= 0. "
+                    f"Received: guidance_scale={guidance_scale}"
+                )
+        elif labels is not None:
+            guidance_scale = self.guidance_scale
+        self._require_statistics("generate")
+        noise = np.random.default_rng(seed).standard_normal((num_images, *self.image_shape))
+        noise = noise.astype("float32")
+        chunks = []
+        with self._sampling_weights():
+            for start in range(0, num_images, batch_size):
+                chunk_labels = None if labels is None else labels[start : start + batch_size]
+                chunks.append(
+                    self._to_uint8(
+                        self._sample(
+                            noise[start : start + batch_size], chunk_labels, steps, guidance_scale
+                        )  # fmt: skip
+                    )
+                )
+        return np.concatenate(chunks)
+
+    def _sampling_labels(self, labels, count):
+        if labels is None:
+            return None
+        if not self.conditional:
+            raise ValueError(
+                "Invalid value for argument `labels`: this diffusion model is unconditional "
+                "(built without `num_classes`)."
+            )
+        return sampling_labels(labels, count, self.num_labels, self.class_names)
+
+    def _sample(self, noise, labels, steps, guidance_scale):
+        if getattr(self, "_denoise_step", None) is None:
+            # Traced once per batch shape; set outside Keras's attribute tracking.
+            object.__setattr__(
+                self, "_denoise_step", tf.function(self._denoise, reduce_retracing=True)
+            )
+        images = tf.constant(noise)
+        if labels is None and self.conditional:
+            labels = np.full(len(noise), self.num_labels, "int32")  # the "no label" class
+        labels = None if labels is None else tf.constant(labels)
+        scale = tf.constant(1.0 if guidance_scale is None else guidance_scale, "float32")
+        guided = guidance_scale is not None and guidance_scale != 1.0
+        for step in range(steps):
+            times = tf.fill((len(noise), 1, 1, 1), 1.0 - step / steps)
+            images, predicted = self._denoise_step(images, labels, times, 1.0 / steps, scale,
+                                                   guided)  # fmt: skip
+        return predicted
+
+    def _denoise(self, noisy_images, labels, times, step_size, scale, guided):
+        noise_rates, signal_rates = diffusion_rates(times)
+        inputs = {"noisy_images": noisy_images, "noise_variances": noise_rates**2}
+        if labels is not None:
+            inputs["labels"] = labels
+        if guided:  # conditional and unconditional predictions in one batch
+            inputs = {key: tf.concat([value, value], 0) for key, value in inputs.items()}
+            count = tf.shape(noisy_images)[0]
+            inputs["labels"] = tf.concat(
+                [labels, tf.fill((count,), tf.constant(self.num_labels, "int32"))], 0
+            )
+            conditional, unconditional = tf.split(self(inputs, training=False), 2)
+            noises = unconditional + scale * (conditional - unconditional)
+        else:
+            noises = self(inputs, training=False)
+        predicted = (noisy_images - noise_rates * noises) / signal_rates
+        next_noise_rates, next_signal_rates = diffusion_rates(times - step_size)
+        return next_signal_rates * predicted + next_noise_rates * noises, predicted
+
+    @contextlib.contextmanager
+    def _sampling_weights(self):
+        """Swaps the optimizer's moving average of the weights in while sampling (as
+        `keras.callbacks.SwapEMAWeights` does for evaluation), then swaps it back."""
+        optimizer = getattr(self, "optimizer", None)
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # mixed precision
+        averages = getattr(optimizer, "_model_variables_moving_average", None)
+        if not averages or not optimizer.use_ema or int(optimizer.iterations) == 0:
+            yield
+            return
+        variables = optimizer._trainable_variables  # the order the averages follow
+        saved = [variable.numpy() for variable in variables]
+        for variable, average in zip(variables, averages, strict=True):
+            variable.assign(average)
+        try:
+            yield
+        finally:
+            for variable, value in zip(variables, saved, strict=True):
+                variable.assign(value)
+
+    def _require_statistics(self, what):
+        if self.pixel_mean is None:
+            raise ValueError(
+                f"`{what}` needs the pixel statistics of the training images: pass images to "
+                "`diffusion_model`, call `model.adapt(images)`, or `fit` first."
+            )
+
+
+def diffusion_model(
+    images,
+    num_classes: int | None = None,
+    *,
+    class_names=None,
+    widths=(32, 64, 96),
+    block_depth: int = 2,
+    embedding_dims: int = 32,
+    attention: bool = True,
+    label_dropout: float = 0.1,
+    guidance_scale: float = 3.0,
+    ema_momentum: float = 0.995,
+    optimizer=DEFAULT_OPTIMIZER,
+    learning_rate=None,
+    weight_decay=None,
+    strategy=None,
+    jit_compile="auto",
+    name: str = "diffusion_model",
+) -> DiffusionModel:
+    """A compiled DDIM diffusion model: `fit(images)` or `fit(images, labels)`, then
+    `generate(num_images, steps=..., labels=..., guidance_scale=..., seed=...)`.
+
+    Args:
+        images: training images (uint8, `(n, height, width, channels)`: the pixel
+            statistics are learnt from them) or just `(height, width, channels)` (learnt by
+            the first `fit`). Height and width divisible by `2 ** (len(widths) - 1)`.
+        num_classes: classes to condition on (`None`: unconditional).
+        class_names: names of those classes, for `generate(labels=...)`.
+        widths: U-Net channels per resolution; each width after the first halves it.
+        block_depth: residual blocks per resolution, each way.
+        embedding_dims: size of the noise and label embeddings.
+        attention: self-attention at the lowest resolution.
+        label_dropout: share of training labels replaced by "no label" (what classifier-free
+            guidance needs).
+        guidance_scale: `generate`'s default guidance.
+        ema_momentum: momentum of the weights' moving average used for sampling.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        name: the model's name.
+
+    Examples:
+
+        >>> images = np.random.default_rng(0).integers(0, 256, (16, 8, 8, 1), "uint8")
+        >>> model = diffusion_model(images, 2, widths=(8, 16), block_depth=1)
+        >>> model.head, model.conditional, model.generate(3, steps=2, labels=1, seed=0).dtype
+        ('noise', True, dtype('uint8'))
+    """
+    shape_given = isinstance(images, tuple | list) and all(
+        isinstance(d, int | np.integer) for d in images
+    )
+    input_shape = tuple(images) if shape_given else tuple(np.shape(images)[1:])
+    _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema_momentum)
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        task = DiffusionModel(
+            input_shape, num_classes, tuple(widths), block_depth, embedding_dims, attention,
+            label_dropout, guidance_scale, class_names=class_names, name=name,
+        )  # fmt: skip
+        if not shape_given:
+            task.adapt(images)
+        return compile_task(
+            task, optimizer, learning_rate, weight_decay, jit_compile, ema_momentum=ema_momentum
+        )
+
+
+def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
+    scale = 2 ** (len(widths) - 1)
+    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
+        raise ValueError(
+            "Invalid value for argument `images`. Expected images or a shape (height, width, "
+            f"channels) with height and width divisible by {scale} (2 ** (len(widths) - 1)). "
+            f"Received: shape {input_shape}"
+        )
+    if num_classes is not None and (
+        isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2
+    ):
+        raise ValueError(
+            "Invalid value for argument `num_classes`. Expected an integer >= 2 (or None for "
+            f"an unconditional model). Received: num_classes={num_classes!r}"
+        )
+    for argument, value, low, high in (
+        ("label_dropout", label_dropout, 0.0, 1.0),
+        ("ema_momentum", ema, 0.0, 1.0),
+    ):
+        if not low <= value < high:
+            raise ValueError(
+                f"Invalid value for argument `{argument}`. Expected a number in [{low}, {high}). "
+                f"Received: {argument}={value}"
+            )
+    if num_classes is not None and label_dropout == 0:
+        raise ValueError(
+            "Invalid value for argument `label_dropout`: 0 never trains the unconditional "
+            "prediction that classifier-free guidance needs. Use e.g. 0.1."
+        )
+    if guidance_scale < 0:
+        raise ValueError(
+            f"Invalid value for argument `guidance_scale`. Expected >= 0. "
+            f"Received: guidance_scale={guidance_scale}"
+        )
