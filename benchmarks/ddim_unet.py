@@ -4,7 +4,7 @@ The hand-written side is keras-io's DDIM example (Béres, 2022) at this recipe's
 `keras.Model` subclass with its own `train_step` (GradientTape, offset-cosine noising,
 mean absolute error on the noise), a U-Net written out layer by layer, a `Normalization`
 layer adapted on the images and an EMA copy of the network updated after every step; here
-class-conditional with label dropout, like the builder's. Both train on the same
+class-conditional with label dropout and with group norm, like the builder's. Both train on the same
 Fashion-MNIST images, same batch size and AdamW, in the same process, epochs alternating
 (A B A B ...) so that machine noise hits both alike; the first epoch of each (tracing) is
 not timed and images/second come from each side's fastest epoch. Then both sample 100
@@ -30,7 +30,7 @@ from keras import layers
 import keras_walk as kw
 
 WIDTHS, BLOCK_DEPTH, EMBEDDING_DIMS, NUM_CLASSES, LABEL_DROPOUT = (32, 64, 96), 2, 32, 10, 0.1
-MIN_SIGNAL, MAX_SIGNAL, EMA = 0.02, 0.95, 0.995
+MIN_SIGNAL, MAX_SIGNAL, EMA = 0.02, 0.95, 0.999
 
 
 # --- The hand-written side: keras-io's code, conditioned on labels ---------------------
@@ -45,7 +45,7 @@ def sinusoidal_embedding(x):
 def residual_block(width):
     def apply(x):
         residual = x if x.shape[3] == width else layers.Conv2D(width, 1)(x)
-        x = layers.BatchNormalization(center=False, scale=False)(x)
+        x = layers.GroupNormalization(math.gcd(8, x.shape[3]))(x)
         x = layers.Conv2D(width, 3, padding="same", activation="swish")(x)
         x = layers.Conv2D(width, 3, padding="same")(x)
         return layers.Add()([x, residual])
@@ -91,7 +91,8 @@ class HandWrittenDiffusion(keras.Model):
         super().__init__()
         self.normalizer = layers.Normalization()
         self.network = hand_written_unet(image_shape)
-        self.ema_network = keras.models.clone_model(self.network)
+        self.ema_network = hand_written_unet(image_shape)  # (clone_model cannot copy the Lambda)
+        self.ema_network.set_weights(self.network.get_weights())
         self.noise_loss_tracker = keras.metrics.Mean(name="n_loss")
 
     @property
@@ -180,7 +181,8 @@ def main(argv=None):
     hand_model = HandWrittenDiffusion(IMAGE_SHAPE)
     hand_model.normalizer.adapt(train.x.astype("float32"))
     hand_model.compile(
-        optimizer=keras.optimizers.AdamW(1e-3, weight_decay=1e-4), loss="mean_absolute_error"
+        optimizer=keras.optimizers.AdamW(1e-3, weight_decay=1e-4),
+        loss=keras.losses.mean_absolute_error,
     )
 
     def epoch(model):

@@ -2,7 +2,7 @@
 the sinusoidal embedding of the noise level that it is conditioned on.
 
 The architecture follows keras-io's DDIM example (Béres, 2022), itself a small version of
-the DDPM U-Net (Ho et al. 2020): residual blocks, average-pool downsampling, bilinear
+the DDPM U-Net (Ho et al. 2020), with DDPM's group norm: residual blocks, average-pool downsampling, bilinear
 upsampling, skips concatenated at every block, the noise embedding and (optionally) a
 label embedding broadcast over the image and concatenated to it.
 """
@@ -67,10 +67,13 @@ class SinusoidalEmbedding(layers.Layer):
 
 
 def _residual_block(x, width: int, name: str):
-    # keras-io's block: a 1x1 projection when the width changes, a non-affine batch norm
-    # and two 3x3 convolutions with swish between them.
+    # keras-io's block (a 1x1 projection when the width changes, a norm, two 3x3
+    # convolutions with swish between them) with DDPM's group norm instead of keras-io's
+    # batch norm: group norm has no running statistics, so the moving average of the
+    # weights that sampling uses (Keras's EMA covers trainable weights only) is consistent
+    # with it, and an image's noise prediction does not depend on the rest of its batch.
     residual = x if x.shape[-1] == width else layers.Conv2D(width, 1, name=f"{name}_proj")(x)
-    x = layers.BatchNormalization(center=False, scale=False, name=f"{name}_bn")(x)
+    x = layers.GroupNormalization(math.gcd(8, x.shape[-1]), name=f"{name}_norm")(x)
     x = layers.Conv2D(width, 3, padding="same", activation="swish", name=f"{name}_conv1")(x)
     x = layers.Conv2D(width, 3, padding="same", name=f"{name}_conv2")(x)
     return layers.Add(name=f"{name}_add")([x, residual])

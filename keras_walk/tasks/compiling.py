@@ -17,10 +17,7 @@ OPTIMIZERS = ("adamw", "adam", "sgd")
 
 
 def make_optimizer(
-    optimizer=DEFAULT_OPTIMIZER,
-    learning_rate=None,
-    weight_decay: float | None = None,
-    ema_momentum: float | None = None,
+    optimizer=DEFAULT_OPTIMIZER, learning_rate=None, weight_decay: float | None = None
 ) -> keras.optimizers.Optimizer:
     """A Keras optimizer from a name, or an optimizer instance as it is.
 
@@ -48,10 +45,7 @@ def make_optimizer(
         ValueError: Invalid arguments: `learning_rate=0.1` was given with an optimizer instance (SGD), which would ignore it. Set it on the instance instead: keras.optimizers.SGD(learning_rate=...).
     """
     if isinstance(optimizer, keras.optimizers.Optimizer):
-        for argument, value in (
-            ("learning_rate", learning_rate), ("weight_decay", weight_decay),
-            ("ema_momentum", ema_momentum),
-        ):  # fmt: skip
+        for argument, value in (("learning_rate", learning_rate), ("weight_decay", weight_decay)):
             if value is not None:
                 kind = type(optimizer).__name__
                 raise ValueError(
@@ -80,19 +74,11 @@ def make_optimizer(
             "Invalid value for argument `weight_decay`. Expected a number >= 0 or None. "
             f"Received: weight_decay={weight_decay!r}"
         )
-    if ema_momentum is not None and not 0 <= ema_momentum < 1:
-        raise ValueError(
-            "Invalid value for argument `ema_momentum`. Expected a number in [0, 1) or None. "
-            f"Received: ema_momentum={ema_momentum!r}"
-        )
     learning_rate = DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate
-    ema = {"use_ema": True, "ema_momentum": ema_momentum} if ema_momentum is not None else {}
     if optimizer == "adamw":
         decay = DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay
-        return keras.optimizers.AdamW(learning_rate, weight_decay=decay, **ema)
+        return keras.optimizers.AdamW(learning_rate, weight_decay=decay)
     decay = weight_decay or None  # Keras optimizers take None for "no decay"
     if optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate, weight_decay=decay, **ema)
-    return keras.optimizers.SGD(
-        learning_rate, momentum=0.9, nesterov=True, weight_decay=decay, **ema
-    )
+        return keras.optimizers.Adam(learning_rate, weight_decay=decay)
+    return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True, weight_decay=decay)

@@ -121,7 +121,6 @@ class Task(keras.Model):
         *,
         learning_rate=None,
         weight_decay=None,
-        ema_momentum=None,
         **kwargs,
     ):
         """Keras's `compile`, with the head's loss and metrics and the builder's optimizer
@@ -135,8 +134,6 @@ class Task(keras.Model):
             learning_rate: with a named optimizer: a float or a schedule (`None`: the
                 builder's, else 1e-3).
             weight_decay: with a named optimizer (`None`: 1e-4 for AdamW, none otherwise).
-            ema_momentum: with a named optimizer: keep a moving average of the weights
-                (`None`: the builder's choice; most keep none).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`, `steps_per_execution`).
         """
         if isinstance(optimizer, str) and optimizer == "auto":
@@ -149,9 +146,7 @@ class Task(keras.Model):
                 if isinstance(learning_rate, dict):  # a serialized schedule
                     learning_rate = keras.optimizers.schedules.deserialize(learning_rate)
                 weight_decay = defaults.get("weight_decay")
-            if not isinstance(optimizer, keras.optimizers.Optimizer) and ema_momentum is None:
-                ema_momentum = defaults.get("ema_momentum")
-        optimizer = make_optimizer(optimizer, learning_rate, weight_decay, ema_momentum)
+        optimizer = make_optimizer(optimizer, learning_rate, weight_decay)
         spec = heads.get_head(self.head)
         if isinstance(loss, str) and loss == "auto":
             loss = spec.loss()
@@ -368,19 +363,13 @@ def build_task(
     return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
 
 
-def compile_task(
-    task: Task, optimizer, learning_rate, weight_decay, jit_compile, *, ema_momentum=None
-) -> Task:
+def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile) -> Task:
     """Compiles `task` with the head's loss and metrics and
-    `make_optimizer(optimizer, learning_rate, weight_decay, ema_momentum)`, and keeps those
-    settings in its config, so `compile()` after a reload (or after freezing a backbone)
-    uses them."""
-    if isinstance(optimizer, keras.optimizers.Optimizer):
-        ema_momentum = None  # an instance keeps (or not) its own moving average
+    `make_optimizer(optimizer, learning_rate, weight_decay)`, and keeps those settings in
+    its config, so `compile()` after a reload (or after freezing a backbone) uses them."""
     task.compile(
-        optimizer, learning_rate=learning_rate, weight_decay=weight_decay,
-        ema_momentum=ema_momentum, jit_compile=jit_compile,
-    )  # fmt: skip
+        optimizer, learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile
+    )
     task.compile_defaults = {
         "optimizer": (
             keras.optimizers.serialize(optimizer)
@@ -393,7 +382,6 @@ def compile_task(
             else learning_rate
         ),
         "weight_decay": weight_decay,
-        **({"ema_momentum": ema_momentum} if ema_momentum is not None else {}),
     }
     return task
 

@@ -104,8 +104,8 @@ def make_data(config, seed):
 
 `kw.tasks.diffusion_model` returns a compiled Task whose graph is the U-Net: noisy images,
 their noise variance and a label in, the predicted noise out. Its `train_step` does the
-noising; its optimizer keeps a moving average of the weights (EMA, momentum 0.995) that
-`generate` samples with.
+noising; it keeps a moving average of its weights (EMA, its momentum warming up towards
+0.999) that `generate` samples with.
 """
 
 
