@@ -116,8 +116,11 @@ class DiffusionModel(Task):
         # aggregation: under a distribution strategy every replica computes the same value.
         self.average_weights = [
             self.add_weight(
-                shape=variable.shape, initializer="zeros", trainable=False,
-                aggregation="mean", name=f"average_{index}",
+                shape=variable.shape,
+                initializer="zeros",
+                trainable=False,
+                aggregation="mean",
+                name=f"average_{index}",
             )  # fmt: skip
             for index, variable in enumerate(self.trainable_weights)
         ]
@@ -463,9 +466,7 @@ def diffusion_model(
         )  # fmt: skip
         if not shape_given:
             task.adapt(images)
-        return compile_task(
-            task, optimizer, learning_rate, weight_decay, jit_compile
-        )
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
 
 
 def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
