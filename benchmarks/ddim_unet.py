@@ -159,6 +159,10 @@ def keras_walk_model(images):
     )  # fmt: skip
 
 
+def trainable_parameters(model) -> int:
+    return int(sum(np.prod(variable.shape) for variable in model.trainable_weights))
+
+
 class EpochTimer(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
@@ -231,8 +235,10 @@ def main(argv=None):
             "samples": n,
             "batch_size": args.batch_size,
             "timed_epochs": args.epochs,
-            "keras_walk_parameters": walk_model.count_params(),
-            "hand_written_parameters": hand_model.network.count_params(),
+            # Trainable weights: keras_walk's Task also holds their moving average, as the
+            # hand-written side holds its EMA network.
+            "keras_walk_parameters": trainable_parameters(walk_model),
+            "hand_written_parameters": trainable_parameters(hand_model.network),
         },
         "epoch_seconds": {"keras_walk": walk_seconds, "hand_written": hand_seconds},
     }
