@@ -28,7 +28,8 @@ class SinusoidalEmbedding(layers.Layer):
 
     Args:
         dims: embedding size (even).
-        min_frequency, max_frequency: the range of frequencies, geometrically spaced.
+        min_frequency: the lowest frequency.
+        max_frequency: the highest; the others are geometrically spaced between.
 
     Examples:
 

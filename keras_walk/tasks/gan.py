@@ -146,12 +146,12 @@ class GAN(Task):
 
     @property
     def generator(self) -> keras.Model:
-        """(codes[, labels]) -> images in [-1, 1]."""
+        """Codes (and labels, when class-conditional) -> images in [-1, 1]."""
         return self.get_layer("generator")
 
     @property
     def discriminator(self) -> keras.Model:
-        """(images in [-1, 1][, labels]) -> logit of "real"."""
+        """Images in [-1, 1] (and labels, when class-conditional) -> the logit of "real"."""
         return self.get_layer("discriminator")
 
     @property

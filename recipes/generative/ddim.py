@@ -283,7 +283,7 @@ def main(argv=None):
                  "evaluation_seconds": time.perf_counter() - evaluation_start},
         history={**history, "sample_frechet_distance": curve.frechet,
                  "sample_class_accuracy": curve.accuracy},
-        extra={"sweeps": sweeps},
+        sweeps=sweeps,
     )  # fmt: skip
     print(
         f"class accuracy {metrics['class_accuracy']:.3f}; Fréchet distance "
