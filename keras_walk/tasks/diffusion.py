@@ -38,6 +38,7 @@ from keras_walk import distribute, heads
 from keras_walk.layers.unet import noise_unet
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.generative_inputs import (
+    check_generator_shape,
     check_num_images,
     checked_images,
     sampling_labels,
@@ -471,19 +472,9 @@ def diffusion_model(
 
 def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
     scale = 2 ** (len(widths) - 1)
-    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
-        raise ValueError(
-            "Invalid value for argument `images`. Expected images or a shape (height, width, "
-            f"channels) with height and width divisible by {scale} (2 ** (len(widths) - 1)). "
-            f"Received: shape {input_shape}"
-        )
-    if num_classes is not None and (
-        isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2
-    ):
-        raise ValueError(
-            "Invalid value for argument `num_classes`. Expected an integer >= 2 (or None for "
-            f"an unconditional model). Received: num_classes={num_classes!r}"
-        )
+    check_generator_shape(
+        input_shape, scale, "images", "2 ** (len(widths) - 1); images or a shape", num_classes
+    )
     for argument, value, low, high in (
         ("label_dropout", label_dropout, 0.0, 1.0),
         ("ema_momentum", ema, 0.0, 1.0),

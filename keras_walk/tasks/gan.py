@@ -27,6 +27,7 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.tasks.generative_inputs import (
+    check_generator_shape,
     check_num_images,
     checked_images,
     sampling_labels,
@@ -349,19 +350,7 @@ def gan(
     """
     input_shape = tuple(input_shape)
     scale = 2 ** len(filters)
-    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
-        raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels) with "
-            f"height and width divisible by {scale} (2 ** len(filters)). "
-            f"Received: input_shape={input_shape}"
-        )
-    if num_classes is not None and (
-        isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2
-    ):
-        raise ValueError(
-            "Invalid value for argument `num_classes`. Expected an integer >= 2 (or None for "
-            f"an unconditional GAN). Received: num_classes={num_classes!r}"
-        )
+    check_generator_shape(input_shape, scale, "input_shape", "2 ** len(filters)", num_classes)
     if not 0 <= label_smoothing < 0.5:
         raise ValueError(
             "Invalid value for argument `label_smoothing`. Expected a number in [0, 0.5). "

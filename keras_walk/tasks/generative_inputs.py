@@ -8,7 +8,13 @@ import tensorflow as tf
 
 from keras_walk.data.checks import DataError, check_image_shape
 
-__all__ = ["check_num_images", "checked_images", "sampling_labels", "training_pairs"]
+__all__ = [
+    "check_generator_shape",
+    "check_num_images",
+    "checked_images",
+    "sampling_labels",
+    "training_pairs",
+]
 
 
 def checked_images(images, image_shape):
@@ -74,6 +80,23 @@ def training_pairs(x, y, image_shape, conditional: bool, what: str):
             "labels: `fit(images, labels)`."
         )
     return x, y
+
+
+def check_generator_shape(input_shape, scale: int, argument: str, rule: str, num_classes):
+    """Checks a generator builder's image shape (height and width divisible by `scale`,
+    which `rule` explains) and its `num_classes` (`None`, or an integer >= 2)."""
+    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
+        raise ValueError(
+            f"Invalid value for argument `{argument}`. Expected (height, width, channels) with "
+            f"height and width divisible by {scale} ({rule}). Received: shape {input_shape}"
+        )
+    if num_classes is not None and (
+        isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2
+    ):
+        raise ValueError(
+            "Invalid value for argument `num_classes`. Expected an integer >= 2 (or None for "
+            f"an unconditional model). Received: num_classes={num_classes!r}"
+        )
 
 
 def check_num_images(num_images) -> None:
