@@ -131,9 +131,18 @@ def _diffusion():
     return build, x, np.arange(N) % 3
 
 
+def _gan():
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+
+    def build():
+        return kw.tasks.gan((8, 8, 1), 3, latent_dim=4, filters=(4, 8))
+
+    return build, x, np.arange(N) % 3
+
+
 # Generative Tasks whose outputs are not a function of their inputs alone (their train_step
 # draws noise): they have tests of their own, and join the MirroredStrategy build.
-GENERATIVE_EXAMPLES = {"diffusion_model": _diffusion}
+GENERATIVE_EXAMPLES = {"diffusion_model": _diffusion, "gan": _gan}
 
 EXAMPLES = {
     "image_classifier": _image,
