@@ -151,14 +151,7 @@ class ImageAutoencoder(Task):
                 f"Received: labels of shape {y.shape}."
             )
 
-    def _checked_validation(self, data):
-        if (
-            isinstance(data, tf.data.Dataset)
-            or isinstance(data, tuple | list)
-            and len(data) in (2, 3)
-        ):
-            return super()._checked_validation(data)
-        return self._checked(data, None)  # images alone: they are their own targets
+    _validates_on_inputs_alone = True  # images alone: they are their own targets
 
     def _with_targets(self, x, y):
         # The targets are the images, scaled to [0, 1]; labels that come along are dropped.

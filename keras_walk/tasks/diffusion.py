@@ -34,14 +34,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk import distribute, heads
+from keras_walk import distribute
 from keras_walk.layers.unet import noise_unet
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.generative_inputs import (
+    check_class_labels,
     check_generator_shape,
     check_num_images,
     checked_images,
     sampling_labels,
+    to_uint8,
     training_pairs,
 )
 from keras_walk.tasks.task import Task, compile_task
@@ -166,8 +168,7 @@ class DiffusionModel(Task):
         return (tf.cast(images, "float32") - self._mean) / self._std
 
     def _to_uint8(self, normalized) -> np.ndarray:
-        pixels = normalized * self._std + self._mean
-        return np.clip(np.round(pixels.numpy()), 0, 255).astype("uint8")
+        return to_uint8((normalized * self._std + self._mean).numpy())
 
     # --- What it is fed ----------------------------------------------------------------
 
@@ -182,28 +183,13 @@ class DiffusionModel(Task):
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in
         `[0, num_labels)` (class-conditional models only)."""
-        if not self.conditional:
-            raise heads.LabelError(
-                "Invalid labels: this diffusion model is unconditional and trains on images "
-                "alone. Build it with `num_classes` to condition it on labels."
-            )
-        heads.check_labels(np.asarray(y), "multiclass", max(self.num_labels, 2))
-        if np.asarray(y).max() >= self.num_labels:
-            raise heads.LabelError(
-                f"Invalid labels: expected class indices in [0, {self.num_labels}). "
-                f"Received: values up to {np.asarray(y).max()}."
-            )
+        check_class_labels(y, self.num_labels, "diffusion model")
+
+    _validates_on_inputs_alone = True  # unconditional: images alone
 
     def _with_targets(self, x, y):
         # The targets (the noise) are drawn in `train_step`; `y` is the class labels.
         return training_pairs(x, y, self.image_shape, self.conditional, "diffusion model")
-
-    def _checked_validation(self, data):
-        if isinstance(data, tf.data.Dataset) or (
-            isinstance(data, tuple | list) and len(data) in (2, 3)
-        ):
-            return super()._checked_validation(data)
-        return self._checked(data, None)[0]
 
     # --- Training ----------------------------------------------------------------------
 
@@ -221,10 +207,7 @@ class DiffusionModel(Task):
 
     def _noised(self, data):
         # Turns (images[, labels]) into the U-Net's inputs and its target, the noise.
-        if isinstance(data, tuple | list):
-            images, labels = data[0], (data[1] if len(data) > 1 else None)
-        else:
-            images, labels = data, None
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         images = self._normalize(images)
         batch = tf.shape(images)[0]
         noises = tf.random.normal(tf.shape(images))
@@ -293,7 +276,9 @@ class DiffusionModel(Task):
                 f"Invalid value for argument `steps`. Expected an integer >= 1. "
                 f"Received: steps={steps!r}"
             )
-        labels = self._sampling_labels(labels, num_images)
+        labels = sampling_labels(
+            labels, num_images, self.num_labels, self.class_names, "diffusion model"
+        )
         if guidance_scale is not None:
             if labels is None:
                 raise ValueError(
@@ -325,16 +310,6 @@ class DiffusionModel(Task):
                 )
         return np.concatenate(chunks)
 
-    def _sampling_labels(self, labels, count):
-        if labels is None:
-            return None
-        if not self.conditional:
-            raise ValueError(
-                "Invalid value for argument `labels`: this diffusion model is unconditional "
-                "(built without `num_classes`)."
-            )
-        return sampling_labels(labels, count, self.num_labels, self.class_names)
-
     def _sample(self, noise, labels, steps, guidance_scale):
         if getattr(self, "_denoise_step", None) is None:
             # Traced once per batch shape; set outside Keras's attribute tracking.
@@ -347,9 +322,10 @@ class DiffusionModel(Task):
         labels = None if labels is None else tf.constant(labels)
         scale = tf.constant(1.0 if guidance_scale is None else guidance_scale, "float32")
         guided = guidance_scale is not None and guidance_scale != 1.0
+        step_size = tf.constant(1.0 / steps)
         for step in range(steps):
             times = tf.fill((len(noise), 1, 1, 1), 1.0 - step / steps)
-            images, predicted = self._denoise_step(images, labels, times, 1.0 / steps, scale,
+            images, predicted = self._denoise_step(images, labels, times, step_size, scale,
                                                    guided)  # fmt: skip
         return predicted
 

@@ -25,12 +25,14 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import distribute
 from keras_walk.tasks.generative_inputs import (
+    check_class_labels,
     check_generator_shape,
     check_num_images,
     checked_images,
     sampling_labels,
+    to_uint8,
     training_pairs,
 )
 from keras_walk.tasks.task import Task
@@ -178,12 +180,9 @@ class GAN(Task):
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in
         `[0, num_labels)` (class-conditional GANs only)."""
-        if not self.conditional:
-            raise heads.LabelError(
-                "Invalid labels: this GAN is unconditional and trains on images alone. Build "
-                "it with `num_classes` to condition it on labels."
-            )
-        heads.check_labels(np.asarray(y), "multiclass", self.num_labels)
+        check_class_labels(y, self.num_labels, "GAN")
+
+    _validates_on_inputs_alone = True  # unconditional: images alone
 
     def _with_targets(self, x, y):
         return training_pairs(x, y, self.image_shape, self.conditional, "GAN")
@@ -191,7 +190,7 @@ class GAN(Task):
     # --- Training ----------------------------------------------------------------------
 
     def _graph_batch(self, data_batch):
-        images, labels = _unpack(data_batch)
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
         batch = tf.shape(images)[0]
         inputs = {"codes": tf.random.normal((batch, self.latent_dim))}
         if self.conditional:
@@ -220,12 +219,17 @@ class GAN(Task):
             tf.zeros_like(fake_logits), fake_logits
         )
 
-    def train_step(self, data):
-        images, labels = _unpack(data)
+    def _real_batch(self, data):
+        # (images[, labels]) -> real images in [-1, 1], int32 labels (or None), batch size.
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         real = tf.cast(images, "float32") / 127.5 - 1.0
         batch = tf.shape(real)[0]
         if self.conditional:
             labels = tf.reshape(tf.cast(labels, "int32"), (batch,))
+        return real, labels, batch
+
+    def train_step(self, data):
+        real, labels, batch = self._real_batch(data)
         # The discriminator: real images towards 1 - smoothing, generated ones towards 0.
         fakes = self._fakes(batch, labels, training=True)
         with tf.GradientTape() as tape:
@@ -251,11 +255,7 @@ class GAN(Task):
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data):
-        images, labels = _unpack(data)
-        real = tf.cast(images, "float32") / 127.5 - 1.0
-        batch = tf.shape(real)[0]
-        if self.conditional:
-            labels = tf.reshape(tf.cast(labels, "int32"), (batch,))
+        real, labels, batch = self._real_batch(data)
         real_logits = self._logits(real, labels, training=False)
         fake_logits = self._logits(self._fakes(batch, labels, training=False), labels, False)
         self.discriminator_loss_tracker.update_state(
@@ -288,24 +288,12 @@ class GAN(Task):
         check_num_images(num_images)
         rng = np.random.default_rng(seed)
         codes = rng.standard_normal((num_images, self.latent_dim)).astype("float32")
-        inputs = [codes]
-        if self.conditional:
-            if labels is None:
-                labels = rng.integers(0, self.num_labels, num_images)
-            inputs.append(sampling_labels(labels, num_images, self.num_labels, self.class_names))
-        elif labels is not None:
-            raise ValueError(
-                "Invalid value for argument `labels`: this GAN is unconditional (built "
-                "without `num_classes`)."
-            )
+        labels = sampling_labels(labels, num_images, self.num_labels, self.class_names, "GAN")
+        if self.conditional and labels is None:
+            labels = rng.integers(0, self.num_labels, num_images).astype("int32")
+        inputs = [codes] if labels is None else [codes, labels]
         pixels = self.generator.predict(inputs, batch_size=batch_size, verbose=0)
-        return np.clip(np.round((pixels + 1.0) * 127.5), 0, 255).astype("uint8")
-
-
-def _unpack(data):
-    if isinstance(data, tuple | list):
-        return data[0], (data[1] if len(data) > 1 else None)
-    return data, None
+        return to_uint8((pixels + 1.0) * 127.5)
 
 
 def gan(

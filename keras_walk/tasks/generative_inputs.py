@@ -6,13 +6,16 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from keras_walk import heads
 from keras_walk.data.checks import DataError, check_image_shape
 
 __all__ = [
+    "check_class_labels",
     "check_generator_shape",
     "check_num_images",
     "checked_images",
     "sampling_labels",
+    "to_uint8",
     "training_pairs",
 ]
 
@@ -99,6 +102,22 @@ def check_generator_shape(input_shape, scale: int, argument: str, rule: str, num
         )
 
 
+def check_class_labels(y, num_labels: int | None, what: str) -> None:
+    """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in
+    `[0, num_labels)`; a model built without classes (`num_labels=None`) takes none."""
+    if num_labels is None:
+        raise heads.LabelError(
+            f"Invalid labels: this {what} is unconditional and trains on images alone. Build "
+            "it with `num_classes` to condition it on labels."
+        )
+    heads.check_labels(np.asarray(y), "multiclass", num_labels)
+
+
+def to_uint8(pixels) -> np.ndarray:
+    """Pixel values on the [0, 255] scale, rounded and clipped, as uint8."""
+    return np.clip(np.round(pixels), 0, 255).astype("uint8")
+
+
 def check_num_images(num_images) -> None:
     if isinstance(num_images, bool) or not isinstance(num_images, int) or num_images < 1:
         raise ValueError(
@@ -107,15 +126,23 @@ def check_num_images(num_images) -> None:
         )
 
 
-def sampling_labels(labels, count: int, num_labels: int, class_names=None) -> np.ndarray:
+def sampling_labels(labels, count: int, num_labels: int | None, class_names=None, what="model"):
     """`generate`'s labels as int32 class indices, one per image, from one index or name
-    for all images or one per image.
+    for all images or one per image; `None` stays `None`. A model built without classes
+    (`num_labels=None`) takes none.
 
     Examples:
 
         >>> sampling_labels("b", 3, 2, class_names=("a", "b"))
         array([1, 1, 1], dtype=int32)
     """
+    if labels is None:
+        return None
+    if num_labels is None:
+        raise ValueError(
+            f"Invalid value for argument `labels`: this {what} is unconditional (built "
+            "without `num_classes`)."
+        )
     labels = np.asarray(labels)
     if labels.dtype.kind in "USO":
         names = list(class_names or ())

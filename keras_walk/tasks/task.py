@@ -282,12 +282,19 @@ class Task(keras.Model):
         it; the checks that follow in `_checked` then apply to those targets."""
         return x, y
 
+    # Whether `validation_data` may be inputs alone: for Tasks whose targets come from their
+    # inputs (autoencoders, diffusion models, GANs).
+    _validates_on_inputs_alone = False
+
     def _checked_validation(self, data):
         if isinstance(data, tf.data.Dataset):
             return self._checked(data, None)[0]
         if isinstance(data, tuple | list) and len(data) in (2, 3):
             x, y = self._checked(data[0], data[1])
             return (x, y, *data[2:])
+        if self._validates_on_inputs_alone:
+            x, y = self._checked(data, None)
+            return x if y is None else (x, y)
         raise ValueError(
             "Invalid value for argument `validation_data`. Expected (x, y), (x, y, "
             f"sample_weight) or a tf.data.Dataset. Received: {type(data).__name__}"

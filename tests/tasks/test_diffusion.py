@@ -100,6 +100,8 @@ def test_unconditional_model_learns_pixel_statistics_on_first_fit(digits):
     with pytest.raises(ValueError, match="pixel statistics"):
         model.generate(2)
     model.fit(kw.data.pipeline(train, 64), epochs=1, verbose=0)  # labels are dropped
+    history = model.fit(train.x[:128], validation_data=train.x[128:192], epochs=1, verbose=0)
+    assert "val_loss" in history.history
     assert abs(model.pixel_mean[0] - train.x.mean()) < 1.0
     assert not model.conditional and model.generate(3, steps=2, seed=0).shape == (3, 8, 8, 1)
 

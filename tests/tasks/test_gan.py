@@ -66,6 +66,9 @@ def test_unconditional_gan_takes_images_alone_and_pipelines(digits):
     train, _ = digits
     model = kw.tasks.gan((8, 8, 1), **SMALL)
     model.fit(kw.data.pipeline(train, 64), epochs=1, verbose=0)  # labels are dropped
+    # Validation images alone, like the training images.
+    history = model.fit(train.x[:128], validation_data=train.x[128:192], epochs=1, verbose=0)
+    assert "val_discriminator_loss" in history.history
     assert not model.conditional and model.generate(3, seed=0).shape == (3, 8, 8, 1)
 
 
