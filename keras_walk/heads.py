@@ -81,6 +81,18 @@ def _regression_metrics(_num_outputs: int) -> list:
     ]
 
 
+def _contrastive_loss():
+    from keras_walk.losses import ContrastiveLoss
+
+    return ContrastiveLoss("softmax")
+
+
+def _contrastive_metrics(_n: int) -> list:
+    from keras_walk.metrics.retrieval import ContrastiveAccuracy
+
+    return [ContrastiveAccuracy()]
+
+
 HEADS: dict[str, HeadSpec] = {
     spec.name: spec
     for spec in (
@@ -161,6 +173,15 @@ HEADS: dict[str, HeadSpec] = {
             classifier=False,
             min_classes=1,
             label_format="none given: the Gaussian noise a diffusion model's train_step adds",
+        ),
+        HeadSpec(
+            name="contrastive",
+            activation="linear",
+            loss=_contrastive_loss,
+            metrics=_contrastive_metrics,
+            classifier=False,
+            min_classes=1,
+            label_format="none given: each image's own caption is its match within the batch",
         ),
         HeadSpec(
             name="adversarial",

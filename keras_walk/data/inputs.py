@@ -16,8 +16,9 @@ from keras_walk.data.checks import DataError, check_features, check_image_shape,
 __all__ = ["INPUT_KINDS", "first_labels", "to_labels", "to_model_inputs"]
 
 # images: (h, w, c) pixels; sequences: (steps, features); features: flat numeric vectors;
-# table: a dict of named columns; text: raw strings; tokens: integer token ids.
-INPUT_KINDS = ("images", "sequences", "features", "table", "text", "tokens")
+# table: a dict of named columns; text: raw strings; tokens: integer token ids; image_text:
+# images and their captions (dual encoders and captioners check those themselves).
+INPUT_KINDS = ("images", "sequences", "features", "table", "text", "tokens", "image_text")
 LABEL_BATCHES_CHECKED = 8  # batches of a tf.data.Dataset whose labels `fit` checks
 
 

@@ -167,6 +167,38 @@ def _module(name: str):
     return available
 
 
+def _fashion_scenes(data_dir, download):
+    from keras_walk.data.image_text import load_fashion_scenes
+
+    return load_fashion_scenes(data_dir, download)
+
+
+def _emoji(style: str):
+    def load(data_dir, _download):
+        from keras_walk.data.image_text import load_emoji
+
+        return load_emoji(style, data_dir)
+
+    def available() -> bool:
+        from keras_walk.data.image_text import emoji_available
+
+        return emoji_available(style)
+
+    return load, available
+
+
+_EMOJI = {style: _emoji(style) for style in ("google", "twitter")}
+_EMOJI_NOTE = (
+    "1,911 emoji (skin-tone variants left out), 64x64 RGB on white, captioned with their "
+    "Unicode CLDR names; every fifth emoji in Unicode order is in the test split. "
+    "Images from the npm package emoji-datasource-{style} 16.0.0 (iamcal/emoji-data)."
+)
+_EMOJI_HOW = (
+    "Run `make setup`: it runs `npm pack emoji-datasource-{style}@16.0.0` in "
+    "$KERAS_WALK_DATA (~/.cache/keras_walk). The file is read as it is, never unpacked."
+)
+
+
 DATASETS = Registry(
     "dataset",
     (
@@ -201,6 +233,54 @@ DATASETS = Registry(
                 "download=True."
             ),
             loader=_load_fashion_mnist,
+        ),
+        DataInfo(
+            name="fashion_scenes",
+            kind="image_text",
+            size="70,000 composed scenes (56x56) with captions",
+            available=lambda: _find_fashion_dir(None) is not None,
+            description=(
+                "COMPOSED, not natural: 1-4 Fashion-MNIST items on a 56x56 canvas, one per "
+                "quadrant, each with the one exact caption of what is where ('a sneaker to "
+                "the left of a bag at the top'). Train scenes use Fashion-MNIST's training "
+                "images only, test scenes its test images only (fixed seeds)."
+            ),
+            source="composed by keras_walk.data.image_text from Fashion-MNIST",
+            license="MIT (Fashion-MNIST)",
+            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            input_shape=(56, 56, 1),
+            splits={"train": 60000, "test": 10000},
+            how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
+            loader=_fashion_scenes,
+        ),
+        DataInfo(
+            name="emoji",
+            kind="image_text",
+            size="1,911 images with captions",
+            available=_EMOJI["google"][1],
+            description="Google's Noto Emoji: " + _EMOJI_NOTE.format(style="google"),
+            source="https://github.com/googlefonts/noto-emoji via https://github.com/iamcal/emoji-data",
+            license="Apache-2.0 (Noto Emoji images); MIT (emoji-data metadata)",
+            citation="Google, Noto Emoji; Cal Henderson, emoji-data 16.0.0",
+            input_shape=(64, 64, 3),
+            splits={"train": 1529, "test": 382},
+            how_to_get=_EMOJI_HOW.format(style="google"),
+            loader=_EMOJI["google"][0],
+        ),
+        DataInfo(
+            name="emoji_twitter",
+            kind="image_text",
+            size="1,911 images with captions",
+            available=_EMOJI["twitter"][1],
+            description="Twitter's Twemoji, the same concepts as `emoji` in another style: "
+            + _EMOJI_NOTE.format(style="twitter"),
+            source="https://github.com/twitter/twemoji via https://github.com/iamcal/emoji-data",
+            license="CC-BY 4.0 (Twemoji images, credit Twitter, Inc.); MIT (emoji-data metadata)",
+            citation="Twitter, Inc., Twemoji; Cal Henderson, emoji-data 16.0.0",
+            input_shape=(64, 64, 3),
+            splits={"train": 1529, "test": 382},
+            how_to_get=_EMOJI_HOW.format(style="twitter"),
+            loader=_EMOJI["twitter"][0],
         ),
         DataInfo(
             name="digits",

@@ -1,6 +1,7 @@
 """Reusable blocks and layers that models are made of. They hold no task logic."""
 
 from keras_walk.layers.blocks import conv_block, residual_block
+from keras_walk.layers.contrastive import ContrastiveLogits
 from keras_walk.layers.encoders import SEQUENCE_ENCODERS, encode_sequence
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 from keras_walk.layers.missing_string_lookup import MissingStringLookup
@@ -10,6 +11,7 @@ from keras_walk.layers.unet import SinusoidalEmbedding, noise_unet
 __all__ = [
     "SEQUENCE_ENCODERS",
     "BertVocabularyTokenizer",
+    "ContrastiveLogits",
     "ImputedNormalization",
     "MissingStringLookup",
     "SinusoidalEmbedding",

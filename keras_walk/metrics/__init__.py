@@ -1,4 +1,5 @@
-"""Metrics beyond Keras's own: the quality of generated images (`image_quality`)."""
+"""Metrics beyond Keras's own: the quality of generated images (`image_quality`) and
+retrieval (`retrieval`: recall@k, median rank, in-batch contrastive accuracy)."""
 
 from keras_walk.metrics.image_quality import (
     ImageFeatures,
@@ -8,12 +9,16 @@ from keras_walk.metrics.image_quality import (
     kernel_distance,
     memorization,
 )
+from keras_walk.metrics.retrieval import ContrastiveAccuracy, retrieval_metrics, retrieval_ranks
 
 __all__ = [
+    "ContrastiveAccuracy",
     "ImageFeatures",
     "class_accuracy",
     "frechet_distance",
     "image_features",
     "kernel_distance",
     "memorization",
+    "retrieval_metrics",
+    "retrieval_ranks",
 ]

@@ -13,6 +13,8 @@ from keras_walk.tasks.autoencoder import ImageAutoencoder, autoencoder, vae
 from keras_walk.tasks.compiling import make_optimizer
 from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
+from keras_walk.tasks.dual_encoder import TEXT_ENCODERS as DUAL_TEXT_ENCODERS
+from keras_walk.tasks.dual_encoder import DualEncoder, dual_encoder
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.gan import GAN, gan
 from keras_walk.tasks.image_classifier import image_classifier
@@ -73,11 +75,16 @@ BUILDERS = {
     "vae": {"default_head": "`reconstruction` + KL", "heads": ("reconstruction",), "encoders": ()},
     "diffusion_model": {"default_head": "`noise`", "heads": ("noise",), "encoders": ("unet",)},
     "gan": {"default_head": "`adversarial`", "heads": ("adversarial",), "encoders": ()},
+    "dual_encoder": {
+        "default_head": "`contrastive`", "heads": ("contrastive",),
+        "encoders": tuple(backbones.BACKBONES) + DUAL_TEXT_ENCODERS,
+    },
 }  # fmt: skip
 
 __all__ = [
     "BUILDERS",
     "DiffusionModel",
+    "DualEncoder",
     "GAN",
     "ImageAutoencoder",
     "LanguageModel",
@@ -90,6 +97,7 @@ __all__ = [
     "builder_table",
     "choose_text_encoder",
     "diffusion_model",
+    "dual_encoder",
     "gan",
     "image_classifier",
     "language_model",

@@ -7,16 +7,18 @@ import keras_walk as kw
 
 
 def test_list_and_info():
-    assert kw.data.list_datasets() == ["digits", "fashion_mnist", "gunpoint", "italy_power_demand"]
+    assert kw.data.list_datasets() == [
+        "digits", "emoji", "emoji_twitter", "fashion_mnist", "fashion_scenes", "gunpoint",
+        "italy_power_demand",
+    ]  # fmt: skip
     info = kw.data.dataset_info("fashion_mnist")
     assert info.license == "MIT" and info.num_classes == 10 and len(info.class_names) == 10
     assert "apt-get install dataset-fashion-mnist" in info.how_to_get
 
 
 def test_unknown_dataset_name():
-    with pytest.raises(ValueError, match=r"Expected one of \['digits', 'fashion_mnist', "
-                                         r"'gunpoint', 'italy_power_demand'\]. "
-                                         r"Received: name='cifar10'"):  # fmt: skip
+    with pytest.raises(ValueError, match=r"Expected one of \['digits', 'emoji', .*"
+                                         r"'italy_power_demand'\]. Received: name='cifar10'"):  # fmt: skip
         kw.data.load("cifar10")
 
 

@@ -103,3 +103,13 @@ def builds_under_mirrored(builder: str) -> dict:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def contrastive_under_mirrored() -> dict:
+    """Runs tests/helpers/contrastive_mirrored.py in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, str(MIRRORED.with_name("contrastive_mirrored.py"))],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,0 +1,436 @@
+"""`dual_encoder`: CLIP-style image and text towers trained to agree, as a `Task`.
+
+Two towers map images and captions into one space of L2-normalized vectors; training pulls
+each image towards its own caption and away from every other caption of the batch (the
+in-batch negatives), and each caption likewise (Radford et al. 2021). Once trained:
+
+* `encode_images` / `encode_texts` give the vectors;
+* `search(queries, gallery, k)` finds the `k` best images for texts, or texts for images;
+* `zero_shot_classifier(class_names)` turns the image tower and one caption per class
+  ("a photo of a {}") into an image classifier that never saw a label;
+* `retrieval_metrics(images, captions)` reports recall@k and median rank both ways.
+
+Examples:
+
+    >>> from keras_walk.tasks.backbones import basic_convnet
+    >>> images = np.random.default_rng(0).integers(0, 256, (8, 16, 16, 1), "uint8")
+    >>> captions = ["a bag", "a coat", "a shirt", "a sandal"] * 2
+    >>> model = dual_encoder(images, captions, backbone=lambda shape: basic_convnet(shape, (4,)),
+    ...                      projection_dim=8, embedding_dim=8, units=8)
+    >>> model.encode_texts(["a bag"]).shape
+    (1, 8)
+    >>> model.search(["a coat"], images, k=3).indices.shape
+    (1, 3)
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import keras
+import keras_hub
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.data.checks import DataError, check_texts
+from keras_walk.layers.contrastive import ContrastiveLogits
+from keras_walk.layers.encoders import encode_sequence
+from keras_walk.losses import ContrastiveLoss, check_contrastive_batch
+from keras_walk.metrics.retrieval import retrieval_metrics
+from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.generative_inputs import checked_images
+from keras_walk.tasks.task import Task, build_task, compile_task
+
+__all__ = ["DualEncoder", "SearchResults", "check_captions", "dual_encoder", "image_encoder"]
+
+TEXT_ENCODERS = ("transformer", "conv1d", "gru", "lstm", "bilstm")
+_POOLING = {"avg": layers.GlobalAveragePooling2D, "flatten": layers.Flatten}
+
+
+class SearchResults(NamedTuple):
+    """`search`'s answer: gallery indices `(queries, k)`, best first, and their cosine
+    similarities."""
+
+    indices: np.ndarray
+    scores: np.ndarray
+
+
+def check_captions(captions) -> np.ndarray:
+    """Captions as an object array of non-empty strings, or a `DataError`.
+
+    Examples:
+
+        >>> check_captions(["a bag", " "])
+        Traceback (most recent call last):
+        ...
+        keras_walk.data.checks.DataError: Invalid captions: caption 1 is empty (' '). Every image needs a caption with words in it.
+    """
+    captions = check_texts(captions)
+    for index, caption in enumerate(captions):
+        if not caption.strip():
+            raise DataError(
+                f"Invalid captions: caption {index} is empty ({caption!r}). Every image needs "
+                "a caption with words in it."
+            )
+    return captions
+
+
+def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flatten",
+                  projection_dim: int = 128, rescale: float | None = 1.0 / 255,
+                  name: str = "image_encoder") -> keras.Model:  # fmt: skip
+    """Images -> L2-normalized vectors: rescale -> backbone -> pooling -> linear projection.
+
+    `pooling="flatten"` keeps where things are in the image (captions that say "to the
+    left of" need it); `"avg"` forgets it.
+    """
+    if pooling not in _POOLING:
+        raise ValueError(
+            f"Invalid value for argument `pooling`. Expected one of {sorted(_POOLING)}. "
+            f"Received: pooling={pooling!r}"
+        )
+    inputs = keras.Input(input_shape, name="images")
+    x = layers.Rescaling(rescale, name="rescale")(inputs) if rescale is not None else inputs
+    x = get_backbone(backbone, input_shape)(x)
+    if len(x.shape) > 2:
+        x = _POOLING[pooling](name="pool")(x)
+    x = layers.Dense(projection_dim, name="projection")(x)
+    return keras.Model(inputs, layers.UnitNormalization(name="normalize")(x), name=name)
+
+
+def _text_encoder(vectorize, encoder, sequence_length, embedding_dim, units, num_heads,
+                  projection_dim) -> keras.Model:  # fmt: skip
+    """Strings -> L2-normalized vectors: the adapted `TextVectorization` -> token (and
+    position) embedding -> sequence encoder -> linear projection."""
+    inputs = keras.Input(shape=(), dtype="string", name="texts")
+    tokens = vectorize(inputs)
+    if encoder == "transformer":
+        x = keras_hub.layers.TokenAndPositionEmbedding(
+            vectorize.vocabulary_size(), sequence_length, embedding_dim, mask_zero=True,
+            name="embedding",
+        )(tokens)  # fmt: skip
+    else:
+        x = layers.Embedding(
+            vectorize.vocabulary_size(), embedding_dim, mask_zero=encoder != "conv1d",
+            name="embedding",
+        )(tokens)  # fmt: skip
+    x = encode_sequence(x, encoder, units=units, num_heads=num_heads, allowed=TEXT_ENCODERS)
+    x = layers.Dense(projection_dim, name="projection")(x)
+    return keras.Model(inputs, layers.UnitNormalization(name="normalize")(x), name="text_encoder")
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class DualEncoder(Task):
+    """An image tower and a text tower trained contrastively. Build one with
+    `dual_encoder(images, captions)`; `fit(images, captions)` trains it."""
+
+    _validates_on_inputs_alone = False
+
+    @property
+    def image_encoder(self) -> keras.Model:
+        """The image tower: images -> unit vectors."""
+        return self.get_layer("image_encoder")
+
+    @property
+    def text_encoder(self) -> keras.Model:
+        """The text tower: strings -> unit vectors."""
+        return self.get_layer("text_encoder")
+
+    @property
+    def image_shape(self) -> tuple:
+        return tuple(self.image_encoder.input_shape[1:])
+
+    @property
+    def contrastive_loss(self) -> str:
+        """`"softmax"` (CLIP) or `"sigmoid"` (SigLIP): what its logits layer was built for."""
+        return self.get_layer("contrastive_logits").loss
+
+    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
+        """`Task.compile`, with the contrastive loss its logits were built for."""
+        if isinstance(loss, str) and loss == "auto":
+            loss = ContrastiveLoss(self.contrastive_loss)
+        super().compile(optimizer, loss, metrics, **kwargs)
+
+    # --- What it is fed ----------------------------------------------------------------
+
+    def _checked(self, x, y):
+        if isinstance(x, tf.data.Dataset):
+            return self._pairs_dataset(x), None
+        if y is None and isinstance(x, dict):
+            x, y = x.get("images"), x.get("texts")
+        if y is None:
+            raise ValueError(
+                "Invalid input data: a dual encoder trains on images and their captions: "
+                "`fit(images, captions)` or a dataset of (image, caption) pairs."
+            )
+        images = checked_images(x, self.image_shape)
+        captions = check_captions(y)
+        if len(images) != len(captions):
+            raise ValueError(
+                f"Invalid input data: {len(images)} images but {len(captions)} captions. "
+                "Expected one caption per image."
+            )
+        check_contrastive_batch(len(images))
+        return {"images": images, "texts": captions}, np.zeros(len(images), "float32")
+
+    def _pairs_dataset(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
+        spec = dataset.element_spec
+        if isinstance(spec, dict):
+            spec = (spec.get("images"), spec.get("texts"))
+            dataset = dataset.map(lambda pair: (pair["images"], pair["texts"]))
+        if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1].dtype == tf.string):
+            raise ValueError(
+                "Invalid input data: expected a dataset of batched (images, captions) pairs, "
+                f"captions as strings. Received: a dataset of {spec}"
+            )
+        first = next(iter(dataset.take(1)), None)
+        if first is None:
+            raise DataError("Invalid input data: the dataset is empty (0 elements).")
+        if len(first[0].shape) != len(self.image_shape) + 1:
+            raise DataError(
+                "Invalid input data: expected batches of images (batch, "
+                f"{', '.join(map(str, self.image_shape))}). Received: elements of shape "
+                f"{tuple(first[0].shape)}; batch the dataset first."
+            )
+        checked_images(first[0].numpy(), self.image_shape)
+        check_captions(first[1].numpy())
+        check_contrastive_batch(int(first[0].shape[0]))
+        return dataset.map(
+            lambda images, texts: (
+                {"images": images, "texts": texts}, tf.zeros(tf.shape(texts)[:1], "float32")
+            ),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )  # fmt: skip
+
+    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+        """Keras's `fit` on `(images, captions)` (arrays) or a batched dataset of pairs."""
+        check_contrastive_batch(batch_size)
+        return super().fit(x, y, batch_size, *args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        raise NotImplementedError(
+            "A dual encoder has no single prediction: use `encode_images`, `encode_texts`, "
+            "`search` or `zero_shot_classifier`."
+        )
+
+    # --- Using it ----------------------------------------------------------------------
+
+    def encode_images(self, images, batch_size: int = 256) -> np.ndarray:
+        """Unit vectors of `images` (uint8 pixels, the training images' shape)."""
+        images = checked_images(images, self.image_shape)
+        return self.image_encoder.predict(images, batch_size=batch_size, verbose=0)
+
+    def encode_texts(self, texts, batch_size: int = 256) -> np.ndarray:
+        """Unit vectors of `texts` (a list of strings)."""
+        texts = check_texts(texts)
+        return self.text_encoder.predict(
+            tf.constant(texts.astype(str)), batch_size=batch_size, verbose=0
+        )
+
+    def _encode(self, items) -> tuple[np.ndarray, str]:
+        if isinstance(items, str):
+            items = [items]
+        array = items if isinstance(items, np.ndarray) else np.asarray(items, dtype=object)
+        if array.dtype.kind in "USO" and array.ndim == 1:
+            return self.encode_texts(array), "texts"
+        return self.encode_images(np.asarray(items)), "images"
+
+    def search(self, queries, gallery, k: int = 5) -> SearchResults:
+        """The `k` gallery items most similar to each query: texts -> images (`queries`
+        strings, `gallery` images) or images -> texts.
+
+        Raises:
+            ValueError: `k` < 1 or larger than the gallery, or queries and gallery of the
+                same kind.
+        """
+        query_vectors, query_kind = self._encode(queries)
+        gallery_vectors, gallery_kind = self._encode(gallery)
+        if query_kind == gallery_kind:
+            raise ValueError(
+                f"Invalid arguments: `queries` and `gallery` are both {query_kind}. Search "
+                "texts in images or images in texts."
+            )
+        if (
+            isinstance(k, bool)
+            or not isinstance(k, int | np.integer)
+            or not 1 <= k <= len(gallery_vectors)
+        ):
+            raise ValueError(
+                f"Invalid value for argument `k`. Expected an integer in [1, "
+                f"{len(gallery_vectors)}] (the gallery's size). Received: k={k!r}"
+            )
+        similarity = query_vectors @ gallery_vectors.T
+        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(similarity, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        return SearchResults(
+            np.take_along_axis(top, order, 1), np.take_along_axis(top_scores, order, 1)
+        )
+
+    def retrieval_metrics(self, images, captions, ks=(1, 5, 10)) -> dict:
+        """Recall@k and median rank of text -> image and image -> text search over these
+        pairs. Pairs with the same caption count as matches of each other."""
+        captions = check_captions(captions)
+        image_vectors, text_vectors = self.encode_images(images), self.encode_texts(captions)
+        if len(image_vectors) != len(text_vectors):
+            raise ValueError(
+                f"Invalid input data: {len(image_vectors)} images but {len(text_vectors)} "
+                "captions. Expected one caption per image."
+            )
+        ids = captions.astype(str)
+        return {
+            "text_to_image": retrieval_metrics(text_vectors, image_vectors, ids, ids, ks),
+            "image_to_text": retrieval_metrics(image_vectors, text_vectors, ids, ids, ks),
+        }
+
+    def zero_shot_classifier(self, class_names, template="a photo of a {}",
+                             name: str = "zero_shot_classifier") -> Task:  # fmt: skip
+        """An image classifier `Task` made from the image tower and one caption per class,
+        `template.format(name)`: its head's weights are the captions' vectors times the
+        learnt temperature's inverse, so it predicts the class whose caption is nearest.
+        It takes images like any classifier, and fine-tunes or saves like one (it has its
+        own copy of the image tower).
+
+        Args:
+            class_names: the classes, in label order, as words the captions use.
+            template: a caption with `{}` for the class name, or a list of them: CLIP's
+                prompt ensembling averages each class's caption vectors.
+            name: the classifier's name.
+
+        Raises:
+            ValueError: fewer than two class names, or a template without `{}`.
+        """
+        class_names = [str(c) for c in check_texts(class_names)]
+        if len(class_names) < 2:
+            raise ValueError(
+                "Invalid value for argument `class_names`. A classifier needs at least 2 "
+                f"classes. Received: {class_names}"
+            )
+        templates = [template] if isinstance(template, str) else list(template)
+        if not templates or any(not isinstance(t, str) or "{}" not in t for t in templates):
+            raise ValueError(
+                "Invalid value for argument `template`: each template needs a `{}` where the "
+                f"class name goes. Received: template={template!r}"
+            )
+        vectors = self.encode_texts([t.format(c) for c in class_names for t in templates])
+        class_vectors = vectors.reshape(len(class_names), len(templates), -1).mean(axis=1)
+        class_vectors /= np.linalg.norm(class_vectors, axis=1, keepdims=True)
+        scale = float(self.get_layer("contrastive_logits").scale.numpy())
+        with self.distribute_strategy.scope():
+            tower = keras.models.clone_model(self.image_encoder)
+            tower.set_weights(self.image_encoder.get_weights())
+            inputs = keras.Input(self.image_shape, name="images")
+            head = "multiclass"
+            outputs = heads.dense_head(tower(inputs), head, len(class_names))
+            classifier = build_task(
+                inputs, outputs, name=name, head=head, num_classes=len(class_names),
+                class_names=class_names, input_kind="images",
+                training_data=f"zero-shot from {self.name} ({template!r})",
+            )  # fmt: skip
+            classifier.get_layer(outputs._keras_history.operation.name).set_weights(
+                [scale * class_vectors.T, np.zeros(len(class_names), "float32")]
+            )
+        return classifier
+
+
+def dual_encoder(
+    images,
+    captions,
+    *,
+    contrastive_loss: str = "softmax",
+    backbone="basic_convnet",
+    pooling: str = "flatten",
+    projection_dim: int = 128,
+    text_encoder: str = "transformer",
+    embedding_dim: int = 128,
+    units: int = 256,
+    num_heads: int = 4,
+    max_tokens: int = 20_000,
+    sequence_length: int | None = None,
+    standardize: str | None = "lower_and_strip_punctuation",
+    rescale: float | None = 1.0 / 255,
+    optimizer="adamw",
+    learning_rate=None,
+    weight_decay=None,
+    strategy=None,
+    jit_compile="auto",
+    name: str = "dual_encoder",
+) -> DualEncoder:
+    """A compiled CLIP-style dual encoder: `fit(images, captions)`.
+
+    Args:
+        images: training images (uint8 `(n, height, width, channels)`) or just their shape.
+        captions: the training captions: the text tower's vocabulary is adapted on them.
+        contrastive_loss: `"softmax"` (CLIP's symmetric InfoNCE) or `"sigmoid"` (SigLIP).
+        backbone: the image tower's backbone: a name of `keras_walk.tasks.backbones`, a
+            `keras.Model` or a callable `input_shape -> keras.Model`.
+        pooling: `"flatten"` (keeps positions) or `"avg"`.
+        projection_dim: size of the shared embedding space.
+        text_encoder: `"transformer"` (keras-hub's token-and-position embedding and
+            `TransformerEncoder`), or `"conv1d"`, `"gru"`, `"lstm"`, `"bilstm"`.
+        embedding_dim: size of the token embeddings.
+        units: width of the text encoder (the transformer's feed-forward layer).
+        num_heads: attention heads of the transformer.
+        max_tokens: vocabulary size.
+        sequence_length: tokens kept per caption (`None`: the longest training caption's).
+        standardize: `TextVectorization`'s standardization.
+        rescale: multiply pixels by this first (`None` for backbones that rescale).
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`: under several
+            replicas, every replica's embeddings are the negatives of every other's.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        name: the model's name.
+    """
+    captions = check_captions(captions)
+    shape_given = isinstance(images, tuple | list) and all(
+        isinstance(d, int | np.integer) for d in images
+    )
+    if not shape_given:
+        images = np.asarray(images)
+        if len(images) != len(captions):
+            raise ValueError(
+                f"Invalid input data: {len(images)} images but {len(captions)} captions. "
+                "Expected one caption per image."
+            )
+    input_shape = tuple(int(d) for d in (images if shape_given else images.shape[1:]))
+    if len(input_shape) != 3:
+        raise ValueError(
+            "Invalid value for argument `images`. Expected images (n, height, width, "
+            f"channels) or their shape. Received: shape {input_shape}"
+        )
+    if text_encoder not in TEXT_ENCODERS:
+        raise ValueError(
+            f"Invalid value for argument `text_encoder`. Expected one of {list(TEXT_ENCODERS)}. "
+            f"Received: text_encoder={text_encoder!r}"
+        )
+    if sequence_length is None:
+        sequence_length = max(len(caption.split()) for caption in captions)
+    strategy = distribute.resolve_strategy(strategy)
+    # Adapted outside the strategy's scope: a vocabulary is a lookup table, not a weight.
+    vectorize = layers.TextVectorization(
+        max_tokens=max_tokens, standardize=standardize, output_sequence_length=sequence_length,
+        name="vectorize",
+    )  # fmt: skip
+    vectorize.adapt(captions.astype(str))
+    with strategy.scope():
+        # === Towers ===
+        image_tower = image_encoder(
+            input_shape, backbone, pooling=pooling, projection_dim=projection_dim, rescale=rescale
+        )
+        text_tower = _text_encoder(
+            vectorize, text_encoder, sequence_length, embedding_dim, units, num_heads,
+            projection_dim,
+        )  # fmt: skip
+        # === Functional Model ===
+        inputs = {
+            "images": keras.Input(input_shape, name="images"),
+            "texts": keras.Input(shape=(), dtype="string", name="texts"),
+        }
+        logits = ContrastiveLogits(contrastive_loss, name="contrastive_logits")(
+            [image_tower(inputs["images"]), text_tower(inputs["texts"])]
+        )
+        task = DualEncoder(
+            inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="image_text",
+        )  # fmt: skip
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
