@@ -1,6 +1,8 @@
 """Metrics beyond Keras's own: the quality of generated images (`image_quality`) and
-retrieval (`retrieval`: recall@k, median rank, in-batch contrastive accuracy)."""
+retrieval (`retrieval`: recall@k, median rank, in-batch contrastive accuracy) and
+captions (`captions`: BLEU, CIDEr, exact match)."""
 
+from keras_walk.metrics.captions import caption_metrics
 from keras_walk.metrics.image_quality import (
     ImageFeatures,
     class_accuracy,
@@ -13,6 +15,7 @@ from keras_walk.metrics.retrieval import ContrastiveAccuracy, retrieval_metrics,
 
 __all__ = [
     "ContrastiveAccuracy",
+    "caption_metrics",
     "ImageFeatures",
     "class_accuracy",
     "frechet_distance",

@@ -10,6 +10,8 @@ from keras_walk import heads
 from keras_walk.layers.encoders import SEQUENCE_ENCODERS
 from keras_walk.tasks import backbones
 from keras_walk.tasks.autoencoder import ImageAutoencoder, autoencoder, vae
+from keras_walk.tasks.captioner import DECODERS as CAPTION_DECODERS
+from keras_walk.tasks.captioner import ImageCaptioner, image_captioner
 from keras_walk.tasks.compiling import make_optimizer
 from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
@@ -75,6 +77,10 @@ BUILDERS = {
     "vae": {"default_head": "`reconstruction` + KL", "heads": ("reconstruction",), "encoders": ()},
     "diffusion_model": {"default_head": "`noise`", "heads": ("noise",), "encoders": ("unet",)},
     "gan": {"default_head": "`adversarial`", "heads": ("adversarial",), "encoders": ()},
+    "image_captioner": {
+        "default_head": "`multiclass` over the vocabulary, per word", "heads": ("multiclass",),
+        "encoders": tuple(backbones.BACKBONES) + CAPTION_DECODERS,
+    },
     "dual_encoder": {
         "default_head": "`contrastive`", "heads": ("contrastive",),
         "encoders": tuple(backbones.BACKBONES) + DUAL_TEXT_ENCODERS,
@@ -86,6 +92,7 @@ __all__ = [
     "DiffusionModel",
     "DualEncoder",
     "GAN",
+    "ImageCaptioner",
     "ImageAutoencoder",
     "LanguageModel",
     "SEQUENCE_ENCODERS",
@@ -99,6 +106,7 @@ __all__ = [
     "diffusion_model",
     "dual_encoder",
     "gan",
+    "image_captioner",
     "image_classifier",
     "language_model",
     "make_optimizer",

@@ -34,6 +34,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError, check_texts
 from keras_walk.layers.contrastive import ContrastiveLogits
 from keras_walk.layers.encoders import encode_sequence
@@ -79,11 +80,22 @@ def check_captions(captions) -> np.ndarray:
 
 def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flatten",
                   projection_dim: int = 128, rescale: float | None = 1.0 / 255,
+                  augment=None, seed: int | None = None,
                   name: str = "image_encoder") -> keras.Model:  # fmt: skip
-    """Images -> L2-normalized vectors: rescale -> backbone -> pooling -> linear projection.
+    """Images -> L2-normalized vectors: [augment] -> rescale -> backbone -> pooling ->
+    linear projection.
 
     `pooling="flatten"` keeps where things are in the image (captions that say "to the
-    left of" need it); `"avg"` forgets it.
+    left of" need it); `"avg"` forgets it. `augment` (a preset of
+    `keras_walk.data.image_augmentation` or a Keras layer) acts in training only; leave
+    out flips when captions say "left" and "right".
+
+    Examples:
+
+        >>> tower = image_encoder((16, 16, 3), projection_dim=8, pooling="avg")
+        >>> vectors = tower(np.full((2, 16, 16, 3), 200.0, "float32"))
+        >>> tuple(vectors.shape), np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+        ((2, 8), True)
     """
     if pooling not in _POOLING:
         raise ValueError(
@@ -91,7 +103,11 @@ def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flat
             f"Received: pooling={pooling!r}"
         )
     inputs = keras.Input(input_shape, name="images")
-    x = layers.Rescaling(rescale, name="rescale")(inputs) if rescale is not None else inputs
+    x = inputs
+    augmentation = augmentation_layer(augment, seed=seed)
+    if augmentation is not None:
+        x = augmentation(x)
+    x = layers.Rescaling(rescale, name="rescale")(x) if rescale is not None else x
     x = get_backbone(backbone, input_shape)(x)
     if len(x.shape) > 2:
         x = _POOLING[pooling](name="pool")(x)
@@ -157,7 +173,7 @@ class DualEncoder(Task):
     def _checked(self, x, y):
         if isinstance(x, tf.data.Dataset):
             return self._pairs_dataset(x), None
-        if y is None and isinstance(x, dict):
+        if isinstance(x, dict):  # the graph's own inputs (Keras's fit evaluating validation)
             x, y = x.get("images"), x.get("texts")
         if y is None:
             raise ValueError(
@@ -350,6 +366,8 @@ def dual_encoder(
     sequence_length: int | None = None,
     standardize: str | None = "lower_and_strip_punctuation",
     rescale: float | None = 1.0 / 255,
+    augment=None,
+    seed: int | None = None,
     optimizer="adamw",
     learning_rate=None,
     weight_decay=None,
@@ -376,6 +394,9 @@ def dual_encoder(
         sequence_length: tokens kept per caption (`None`: the longest training caption's).
         standardize: `TextVectorization`'s standardization.
         rescale: multiply pixels by this first (`None` for backbones that rescale).
+        augment: image augmentation in training: `None`, a preset of
+            `keras_walk.data.image_augmentation` or a Keras layer.
+        seed: seed of the augmentation.
         optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
         strategy: passed to `keras_walk.distribute.resolve_strategy`: under several
             replicas, every replica's embeddings are the negatives of every other's.
@@ -416,8 +437,9 @@ def dual_encoder(
     with strategy.scope():
         # === Towers ===
         image_tower = image_encoder(
-            input_shape, backbone, pooling=pooling, projection_dim=projection_dim, rescale=rescale
-        )
+            input_shape, backbone, pooling=pooling, projection_dim=projection_dim,
+            rescale=rescale, augment=augment, seed=seed,
+        )  # fmt: skip
         text_tower = _text_encoder(
             vectorize, text_encoder, sequence_length, embedding_dim, units, num_heads,
             projection_dim,

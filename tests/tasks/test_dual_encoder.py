@@ -187,3 +187,11 @@ def test_bad_search_and_zero_shot_arguments(untrained, scenes):
         untrained.zero_shot_classifier(["bag", "coat"], template="a photo")
     with pytest.raises(ValueError, match="expected rank 3 per sample"):
         untrained.encode_images(np.zeros((2, 56, 56)))
+
+
+def test_validation_data_is_checked_and_evaluated(scenes):
+    train, test = scenes
+    model = kw.tasks.dual_encoder(train.x[:128], train.y[:128], **SMALL)
+    history = model.fit(train.x[:128], train.y[:128], batch_size=64, epochs=1, verbose=0,
+                        validation_data=(test.x[:128], test.y[:128])).history  # fmt: skip
+    assert "val_loss" in history and "val_accuracy" in history

@@ -1,0 +1,394 @@
+"""`image_captioner`: images in, sentences out, as a `Task`.
+
+An image encoder (the project's convnet) turns the image into a grid of feature vectors; a
+decoder writes the caption one word at a time, each word chosen from the image and the
+words before it (Vinyals et al. 2015; Xu et al. 2015):
+
+* `decoder="transformer"`: keras-hub's `TransformerDecoder`, whose cross-attention reads
+  the image's grid of features at every word;
+* `decoder="gru"`: a GRU whose initial state is the image's vector (the flattened grid
+  through a dense layer: the "show and tell" captioner of the teaching material).
+
+The vocabulary is a `TextVectorization` adapted on the training captions and kept in the
+model's config, so a reloaded `.keras` file writes the same captions. Two ids beyond it
+mark a caption's start and end (keras-hub's `StartEndPacker` adds them). `caption`
+decodes greedily or by beam search (keras-hub's `GreedySampler` / `BeamSampler`).
+
+Examples:
+
+    >>> from keras_walk.tasks.backbones import basic_convnet
+    >>> images = np.random.default_rng(0).integers(0, 256, (4, 16, 16, 1), "uint8")
+    >>> model = image_captioner(images, ["a bag", "a red coat", "a bag", "a coat"],
+    ...                         backbone=lambda shape: basic_convnet(shape, (4, 8)),
+    ...                         embedding_dim=8, units=8)
+    >>> model.max_caption_words, model.vocabulary[:3]
+    (3, ['', '[UNK]', 'a'])
+    >>> len(model.caption(images[:2], method="beam", beam_width=2))
+    2
+"""
+
+from __future__ import annotations
+
+import keras
+import keras_hub
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.data.augment import augmentation_layer
+from keras_walk.data.checks import DataError
+from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.dual_encoder import check_captions
+from keras_walk.tasks.generative_inputs import checked_images
+from keras_walk.tasks.task import Task, compile_task
+
+__all__ = ["DECODERS", "ImageCaptioner", "image_captioner"]
+
+DECODERS = ("transformer", "gru")
+PAD = 0
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class ImageCaptioner(Task):
+    """An image encoder and a caption decoder; build one with `image_captioner(images,
+    captions)`. `fit(images, captions)` trains it; `caption(images)` writes captions."""
+
+    def __init__(self, inputs, outputs, name=None, *, vocabulary, max_caption_words: int,
+                 standardize="lower_and_strip_punctuation", **kwargs):  # fmt: skip
+        super().__init__(inputs, outputs, name=name, **kwargs)
+        self.vocabulary = [str(word) for word in vocabulary]
+        self.max_caption_words = int(max_caption_words)
+        self.standardize = standardize
+        self.start_id, self.end_id = len(self.vocabulary), len(self.vocabulary) + 1
+        # Not a layer of the graph (it runs in the input pipeline), so not saved as one:
+        # rebuilt from the vocabulary in the config.
+        object.__setattr__(self, "_tokenize", layers.TextVectorization(
+            standardize=standardize, vocabulary=self.vocabulary[2:], ragged=True,
+        ))  # fmt: skip
+        object.__setattr__(self, "_pack", keras_hub.layers.StartEndPacker(
+            self.max_caption_words + 2, start_value=self.start_id, end_value=self.end_id,
+            pad_value=PAD,
+        ))  # fmt: skip
+        object.__setattr__(self, "_samplers", {})
+
+    def _task_config(self) -> dict:
+        return {
+            **super()._task_config(), "vocabulary": list(self.vocabulary),
+            "max_caption_words": self.max_caption_words, "standardize": self.standardize,
+        }  # fmt: skip
+
+    @property
+    def image_encoder(self) -> keras.Model:
+        """Images -> a sequence of feature vectors (the grid of the backbone's map)."""
+        return self.get_layer("image_encoder")
+
+    @property
+    def decoder(self) -> keras.Model:
+        """(image features, token ids so far) -> the next word's probabilities."""
+        return self.get_layer("caption_decoder")
+
+    @property
+    def image_shape(self) -> tuple:
+        return tuple(self.image_encoder.input_shape[1:])
+
+    # --- What it is fed ----------------------------------------------------------------
+
+    def token_ids(self, captions) -> np.ndarray:
+        """`captions` as packed ids `(n, max_caption_words + 2)`: start, words, end, pad."""
+        captions = check_captions(captions)
+        return self._pack(self._tokenize(tf.constant(captions.astype(str)))).numpy()
+
+    def _teacher_forcing(self, images, captions):
+        # The decoder reads the caption up to each word and predicts that word; padding
+        # after the end carries no weight.
+        packed = self._pack(self._tokenize(captions))
+        targets = packed[:, 1:]
+        inputs = {"images": images, "token_ids": packed[:, :-1]}
+        return inputs, targets, tf.cast(targets != PAD, "float32")
+
+    def _checked(self, x, y):
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            if isinstance(spec, tuple) and isinstance(spec[0], dict) and "token_ids" in spec[0]:
+                return x, None  # already teacher-forced (Keras's fit evaluating validation)
+            if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1].dtype == tf.string):
+                raise ValueError(
+                    "Invalid input data: expected a batched dataset of (images, captions), "
+                    f"captions as strings. Received: a dataset of {spec}"
+                )
+            first = next(iter(x.take(1)), None)
+            if first is None:
+                raise DataError("Invalid input data: the dataset is empty (0 elements).")
+            checked_images(first[0].numpy(), self.image_shape)
+            check_captions(first[1].numpy())
+            return x.map(self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE), None
+        images, captions = self._checked_pairs(x, y)
+        batch_size, shuffle, seed = getattr(self, "_fit_batching", (32, False, None))
+        dataset = tf.data.Dataset.from_tensor_slices((images, captions.astype(str)))
+        if shuffle:
+            dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        dataset = dataset.batch(batch_size).map(
+            self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        return dataset.prefetch(tf.data.AUTOTUNE), None
+
+    def _checked_validation(self, data):
+        if isinstance(data, tf.data.Dataset):
+            return self._checked(data, None)[0]
+        if isinstance(data, tuple | list) and len(data) == 2:
+            return self._checked(*data)[0]
+        raise ValueError(
+            "Invalid value for argument `validation_data`. Expected (images, captions) or a "
+            f"batched dataset of them. Received: {type(data).__name__}"
+        )
+
+    def _checked_pairs(self, images, captions):
+        if captions is None:
+            raise ValueError(
+                "Invalid input data: a captioner trains on images and their captions: "
+                "`fit(images, captions)` or a dataset of (image, caption) pairs."
+            )
+        images = checked_images(images, self.image_shape)
+        captions = check_captions(captions)
+        if len(images) != len(captions):
+            raise ValueError(
+                f"Invalid input data: {len(images)} images but {len(captions)} captions. "
+                "Expected one caption per image."
+            )
+        return images, captions
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, *args, shuffle=True,
+            seed=None, **kwargs):  # fmt: skip
+        """Keras's `fit` on `(images, captions)` (arrays: batched and, by default,
+        shuffled here) or a batched dataset of `(images, captions)`."""
+        object.__setattr__(self, "_fit_batching", (batch_size or 32, shuffle, seed))
+        return super().fit(x, y, None, epochs, *args, shuffle=False, **kwargs)
+
+    def evaluate(self, x=None, y=None, batch_size=None, **kwargs):
+        """Loss and token accuracy (the next word right, given the true words before)."""
+        object.__setattr__(self, "_fit_batching", (batch_size or 32, False, None))
+        return super().evaluate(x, y, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        raise NotImplementedError(
+            "An image captioner's prediction is a sentence: use `caption(images)`."
+        )
+
+    # --- Writing captions --------------------------------------------------------------
+
+    def caption(self, images, method: str = "greedy", beam_width: int = 3,
+                batch_size: int = 128) -> list[str]:  # fmt: skip
+        """One caption per image.
+
+        Args:
+            images: uint8 images shaped like the training images.
+            method: `"greedy"` (the likeliest next word every time) or `"beam"` (keeps the
+                `beam_width` likeliest partial captions and returns the likeliest whole).
+            beam_width: partial captions kept by beam search.
+            batch_size: images captioned at once.
+        """
+        if method not in ("greedy", "beam"):
+            raise ValueError(
+                "Invalid value for argument `method`. Expected 'greedy' or 'beam'. "
+                f"Received: method={method!r}"
+            )
+        if isinstance(beam_width, bool) or not isinstance(beam_width, int) or beam_width < 1:
+            raise ValueError(
+                "Invalid value for argument `beam_width`. Expected an integer >= 1. "
+                f"Received: beam_width={beam_width!r}"
+            )
+        images = checked_images(images, self.image_shape)
+        generate = self._generator(method, beam_width)
+        captions = []
+        for start in range(0, len(images), batch_size):
+            features = self.image_encoder(images[start : start + batch_size], training=False)
+            captions += [self._words(ids) for ids in generate(features).numpy()]
+        return captions
+
+    def _words(self, ids) -> str:
+        words = []
+        for token in ids[1:]:
+            if token in (self.end_id, PAD):
+                break
+            words.append(self.vocabulary[token])
+        return " ".join(words)
+
+    def _generator(self, method, beam_width):
+        key = (method, beam_width)
+        if key not in self._samplers:
+            sampler = (
+                keras_hub.samplers.GreedySampler()
+                if method == "greedy"
+                else keras_hub.samplers.BeamSampler(num_beams=beam_width)
+            )
+            length = self.max_caption_words + 1
+            # Words that may follow: never padding, the start or the unknown word; after
+            # the end only padding, at no cost, so a finished beam keeps its score.
+            banned = np.zeros(self.end_id + 1, "float32")
+            banned[[PAD, 1, self.start_id]] = -1e9
+            after_end = np.full(self.end_id + 1, -1e9, "float32")
+            after_end[PAD] = 0.0
+
+            def next_word(prompt, features, index):
+                probabilities = self.decoder(
+                    {"image_features": features, "token_ids": prompt}, training=False
+                )[:, index - 1, :]
+                logits = tf.math.log(tf.maximum(probabilities, 1e-9)) + banned
+                ended = tf.reduce_any(
+                    (prompt[:, 1:] == self.end_id) & (tf.range(1, length) < index), axis=1
+                )
+                return tf.where(ended[:, None], after_end, logits), None, features
+
+            def generate(features):
+                count = tf.shape(features)[0]
+                prompt = tf.concat(
+                    [tf.fill((count, 1), self.start_id), tf.zeros((count, length - 1), "int32")],
+                    axis=1,
+                )
+                return sampler(
+                    next_word, prompt, cache=features, index=1,
+                    stop_token_ids=(self.end_id,),
+                )  # fmt: skip
+
+            self._samplers[key] = tf.function(generate, reduce_retracing=True)
+        return self._samplers[key]
+
+
+def _image_features(input_shape, backbone, embedding_dim, rescale, augment, seed):
+    """Images -> (positions, embedding_dim): the backbone's map as a sequence of vectors."""
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    augmentation = augmentation_layer(augment, seed=seed)
+    if augmentation is not None:
+        x = augmentation(x)
+    x = layers.Rescaling(rescale, name="rescale")(x) if rescale is not None else x
+    x = get_backbone(backbone, input_shape)(x)
+    if len(x.shape) != 4:
+        raise ValueError(
+            "Invalid value for argument `backbone`: a captioner reads the backbone's feature "
+            f"map (batch, height, width, channels). Received: shape {tuple(x.shape)}"
+        )
+    x = layers.Reshape((-1, x.shape[-1]), name="grid_to_sequence")(x)
+    x = layers.Dense(embedding_dim, activation="relu", name="project")(x)
+    return keras.Model(inputs, x, name="image_encoder")
+
+
+def _decoder(feature_shape, decoder, vocabulary_size, length, embedding_dim, units,
+             num_heads, dropout):  # fmt: skip
+    """(image features, token ids) -> next-word probabilities at every position."""
+    features = keras.Input(feature_shape, name="image_features")
+    token_ids = keras.Input((length,), dtype="int32", name="token_ids")
+    if decoder == "transformer":
+        x = keras_hub.layers.TokenAndPositionEmbedding(
+            vocabulary_size, length, embedding_dim, mask_zero=True, name="embedding"
+        )(token_ids)
+        x = keras_hub.layers.TransformerDecoder(
+            units, num_heads, dropout=dropout, name="transformer_decoder"
+        )(x, features)
+    else:
+        # The whole grid, flattened: pooling it would forget where things are.
+        state = layers.Dense(units, activation="tanh", name="initial_state")(
+            layers.Flatten(name="flatten")(features)
+        )
+        x = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding")(
+            token_ids
+        )
+        x = layers.GRU(units, return_sequences=True, dropout=dropout, name="gru")(
+            x, initial_state=state
+        )
+    if dropout:
+        x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = heads.dense_head(x, "multiclass", vocabulary_size)
+    return keras.Model({"image_features": features, "token_ids": token_ids}, outputs,
+                       name="caption_decoder")  # fmt: skip
+
+
+def image_captioner(
+    images,
+    captions,
+    *,
+    decoder: str = "transformer",
+    backbone="basic_convnet",
+    embedding_dim: int = 128,
+    units: int = 256,
+    num_heads: int = 4,
+    dropout: float = 0.1,
+    max_tokens: int = 10_000,
+    max_caption_words: int | None = None,
+    standardize: str | None = "lower_and_strip_punctuation",
+    rescale: float | None = 1.0 / 255,
+    augment=None,
+    seed: int | None = None,
+    optimizer="adamw",
+    learning_rate=None,
+    weight_decay=None,
+    strategy=None,
+    jit_compile="auto",
+    name: str = "image_captioner",
+) -> ImageCaptioner:
+    """A compiled image captioner: `fit(images, captions)`, then `caption(images)`.
+
+    Args:
+        images: training images (uint8 `(n, height, width, channels)`) or their shape.
+        captions: the training captions: the vocabulary is adapted on them.
+        decoder: `"transformer"` (keras-hub `TransformerDecoder` cross-attending to the
+            image's feature grid) or `"gru"` (the image's vector as its initial state).
+        backbone: a name of `keras_walk.tasks.backbones`, a `keras.Model` of feature maps
+            or a callable `input_shape -> keras.Model`.
+        embedding_dim: size of the word and image-feature vectors.
+        units: the transformer's feed-forward width, or the GRU's units.
+        num_heads: attention heads of the transformer.
+        dropout: dropout in the decoder.
+        max_tokens: largest vocabulary (the most frequent words).
+        max_caption_words: longest caption written (`None`: the longest training caption).
+        standardize: `TextVectorization`'s standardization of captions.
+        rescale: multiply pixels by this first.
+        augment: image augmentation in training (a preset name or a Keras layer).
+        seed: seed of the augmentation.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        name: the model's name.
+    """
+    if decoder not in DECODERS:
+        raise ValueError(
+            f"Invalid value for argument `decoder`. Expected one of {list(DECODERS)}. "
+            f"Received: decoder={decoder!r}"
+        )
+    captions = check_captions(captions)
+    shape_given = isinstance(images, tuple | list) and all(
+        isinstance(d, int | np.integer) for d in images
+    )
+    if not shape_given and len(images) != len(captions):
+        raise ValueError(
+            f"Invalid input data: {len(images)} images but {len(captions)} captions. "
+            "Expected one caption per image."
+        )
+    input_shape = tuple(int(d) for d in (images if shape_given else np.shape(images)[1:]))
+    vectorize = layers.TextVectorization(max_tokens=max_tokens, standardize=standardize)
+    vectorize.adapt(captions.astype(str))
+    vocabulary = vectorize.get_vocabulary()
+    if max_caption_words is None:
+        max_caption_words = int(max(len(ids) for ids in vectorize(captions.astype(str)).numpy()))
+    vocabulary_size = len(vocabulary) + 2  # and the start and end ids
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        encoder = _image_features(input_shape, backbone, embedding_dim, rescale, augment, seed)
+        caption_decoder = _decoder(
+            encoder.output_shape[1:], decoder, vocabulary_size, max_caption_words + 1,
+            embedding_dim, units, num_heads, dropout,
+        )  # fmt: skip
+        inputs = {
+            "images": keras.Input(input_shape, name="images"),
+            "token_ids": keras.Input((max_caption_words + 1,), dtype="int32", name="token_ids"),
+        }
+        outputs = caption_decoder(
+            {"image_features": encoder(inputs["images"]), "token_ids": inputs["token_ids"]}
+        )
+        task = ImageCaptioner(
+            inputs, outputs, name=name, head="multiclass", num_classes=vocabulary_size,
+            input_kind="image_text", vocabulary=vocabulary,
+            max_caption_words=max_caption_words, standardize=standardize,
+        )  # fmt: skip
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
