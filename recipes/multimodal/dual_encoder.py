@@ -59,16 +59,20 @@ normalized to length 1.
 
 FULL = {
     "scene_epochs": 5,
-    "scene_train": 54000,  # the rest of the 60,000 training scenes validate
+    "scene_train": 54000,
+    "scene_validation": 6000,  # the last of the 60,000 training scenes
     "batch_size": 128,
     "learning_rate": 1e-3,
     "emoji_epochs": 60,
     "emoji_batch_size": 64,
     "retrieval_gallery": 10000,
+    "zero_shot_images": 10000,  # all of Fashion-MNIST's test split
+    "emoji_train": None,  # all 1,529
 }
 SMOKE = {
-    **FULL, "scene_epochs": 1, "scene_train": 1024, "emoji_epochs": 1,
-    "retrieval_gallery": 300,
+    **FULL, "scene_epochs": 1, "scene_train": 1024, "scene_validation": 256,
+    "emoji_epochs": 1,
+    "retrieval_gallery": 300, "zero_shot_images": 500, "emoji_train": 256,
 }  # fmt: skip
 
 # Prompts for zero-shot classification: CLIP's default, the bare noun phrase, and an
@@ -84,7 +88,8 @@ HEADLINE_TEMPLATE = "ensemble of placements"
 def scene_data(config):
     train, test = kw.data.load("fashion_scenes", splits=("train", "test"))
     count = config["scene_train"]
-    validation = kw.data.Arrays(train.x[54000:], train.y[54000:])
+    start = len(train.x) - config["scene_validation"]
+    validation = kw.data.Arrays(train.x[start:], train.y[start:])
     return kw.data.Arrays(train.x[:count], train.y[:count]), validation, test
 
 
@@ -202,7 +207,7 @@ def main(argv=None):
     )  # fmt: skip
     config = run.config
     train, validation, test = scene_data(config)
-    fashion_test = kw.data.load("fashion_mnist", "test")
+    fashion_test = kw.data.load("fashion_mnist", f"test[:{config['zero_shot_images']}]")
     scene_model, scene_history = train_scene_model(run, config, train, validation)
     accuracy, predicted = zero_shot(scene_model, fashion_test)
     gallery = kw.data.Arrays(
@@ -216,6 +221,8 @@ def main(argv=None):
     plot_search(scene_model, list(test.y[:6]), gallery.x, run.output_dir / "scene_search.png")
 
     noto_train = kw.data.load("emoji", "train")
+    if config["emoji_train"]:
+        noto_train = kw.data.Arrays(*(part[: config["emoji_train"]] for part in noto_train))
     twemoji_train, twemoji_test = kw.data.load("emoji_twitter", splits=("train", "test"))
     emoji_model, emoji_history = train_emoji_model(run, config, noto_train)
     emoji = emoji_search(emoji_model, noto_train, twemoji_train, twemoji_test)
