@@ -212,6 +212,10 @@ def test_sweeps_render_one_table_per_sweep():
     assert render_sweeps(results) == (
         "**steps**\n\n| steps | frechet_distance |\n|---|---|\n| 5 | 9.5000 |\n| 20 | 4.2500 |\n"
     )
+    tables = {"tables": {"search": [{"method": "model", "recall@10": 0.5}]}}
+    assert render_sweeps(tables, "tables") == (
+        "**search**\n\n| method | recall@10 |\n|---|---|\n| model | 0.5000 |\n"
+    )
 
 
 def test_mkdocs_build_strict(tmp_path):

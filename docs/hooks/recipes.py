@@ -5,7 +5,8 @@ recipe rendered as a tutobook (keras-io style: the header becomes a table, top-l
 blocks become prose, the code between them becomes code blocks), and the line
 `<!-- results: recipes/results/image_classification/results.json -->` (relative to docs/)
 becomes a table of the measured results stored beside the page (`samples:` renders a
-language model's samples, `sweeps:` the sweeps of a results.json). `<!-- table: builders -->`
+language model's samples, `sweeps:` the sweeps of a results.json, `tables:` its tables of
+results by setting or method). `<!-- table: builders -->`
 and `<!-- table: catalog -->` become `keras_walk.tasks.builder_table()` and
 `keras_walk.data.catalog_table()`: tables read from the code, never typed by hand.
 
@@ -20,7 +21,7 @@ import json
 import re
 from pathlib import Path
 
-_MARKER = re.compile(r"^<!-- (recipe|results|samples|sweeps): (\S+) -->$", re.MULTILINE)
+_MARKER = re.compile(r"^<!-- (recipe|results|samples|sweeps|tables): (\S+) -->$", re.MULTILINE)
 # Tables generated from the code itself: `<!-- table: builders -->`, `<!-- table: catalog -->`.
 _TABLE = re.compile(r"^<!-- table: (builders|catalog) -->$", re.MULTILINE)
 
@@ -111,11 +112,11 @@ def render_samples(results: dict) -> str:
     )
 
 
-def render_sweeps(results: dict) -> str:
-    """One table per sweep of a results.json (`sweeps`: name -> list of points, each a dict
-    of the swept setting and its measurements)."""
+def render_sweeps(results: dict, section: str = "sweeps") -> str:
+    """One table per entry of a results.json's `sweeps` (or `tables`) section: name -> list
+    of rows, each a dict of the setting (or the thing measured) and its measurements."""
     parts = []
-    for name, points in results["sweeps"].items():
+    for name, points in results[section].items():
         keys = list(points[0])
         header = f"| {' | '.join(keys)} |\n|" + "---|" * len(keys)
         rows = [f"| {' | '.join(_fmt(point[k]) for k in keys)} |" for point in points]
@@ -149,7 +150,10 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs ho
         kind, path = match.groups()
         if kind == "recipe":
             return render_tutobook((root / path).read_text())
-        render = {"samples": render_samples, "sweeps": render_sweeps}.get(kind, render_results)
+        render = {
+            "samples": render_samples, "sweeps": render_sweeps,
+            "tables": lambda results: render_sweeps(results, "tables"),
+        }.get(kind, render_results)  # fmt: skip
         return render(json.loads((docs / path).read_text()))
 
     def table(match):

@@ -6,15 +6,17 @@ import keras
 
 __all__ = ["AUGMENTATIONS", "image_augmentation"]
 
-AUGMENTATIONS = ("flip", "light", "randaugment")
+AUGMENTATIONS = ("flip", "light", "randaugment", "contrastive")
 
 
 def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.Sequential:
     """A `keras.Sequential` of random image layers, usable in a model or in `Dataset.map`.
 
     Presets: `"flip"` (horizontal flip), `"light"` (flip + shift by up to 10%),
-    `"randaugment"` (`keras.layers.RandAugment` on 0..255 pixels). The layers are active
-    only when called with `training=True`.
+    `"randaugment"` (`keras.layers.RandAugment` on 0..255 pixels), `"contrastive"` (the
+    strong, varied views SimCLR learns from: flip, shift by up to 20%, zoom, contrast and
+    brightness, on 0..255 pixels). The layers are active only when called with
+    `training=True`.
 
     Examples:
 
@@ -32,6 +34,16 @@ def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.
         ]
     elif preset == "randaugment":
         layers = [keras.layers.RandAugment(value_range=(0, 255), seed=seed)]
+    elif preset == "contrastive":
+        # After keras-io's SimCLR example (crops and colour changes matter most, Chen et
+        # al. 2020, 3.3); for greyscale images "colour" is contrast and brightness.
+        layers = [
+            keras.layers.RandomFlip("horizontal", seed=seed),
+            keras.layers.RandomTranslation(0.2, 0.2, fill_mode="constant", seed=seed),
+            keras.layers.RandomZoom((-0.4, 0.0), fill_mode="constant", seed=seed),
+            keras.layers.RandomContrast(0.5, value_range=(0, 255), seed=seed),
+            keras.layers.RandomBrightness(0.3, value_range=(0, 255), seed=seed),
+        ]
     else:
         raise ValueError(
             f"Invalid value for argument `augment`. Expected one of {list(AUGMENTATIONS)} or "

@@ -13,6 +13,10 @@ from keras_walk.tasks.autoencoder import ImageAutoencoder, autoencoder, vae
 from keras_walk.tasks.captioner import DECODERS as CAPTION_DECODERS
 from keras_walk.tasks.captioner import ImageCaptioner, image_captioner
 from keras_walk.tasks.compiling import make_optimizer
+from keras_walk.tasks.contrastive_pretrainer import (
+    ContrastivePretrainer,
+    contrastive_pretrainer,
+)
 from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
 from keras_walk.tasks.dual_encoder import TEXT_ENCODERS as DUAL_TEXT_ENCODERS
@@ -81,6 +85,10 @@ BUILDERS = {
         "default_head": "`multiclass` over the vocabulary, per word", "heads": ("multiclass",),
         "encoders": tuple(backbones.BACKBONES) + CAPTION_DECODERS,
     },
+    "contrastive_pretrainer": {
+        "default_head": "`contrastive` (two views)", "heads": ("contrastive",),
+        "encoders": tuple(backbones.BACKBONES),
+    },
     "dual_encoder": {
         "default_head": "`contrastive`", "heads": ("contrastive",),
         "encoders": tuple(backbones.BACKBONES) + DUAL_TEXT_ENCODERS,
@@ -89,6 +97,7 @@ BUILDERS = {
 
 __all__ = [
     "BUILDERS",
+    "ContrastivePretrainer",
     "DiffusionModel",
     "DualEncoder",
     "GAN",
@@ -103,6 +112,7 @@ __all__ = [
     "binary_classifier",
     "builder_table",
     "choose_text_encoder",
+    "contrastive_pretrainer",
     "diffusion_model",
     "dual_encoder",
     "gan",

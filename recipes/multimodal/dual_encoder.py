@@ -200,6 +200,36 @@ def plot_search(model, queries, gallery, path, k=6):
     )  # fmt: skip
 
 
+def results_tables(metrics):
+    """The page's tables: zero-shot accuracy per prompt, scene search both ways, and emoji
+    search per gallery and method."""
+    recall = ("recall@1", "recall@5", "recall@10", "median_rank")
+    return {
+        "zero-shot Fashion-MNIST test accuracy, by prompt": [
+            {"prompt": name, "accuracy": value}
+            for name, value in metrics["zero_shot_accuracy_by_template"].items()
+        ],
+        "search among held-out scenes": [
+            {
+                "direction": direction.replace("_", " "),
+                **{k: m[k] for k in recall},
+                "gallery": m["gallery"],
+            }
+            for direction, m in metrics["scene_retrieval"].items()
+        ],  # fmt: skip
+        "text -> image search among Twemoji (trained on Noto only)": [
+            {
+                "gallery": gallery,
+                "method": method,
+                **{k: entry[method][k] for k in recall},
+                "chance recall@10": entry["chance_recall@10"],
+            }
+            for gallery, entry in metrics["emoji_retrieval"].items()
+            for method in ("model", "tfidf_pixels")
+        ],  # fmt: skip
+    }
+
+
 def main(argv=None):
     run = kw.training.RecipeRun(
         argv, description="A CLIP-style dual encoder on scenes and emoji",
@@ -233,16 +263,17 @@ def main(argv=None):
     scene_model.save(run.output_dir / "scene_model.keras")
     emoji_model.save(run.output_dir / "emoji_model.keras")
     headline = accuracy[HEADLINE_TEMPLATE]
+    metrics = {
+        "zero_shot_accuracy": headline,
+        "zero_shot_accuracy_by_template": accuracy,
+        "scene_retrieval": scene_retrieval,
+        "emoji_retrieval": emoji,
+        "scene_train_seconds": run.seconds("scenes"),
+        "emoji_train_seconds": run.seconds("emoji"),
+    }
     results = run.write_results(
-        "multimodal/dual_encoder", task=scene_model,
-        metrics={
-            "zero_shot_accuracy": headline,
-            "zero_shot_accuracy_by_template": accuracy,
-            "scene_retrieval": scene_retrieval,
-            "emoji_retrieval": emoji,
-            "scene_train_seconds": run.seconds("scenes"),
-            "emoji_train_seconds": run.seconds("emoji"),
-        },
+        "multimodal/dual_encoder", task=scene_model, metrics=metrics,
+        tables=results_tables(metrics),
         history={**scene_history, "emoji_loss": emoji_history["loss"]},
     )  # fmt: skip
     print(

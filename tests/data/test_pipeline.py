@@ -35,7 +35,9 @@ def test_augment_changes_training_batches(images):
     augmented = next(iter(kw.data.pipeline(images, batch_size=50, augment="flip", seed=3)))[0]
     assert augmented.shape == plain.shape
     assert not np.allclose(augmented.numpy(), plain)
-    with pytest.raises(ValueError, match="Expected one of \\['flip', 'light', 'randaugment'\\]"):
+    with pytest.raises(
+        ValueError, match="Expected one of \\['flip', 'light', 'randaugment', 'contrastive'\\]"
+    ):
         kw.data.pipeline(images, batch_size=8, augment="rotate")
 
 

@@ -14,13 +14,17 @@ tf.config.set_logical_device_configuration(
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import keras_walk as kw  # noqa: E402
-from tests.helpers.examples import EXAMPLES, GENERATIVE_EXAMPLES  # noqa: E402
+from tests.helpers.examples import (  # noqa: E402
+    EXAMPLES,
+    GENERATIVE_EXAMPLES,
+    IMAGE_TEXT_EXAMPLES,
+)
 
 strategy = kw.distribute.resolve_strategy("mirrored")
 results = {}
 # Text and table Tasks feed strings: Task._maybe_symbolic_build keeps Keras from averaging
 # them across replicas.
-for name, example in {**EXAMPLES, **GENERATIVE_EXAMPLES}.items():
+for name, example in {**EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES}.items():
     with strategy.scope():
         build, x, y, *_ = example()
         task = build()

@@ -144,6 +144,24 @@ def _gan():
 # draws noise): they have tests of their own, and join the MirroredStrategy build.
 GENERATIVE_EXAMPLES = {"diffusion_model": _diffusion, "gan": _gan}
 
+
+def _image_text(builder):
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+    captions = ["a red bag", "a blue coat", "a bag", "a coat"] * (N // 4)
+
+    def build():
+        return builder(x, captions, embedding_dim=4, units=4,
+                       backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,)))  # fmt: skip
+
+    return build, x, captions
+
+
+# Image-text Tasks train on (images, captions); they too join the MirroredStrategy build.
+IMAGE_TEXT_EXAMPLES = {
+    "dual_encoder": lambda: _image_text(kw.tasks.dual_encoder),
+    "image_captioner": lambda: _image_text(kw.tasks.image_captioner),
+}
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,

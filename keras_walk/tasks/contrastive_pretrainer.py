@@ -1,0 +1,186 @@
+"""`contrastive_pretrainer`: SimCLR, learning image features from unlabelled images.
+
+SimCLR (Chen et al. 2020): two random augmentations of each image are two **views**; an
+encoder and a small projection head map each view to a unit vector, and the contrastive
+loss asks each view to pick its partner among the other views of the batch. What the
+encoder learns is what survives the augmentations: shapes and parts, not the exact
+position or brightness. The loss is the dual encoder's (`kw.losses.ContrastiveLoss`,
+symmetric InfoNCE between the two views, NT-Xent's cross-view form, with a learnt
+temperature), computed by the same `ContrastiveLogits` layer, so it also gathers negatives
+across replicas.
+
+After pretraining, `to_classifier` moves the encoder (without the projection head, as in
+the paper) into an `image_classifier` Task: fine-tuned whole, or frozen for a linear probe.
+
+Examples:
+
+    >>> from keras_walk.tasks.backbones import basic_convnet
+    >>> images = np.random.default_rng(0).integers(0, 256, (8, 16, 16, 1), "uint8")
+    >>> model = contrastive_pretrainer((16, 16, 1), backbone=lambda s: basic_convnet(s, (4, 8)),
+    ...                                projection_dim=8)
+    >>> model.encode(images).shape
+    (8, 8)
+    >>> model.to_classifier(3, freeze_encoder=True).output_shape
+    (None, 3)
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from keras_walk import distribute
+from keras_walk.data.augment import augmentation_layer
+from keras_walk.data.checks import DataError
+from keras_walk.layers.contrastive import ContrastiveLogits
+from keras_walk.losses import check_contrastive_batch
+from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.generative_inputs import checked_images
+from keras_walk.tasks.image_classifier import image_classifier
+from keras_walk.tasks.task import Task, compile_task
+
+__all__ = ["ContrastivePretrainer", "contrastive_pretrainer"]
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class ContrastivePretrainer(Task):
+    """Two augmented views -> encoder -> projection head -> contrastive logits. Build one
+    with `contrastive_pretrainer(input_shape)`; `fit(images)` needs no labels."""
+
+    _validates_on_inputs_alone = True
+
+    @property
+    def encoder(self) -> keras.Model:
+        """Rescaled images -> feature vectors: what classifiers reuse."""
+        return self.get_layer("encoder")
+
+    @property
+    def image_shape(self) -> tuple:
+        return tuple(self.input_shape[1:])
+
+    def _checked(self, x, y):
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            images_only = not isinstance(spec, tuple)
+            first = next(iter(x.take(1)), None)
+            if first is None:
+                raise DataError("Invalid input data: the dataset is empty (0 elements).")
+            batch = first if images_only else first[0]
+            checked_images(batch.numpy(), self.image_shape)
+            check_contrastive_batch(int(batch.shape[0]))
+            return x.map(
+                lambda images, *_: (images, tf.zeros(tf.shape(images)[:1])),
+                num_parallel_calls=tf.data.AUTOTUNE,
+            ), None  # fmt: skip
+        images = checked_images(x, self.image_shape)
+        check_contrastive_batch(len(images))
+        # Labels, if given, are ignored: the views are each other's labels.
+        return images, np.zeros(len(images), "float32")
+
+    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+        """Keras's `fit` on unlabelled images (or a batched dataset of them)."""
+        check_contrastive_batch(batch_size)
+        return super().fit(x, None, batch_size, *args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        raise NotImplementedError(
+            "A contrastive pretrainer has no prediction: use `encode(images)` or "
+            "`to_classifier(num_classes)`."
+        )
+
+    def encode(self, images, batch_size: int = 256) -> np.ndarray:
+        """Feature vectors of `images` (uint8 pixels): the encoder's output, before the
+        projection head (what kNN and linear probes read)."""
+        images = checked_images(images, self.image_shape).astype("float32")
+        rescale = self.get_layer("rescale")
+        return self.encoder.predict(rescale(images), batch_size=batch_size, verbose=0)
+
+    def to_classifier(self, num_classes: int, *, freeze_encoder: bool = False, **options) -> Task:
+        """An `image_classifier` Task whose backbone is a copy of this encoder.
+
+        Args:
+            num_classes: classes of the new head.
+            freeze_encoder: `True` for a linear probe (only the head trains), `False` to
+                fine-tune everything (pass a lower `learning_rate`, e.g. 3e-4).
+            **options: passed to `image_classifier` (`class_names`, `learning_rate`,
+                `dropout`, `augment`, `head`, ...).
+        """
+        with self.distribute_strategy.scope():
+            encoder = keras.models.clone_model(self.encoder)
+            encoder.set_weights(self.encoder.get_weights())
+            encoder.trainable = not freeze_encoder
+        options.setdefault("name", "pretrained_classifier")
+        return image_classifier(
+            self.image_shape, num_classes, backbone=encoder,
+            rescale=self.get_layer("rescale").scale, **options,
+        )  # fmt: skip
+
+
+def contrastive_pretrainer(
+    input_shape,
+    *,
+    backbone="basic_convnet",
+    projection_dim: int = 128,
+    projection_units: int = 256,
+    augment="contrastive",
+    rescale: float = 1.0 / 255,
+    optimizer="adamw",
+    learning_rate=None,
+    weight_decay=None,
+    strategy=None,
+    jit_compile="auto",
+    seed: int | None = None,
+    name: str = "contrastive_pretrainer",
+) -> ContrastivePretrainer:
+    """A compiled SimCLR pretrainer: `fit(unlabelled_images)`, then `to_classifier`.
+
+    Args:
+        input_shape: `(height, width, channels)` of the images (uint8 pixels).
+        backbone: a name of `keras_walk.tasks.backbones`, a `keras.Model` or a callable
+            `input_shape -> keras.Model`; its feature map is average-pooled.
+        projection_dim: size of the projection head's unit vectors.
+        projection_units: hidden width of the projection head (Dense -> ReLU -> Dense).
+        augment: how views are made: a preset of `keras_walk.data.image_augmentation`
+            (`"contrastive"` by default) or a Keras layer. It must be random: two
+            identical views teach nothing.
+        rescale: multiply pixels by this before the encoder.
+        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        seed: seed of the augmentation.
+        name: the model's name.
+    """
+    input_shape = tuple(int(d) for d in input_shape)
+    if len(input_shape) != 3:
+        raise ValueError(
+            "Invalid value for argument `input_shape`. Expected (height, width, channels). "
+            f"Received: input_shape={input_shape}"
+        )
+    augmentation = augmentation_layer(augment, seed=seed)
+    if augmentation is None:
+        raise ValueError(
+            "Invalid value for argument `augment`: contrastive pretraining needs random views "
+            "of each image. Pass a preset such as 'contrastive' or a Keras layer."
+        )
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        # === Encoder and projection head ===
+        features = get_backbone(backbone, input_shape)
+        pooled = layers.GlobalAveragePooling2D(name="pool")(features.output)
+        encoder = keras.Model(features.input, pooled, name="encoder")
+        head_input = keras.Input((pooled.shape[-1],), name="features")
+        x = layers.Dense(projection_units, activation="relu", name="hidden")(head_input)
+        x = layers.Dense(projection_dim, name="projection")(x)
+        head = keras.Model(head_input, layers.UnitNormalization(name="normalize")(x),
+                           name="projection_head")  # fmt: skip
+        # === Functional Model: two random views of each image ===
+        inputs = keras.Input(input_shape, name="images")
+        rescaling = layers.Rescaling(rescale, name="rescale")
+        views = [head(encoder(rescaling(augmentation(inputs)))) for _ in range(2)]
+        logits = ContrastiveLogits("softmax", name="contrastive_logits")(views)
+        task = ContrastivePretrainer(
+            inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="images",
+        )  # fmt: skip
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
