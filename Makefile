@@ -15,7 +15,7 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench tabular generative docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench tabular generative multimodal docs docs-serve publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data
 
@@ -84,13 +84,19 @@ GENERATIVE := anomaly_detection vae dcgan ddim
 generative: setup
 	for recipe in $(GENERATIVE); do $(BIN)/python recipes/generative/$$recipe.py || exit 1; done
 
+MULTIMODAL := dual_encoder captioning simclr
+
+# The three image-text recipes in full, one after the other (about 45 min in all).
+multimodal: setup
+	for recipe in $(MULTIMODAL); do $(BIN)/python recipes/multimodal/$$recipe.py || exit 1; done
+
 # After full runs (`make demo`, `make tabular`): copy their measured results and plots to
 # the recipes' docs pages. Results of --smoke runs are never published.
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
 	    anomaly_detection vae ddim dcgan \
-	    $(TABULAR); do \
+	    $(TABULAR) $(MULTIMODAL); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \
 	  if grep -qs '"smoke": false' runs/$$recipe/results.json; then \

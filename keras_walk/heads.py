@@ -175,15 +175,6 @@ HEADS: dict[str, HeadSpec] = {
             label_format="none given: the Gaussian noise a diffusion model's train_step adds",
         ),
         HeadSpec(
-            name="contrastive",
-            activation="linear",
-            loss=_contrastive_loss,
-            metrics=_contrastive_metrics,
-            classifier=False,
-            min_classes=1,
-            label_format="none given: each image's own caption is its match within the batch",
-        ),
-        HeadSpec(
             name="adversarial",
             activation="linear",
             loss=lambda: keras.losses.BinaryCrossentropy(from_logits=True),
@@ -191,6 +182,15 @@ HEADS: dict[str, HeadSpec] = {
             classifier=False,
             min_classes=1,
             label_format="none given: a GAN's discriminator learns real (1) vs generated (0)",
+        ),
+        HeadSpec(
+            name="contrastive",
+            activation="linear",
+            loss=_contrastive_loss,
+            metrics=_contrastive_metrics,
+            classifier=False,
+            min_classes=1,
+            label_format="none given: each image's own caption is its match within the batch",
         ),
     )
 }

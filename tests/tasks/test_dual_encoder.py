@@ -98,7 +98,8 @@ def test_sigmoid_loss_trains_and_reloads_as_sigmoid(scenes, tmp_path):
 def test_trains_on_a_dataset_of_pairs(scenes):
     train, _ = scenes
     model = kw.tasks.dual_encoder(train.x[:256], train.y[:256], **SMALL)
-    dataset = tf.data.Dataset.from_tensor_slices((train.x[:256], train.y[:256])).batch(64)
+    # kw.data.pipeline turns the catalog's (images, captions) arrays into batched pairs.
+    dataset = kw.data.pipeline((train.x[:256], train.y[:256]), batch_size=64, shuffle=True)
     model.fit(dataset, epochs=1, verbose=0)
     assert int(model.optimizer.iterations) == 4
 
