@@ -72,6 +72,13 @@ class ImageCaptioner(Task):
         ))  # fmt: skip
         object.__setattr__(self, "_samplers", {})
 
+    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
+        """`Task.compile`; the `"auto"` loss averages over the caption's words only (the
+        padding after the end has weight 0 and does not dilute the mean)."""
+        if isinstance(loss, str) and loss == "auto":
+            loss = keras.losses.SparseCategoricalCrossentropy(reduction="mean_with_sample_weight")
+        super().compile(optimizer, loss, metrics, **kwargs)
+
     def _task_config(self) -> dict:
         return {
             **super()._task_config(), "vocabulary": list(self.vocabulary),

@@ -62,16 +62,18 @@ FULL = {
     "fine_tune_learning_rate": 3e-4,
     "patience": 5,
     "neighbours": 20,
+    "test_images": None,  # all 10,000
 }
 SMOKE = {
     **FULL, "pretrain_epochs": 1, "labels": 256, "validation": 256, "epochs": 1,
-    "pretrain_images": 1024,
+    "pretrain_images": 1024, "test_images": 1000,
 }  # fmt: skip
 CLASS_NAMES = kw.data.dataset_info("fashion_mnist").class_names
 
 
 def make_data(config, seed):
-    train, test = kw.data.load("fashion_mnist", splits=("train", "test"))
+    test_split = f"test[:{config['test_images']}]" if config["test_images"] else "test"
+    train, test = kw.data.load("fashion_mnist", splits=("train", test_split))
     order = np.random.default_rng(seed).permutation(len(train.x))
     labelled = order[: config["labels"]]
     validation = order[config["labels"] : config["labels"] + config["validation"]]

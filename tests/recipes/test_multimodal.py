@@ -42,3 +42,17 @@ def test_captioning_smoke_run(tmp_path):
         assert (tmp_path / plot).read_bytes()[:4] == b"\x89PNG"
     model = keras.models.load_model(tmp_path / "emoji_model.keras")
     assert len(model.caption(np.zeros((2, 64, 64, 3), "uint8"))) == 2
+
+
+def test_simclr_smoke_run(tmp_path):
+    recipe = load_script("recipes/multimodal/simclr.py")
+    recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
+    on_disk = json.loads((tmp_path / "results.json").read_text())
+    rows = on_disk["tables"]["test accuracy with 5,000 labels"]
+    assert [row["model"] for row in rows] == ["fine tuned", "from scratch", "linear probe", "knn"]
+    assert all(0 <= row["test accuracy"] <= 1 for row in rows)
+    assert set(on_disk["metrics"]["epochs_run"]) == {"from_scratch", "fine_tuned", "linear_probe"}
+    pretrainer = keras.models.load_model(tmp_path / "pretrainer.keras")
+    assert pretrainer.encode(np.zeros((2, 28, 28, 1), "uint8")).shape[0] == 2
+    for plot in ("validation_accuracy.png", "pretraining_curves.png"):
+        assert (tmp_path / plot).read_bytes()[:4] == b"\x89PNG"

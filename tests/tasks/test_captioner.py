@@ -27,7 +27,7 @@ def trained(request, scenes):
     (x, y), _ = scenes
     keras.utils.set_random_seed(0)
     model = kw.tasks.image_captioner(x, y, decoder=request.param, **SMALL)
-    history = model.fit(x, y, batch_size=64, epochs=4, verbose=0, seed=0).history
+    history = model.fit(x, y, batch_size=64, epochs=5, verbose=0, seed=0).history
     return model, history
 
 
@@ -40,7 +40,7 @@ def test_learns_to_caption_held_out_scenes(trained, scenes):
     for captions in (greedy, beam):
         metrics = kw.metrics.caption_metrics(y, captions)
         assert metrics["bleu_4"] > 0.5, metrics  # the placement words are easy, the item not
-        assert metrics["exact_match"] > 0.3, metrics
+        assert metrics["exact_match"] > 0.3, metrics  # chance: 1 in 40
     loss, accuracy = model.evaluate(x, y, verbose=0)
     assert accuracy > 0.7
 
