@@ -199,7 +199,8 @@ def plot_search(model, queries, gallery, path, k=6):
         gallery[found.reshape(-1)],
         path,
         columns=k,
-        row_titles=[textwrap.fill(f'"{query}"', 64) for query in queries],
+        cell=(1.1, 1.45),
+        row_titles=[textwrap.fill(f'"{query}"', 80) for query in queries],
     )
 
 
