@@ -3,18 +3,20 @@ import keras_walk as kw
 
 def test_public_api_is_pinned():
     assert kw.__all__ == [
-        "__version__", "baselines", "data", "distribute", "heads", "layers", "metrics", "tasks",
-        "training",
+        "__version__", "baselines", "data", "distribute", "heads", "layers", "losses", "metrics",
+        "tasks", "training",
     ]  # fmt: skip
     assert kw.metrics.__all__ == [
-        "ImageFeatures", "class_accuracy", "frechet_distance", "image_features",
-        "kernel_distance", "memorization",
+        "ContrastiveAccuracy", "ImageFeatures", "caption_metrics", "class_accuracy",
+        "frechet_distance", "image_features", "kernel_distance", "memorization",
+        "retrieval_metrics", "retrieval_ranks",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
-        "BUILDERS", "DiffusionModel", "GAN", "ImageAutoencoder", "LanguageModel",
-        "SEQUENCE_ENCODERS", "Task", "autoencoder", "average_ensemble", "backbones",
-        "binary_classifier", "builder_table", "choose_text_encoder", "diffusion_model", "gan",
-        "image_classifier", "language_model", "make_optimizer",
+        "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "DualEncoder", "GAN",
+        "ImageAutoencoder", "ImageCaptioner", "LanguageModel", "SEQUENCE_ENCODERS", "Task",
+        "autoencoder", "average_ensemble", "backbones", "binary_classifier", "builder_table",
+        "choose_text_encoder", "contrastive_pretrainer", "diffusion_model", "dual_encoder", "gan",
+        "image_captioner", "image_classifier", "language_model", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "regressor", "sequence_classifier",
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "vae",
     ]  # fmt: skip
@@ -49,13 +51,14 @@ def test_public_api_is_pinned():
         "ngram_bits_per_token", "tfidf_logistic",
     ]  # fmt: skip
     assert kw.layers.__all__ == [
-        "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ImputedNormalization",
+        "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ContrastiveLogits", "ImputedNormalization",
         "MissingStringLookup", "SinusoidalEmbedding", "TrimPadding", "conv_block",
         "encode_sequence", "noise_unet", "residual_block",
     ]  # fmt: skip
+    assert kw.losses.__all__ == ["ContrastiveLoss", "check_contrastive_batch"]
     modules = (
-        kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.metrics, kw.tasks,
-        kw.training,
+        kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.losses, kw.metrics,
+        kw.tasks, kw.training,
     )  # fmt: skip
     for module in modules:
         for name in module.__all__:

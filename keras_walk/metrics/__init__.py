@@ -15,8 +15,8 @@ from keras_walk.metrics.retrieval import ContrastiveAccuracy, retrieval_metrics,
 
 __all__ = [
     "ContrastiveAccuracy",
-    "caption_metrics",
     "ImageFeatures",
+    "caption_metrics",
     "class_accuracy",
     "frechet_distance",
     "image_features",

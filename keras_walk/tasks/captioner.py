@@ -353,7 +353,9 @@ def image_captioner(
         rescale: multiply pixels by this first.
         augment: image augmentation in training (a preset name or a Keras layer).
         seed: seed of the augmentation.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.

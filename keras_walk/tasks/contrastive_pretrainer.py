@@ -146,7 +146,9 @@ def contrastive_pretrainer(
             (`"contrastive"` by default) or a Keras layer. It must be random: two
             identical views teach nothing.
         rescale: multiply pixels by this before the encoder.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`.
         jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the augmentation.

@@ -397,7 +397,9 @@ def dual_encoder(
         augment: image augmentation in training: `None`, a preset of
             `keras_walk.data.image_augmentation` or a Keras layer.
         seed: seed of the augmentation.
-        optimizer, learning_rate, weight_decay: see `keras_walk.tasks.make_optimizer`.
+        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
+        learning_rate: a float or a schedule.
+        weight_decay: decoupled weight decay.
         strategy: passed to `keras_walk.distribute.resolve_strategy`: under several
             replicas, every replica's embeddings are the negatives of every other's.
         jit_compile: XLA: `"auto"`, `True` or `False`.
