@@ -37,10 +37,14 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.augment import augmentation_layer
-from keras_walk.data.checks import DataError
 from keras_walk.tasks.backbones import get_backbone
-from keras_walk.tasks.dual_encoder import check_captions
 from keras_walk.tasks.generative_inputs import checked_images
+from keras_walk.tasks.image_text_inputs import (
+    check_captions,
+    checked_pair_dataset,
+    checked_pairs,
+    pairs_input_shape,
+)
 from keras_walk.tasks.task import Task, compile_task
 
 __all__ = ["DECODERS", "ImageCaptioner", "image_captioner"]
@@ -119,18 +123,9 @@ class ImageCaptioner(Task):
             spec = x.element_spec
             if isinstance(spec, tuple) and isinstance(spec[0], dict) and "token_ids" in spec[0]:
                 return x, None  # already teacher-forced (Keras's fit evaluating validation)
-            if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1].dtype == tf.string):
-                raise ValueError(
-                    "Invalid input data: expected a batched dataset of (images, captions), "
-                    f"captions as strings. Received: a dataset of {spec}"
-                )
-            first = next(iter(x.take(1)), None)
-            if first is None:
-                raise DataError("Invalid input data: the dataset is empty (0 elements).")
-            checked_images(first[0].numpy(), self.image_shape)
-            check_captions(first[1].numpy())
+            checked_pair_dataset(x, self.image_shape)
             return x.map(self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE), None
-        images, captions = self._checked_pairs(x, y)
+        images, captions = checked_pairs(x, y, self.image_shape, "captioner")
         batch_size, shuffle, seed = getattr(self, "_fit_batching", (32, False, None))
         dataset = tf.data.Dataset.from_tensor_slices((images, captions.astype(str)))
         if shuffle:
@@ -150,21 +145,6 @@ class ImageCaptioner(Task):
             f"batched dataset of them. Received: {type(data).__name__}"
         )
 
-    def _checked_pairs(self, images, captions):
-        if captions is None:
-            raise ValueError(
-                "Invalid input data: a captioner trains on images and their captions: "
-                "`fit(images, captions)` or a dataset of (image, caption) pairs."
-            )
-        images = checked_images(images, self.image_shape)
-        captions = check_captions(captions)
-        if len(images) != len(captions):
-            raise ValueError(
-                f"Invalid input data: {len(images)} images but {len(captions)} captions. "
-                "Expected one caption per image."
-            )
-        return images, captions
-
     def fit(self, x=None, y=None, batch_size=None, epochs=1, *args, shuffle=True,
             seed=None, **kwargs):  # fmt: skip
         """Keras's `fit` on `(images, captions)` (arrays: batched and, by default,
@@ -177,10 +157,7 @@ class ImageCaptioner(Task):
         object.__setattr__(self, "_fit_batching", (batch_size or 32, False, None))
         return super().evaluate(x, y, **kwargs)
 
-    def predict(self, x, *args, **kwargs):
-        raise NotImplementedError(
-            "An image captioner's prediction is a sentence: use `caption(images)`."
-        )
+    _answered_by = "`caption(images)`"
 
     # --- Writing captions --------------------------------------------------------------
 
@@ -365,16 +342,7 @@ def image_captioner(
             f"Invalid value for argument `decoder`. Expected one of {list(DECODERS)}. "
             f"Received: decoder={decoder!r}"
         )
-    captions = check_captions(captions)
-    shape_given = isinstance(images, tuple | list) and all(
-        isinstance(d, int | np.integer) for d in images
-    )
-    if not shape_given and len(images) != len(captions):
-        raise ValueError(
-            f"Invalid input data: {len(images)} images but {len(captions)} captions. "
-            "Expected one caption per image."
-        )
-    input_shape = tuple(int(d) for d in (images if shape_given else np.shape(images)[1:]))
+    captions, input_shape = pairs_input_shape(images, captions)
     vectorize = layers.TextVectorization(max_tokens=max_tokens, standardize=standardize)
     vectorize.adapt(captions.astype(str))
     vocabulary = vectorize.get_vocabulary()

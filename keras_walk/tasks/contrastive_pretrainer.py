@@ -84,11 +84,7 @@ class ContrastivePretrainer(Task):
         check_contrastive_batch(batch_size)
         return super().fit(x, None, batch_size, *args, **kwargs)
 
-    def predict(self, x, *args, **kwargs):
-        raise NotImplementedError(
-            "A contrastive pretrainer has no prediction: use `encode(images)` or "
-            "`to_classifier(num_classes)`."
-        )
+    _answered_by = "`encode(images)` or `to_classifier(num_classes)`"
 
     def encode(self, images, batch_size: int = 256) -> np.ndarray:
         """Feature vectors of `images` (uint8 pixels): the encoder's output, before the

@@ -35,16 +35,22 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.augment import augmentation_layer
-from keras_walk.data.checks import DataError, check_texts
+from keras_walk.data.checks import check_texts
 from keras_walk.layers.contrastive import ContrastiveLogits
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.losses import ContrastiveLoss, check_contrastive_batch
 from keras_walk.metrics.retrieval import retrieval_metrics
 from keras_walk.tasks.backbones import get_backbone
 from keras_walk.tasks.generative_inputs import checked_images
+from keras_walk.tasks.image_text_inputs import (
+    check_captions,
+    checked_pair_dataset,
+    checked_pairs,
+    pairs_input_shape,
+)
 from keras_walk.tasks.task import Task, build_task, compile_task
 
-__all__ = ["DualEncoder", "SearchResults", "check_captions", "dual_encoder", "image_encoder"]
+__all__ = ["DualEncoder", "SearchResults", "dual_encoder", "image_encoder"]
 
 TEXT_ENCODERS = ("transformer", "conv1d", "gru", "lstm", "bilstm")
 _POOLING = {"avg": layers.GlobalAveragePooling2D, "flatten": layers.Flatten}
@@ -56,26 +62,6 @@ class SearchResults(NamedTuple):
 
     indices: np.ndarray
     scores: np.ndarray
-
-
-def check_captions(captions) -> np.ndarray:
-    """Captions as an object array of non-empty strings, or a `DataError`.
-
-    Examples:
-
-        >>> check_captions(["a bag", " "])
-        Traceback (most recent call last):
-        ...
-        keras_walk.data.checks.DataError: Invalid captions: caption 1 is empty (' '). Every image needs a caption with words in it.
-    """
-    captions = check_texts(captions)
-    for index, caption in enumerate(captions):
-        if not caption.strip():
-            raise DataError(
-                f"Invalid captions: caption {index} is empty ({caption!r}). Every image needs "
-                "a caption with words in it."
-            )
-    return captions
 
 
 def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flatten",
@@ -175,43 +161,14 @@ class DualEncoder(Task):
             return self._pairs_dataset(x), None
         if isinstance(x, dict):  # the graph's own inputs (Keras's fit evaluating validation)
             x, y = x.get("images"), x.get("texts")
-        if y is None:
-            raise ValueError(
-                "Invalid input data: a dual encoder trains on images and their captions: "
-                "`fit(images, captions)` or a dataset of (image, caption) pairs."
-            )
-        images = checked_images(x, self.image_shape)
-        captions = check_captions(y)
-        if len(images) != len(captions):
-            raise ValueError(
-                f"Invalid input data: {len(images)} images but {len(captions)} captions. "
-                "Expected one caption per image."
-            )
+        images, captions = checked_pairs(x, y, self.image_shape, "dual encoder")
         check_contrastive_batch(len(images))
         return {"images": images, "texts": captions}, np.zeros(len(images), "float32")
 
     def _pairs_dataset(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
-        spec = dataset.element_spec
-        if isinstance(spec, dict):
-            spec = (spec.get("images"), spec.get("texts"))
+        if isinstance(dataset.element_spec, dict):
             dataset = dataset.map(lambda pair: (pair["images"], pair["texts"]))
-        if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1].dtype == tf.string):
-            raise ValueError(
-                "Invalid input data: expected a dataset of batched (images, captions) pairs, "
-                f"captions as strings. Received: a dataset of {spec}"
-            )
-        first = next(iter(dataset.take(1)), None)
-        if first is None:
-            raise DataError("Invalid input data: the dataset is empty (0 elements).")
-        if len(first[0].shape) != len(self.image_shape) + 1:
-            raise DataError(
-                "Invalid input data: expected batches of images (batch, "
-                f"{', '.join(map(str, self.image_shape))}). Received: elements of shape "
-                f"{tuple(first[0].shape)}; batch the dataset first."
-            )
-        checked_images(first[0].numpy(), self.image_shape)
-        check_captions(first[1].numpy())
-        check_contrastive_batch(int(first[0].shape[0]))
+        check_contrastive_batch(checked_pair_dataset(dataset, self.image_shape))
         return dataset.map(
             lambda images, texts: (
                 {"images": images, "texts": texts}, tf.zeros(tf.shape(texts)[:1], "float32")
@@ -224,11 +181,7 @@ class DualEncoder(Task):
         check_contrastive_batch(batch_size)
         return super().fit(x, y, batch_size, *args, **kwargs)
 
-    def predict(self, x, *args, **kwargs):
-        raise NotImplementedError(
-            "A dual encoder has no single prediction: use `encode_images`, `encode_texts`, "
-            "`search` or `zero_shot_classifier`."
-        )
+    _answered_by = "`encode_images`, `encode_texts`, `search` or `zero_shot_classifier`"
 
     # --- Using it ----------------------------------------------------------------------
 
@@ -405,23 +358,7 @@ def dual_encoder(
         jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
     """
-    captions = check_captions(captions)
-    shape_given = isinstance(images, tuple | list) and all(
-        isinstance(d, int | np.integer) for d in images
-    )
-    if not shape_given:
-        images = np.asarray(images)
-        if len(images) != len(captions):
-            raise ValueError(
-                f"Invalid input data: {len(images)} images but {len(captions)} captions. "
-                "Expected one caption per image."
-            )
-    input_shape = tuple(int(d) for d in (images if shape_given else images.shape[1:]))
-    if len(input_shape) != 3:
-        raise ValueError(
-            "Invalid value for argument `images`. Expected images (n, height, width, "
-            f"channels) or their shape. Received: shape {input_shape}"
-        )
+    captions, input_shape = pairs_input_shape(images, captions)
     if text_encoder not in TEXT_ENCODERS:
         raise ValueError(
             f"Invalid value for argument `text_encoder`. Expected one of {list(TEXT_ENCODERS)}. "

@@ -199,8 +199,17 @@ class Task(keras.Model):
         x, y = self._checked(x, y)
         return super().evaluate(x, y, *args, **kwargs)
 
+    # Tasks whose graph output is a training signal, not an answer (contrastive logits,
+    # teacher-forced word probabilities), name here what gives the answer instead.
+    _answered_by: str | None = None
+
     def predict(self, x, *args, **kwargs):
         """Keras's `predict` (probabilities or values) on the inputs `fit` takes."""
+        if self._answered_by is not None:
+            raise ValueError(
+                f"A {type(self).__name__}'s graph output is a training signal, not a "
+                f"prediction: use {self._answered_by}."
+            )
         return super().predict(self._model_inputs(x), *args, **kwargs)
 
     def predict_labels(self, x, threshold: float = 0.5, **kwargs):

@@ -89,5 +89,7 @@ def test_bad_input(fashion):
     model = kw.tasks.contrastive_pretrainer((28, 28, 1), **SMALL)
     with pytest.raises(ValueError, match="Invalid batch size 1 for a contrastive loss"):
         model.fit(train.x[:8], batch_size=1)
+    with pytest.raises(ValueError, match="not a prediction: use `encode\\(images\\)`"):
+        model.predict(train.x[:2])
     with pytest.raises(ValueError, match="expected pixel values in \\[0, 255\\]"):
         model.fit(train.x[:8] / 255.0)

@@ -188,6 +188,8 @@ def test_bad_search_and_zero_shot_arguments(untrained, scenes):
         untrained.zero_shot_classifier(["bag", "coat"], template="a photo")
     with pytest.raises(ValueError, match="expected rank 3 per sample"):
         untrained.encode_images(np.zeros((2, 56, 56)))
+    with pytest.raises(ValueError, match="not a prediction: use `encode_images`"):
+        untrained.predict(train.x[:2])
 
 
 def test_validation_data_is_checked_and_evaluated(scenes):
