@@ -1,8 +1,9 @@
 """Strategy resolution, mixed precision and XLA: one place for "where does this run".
 
-`resolve_strategy("auto")` picks, in order: a TPU (when the environment names one), several
-GPUs (`MirroredStrategy`), a multi-worker cluster (`TF_CONFIG` with more than one task), and
-otherwise the default strategy. Every builder in `keras_walk.tasks` builds and compiles its
+`resolve_strategy("auto")` picks, in order: a TPU (when the environment names one), a
+multi-worker cluster (`TF_CONFIG` with more than one task: `MultiWorkerMirroredStrategy`,
+which also uses each worker's GPUs), several GPUs (`MirroredStrategy`), and otherwise the
+default strategy. Every builder in `keras_walk.tasks` builds and compiles its
 model inside the resolved strategy's scope.
 
 Examples:
@@ -24,8 +25,11 @@ import tensorflow as tf
 
 __all__ = [
     "STRATEGIES",
+    "cluster_config",
     "describe",
     "global_batch_size",
+    "in_multi_worker_mode",
+    "is_chief",
     "resolve_strategy",
     "set_mixed_precision",
 ]
@@ -90,10 +94,12 @@ def _resolve_named(strategy: str):
     # auto
     if any(os.environ.get(name) for name in _TPU_ENV):
         return _tpu_strategy()
-    if len(tf.config.list_logical_devices("GPU")) > 1:
-        return _mirrored_strategy()
+    # A cluster before GPUs: listing devices starts TensorFlow's runtime, and the
+    # multi-worker strategy must be made before that (it also uses every local GPU).
     if _tf_config_workers() > 1:
         return tf.distribute.MultiWorkerMirroredStrategy()
+    if len(tf.config.list_logical_devices("GPU")) > 1:
+        return _mirrored_strategy()
     return None
 
 
@@ -116,14 +122,72 @@ def _mirrored_strategy():
 
 
 def _tf_config_workers() -> int:
+    config = cluster_config()
+    if config is None:
+        return 0
+    return sum(len(config["cluster"].get(kind, [])) for kind in ("chief", "worker"))
+
+
+def cluster_config() -> dict | None:
+    """`TF_CONFIG`, checked: `None` when it is not set, else `{"cluster": ..., "task": ...}`.
+
+    Raises:
+        ValueError: `TF_CONFIG` is not JSON, names no chief or worker, or its task is not
+            one of the cluster's.
+
+    Examples:
+
+        >>> import os
+        >>> os.environ["TF_CONFIG"] = '{"cluster": {"ps": ["host:2222"]}}'
+        >>> cluster_config()
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid TF_CONFIG: its "cluster" names no "worker" or "chief". Received: {"cluster": {"ps": ["host:2222"]}}
+        >>> del os.environ["TF_CONFIG"]
+    """
     raw = os.environ.get("TF_CONFIG")
     if not raw:
-        return 0
+        return None
     try:
-        cluster = json.loads(raw).get("cluster", {})
+        config = json.loads(raw)
     except json.JSONDecodeError:
-        raise ValueError(f"Invalid TF_CONFIG: not JSON. Received: {raw!r}") from None
-    return len(cluster.get("worker", [])) + len(cluster.get("chief", []))
+        raise ValueError(f"Invalid TF_CONFIG: not JSON. Received: {raw}") from None
+    cluster = config.get("cluster") if isinstance(config, dict) else None
+    if not isinstance(cluster, dict) or not (cluster.get("worker") or cluster.get("chief")):
+        raise ValueError(
+            f'Invalid TF_CONFIG: its "cluster" names no "worker" or "chief". Received: {raw}'
+        )
+    task = config.get("task") or {"type": "chief" if cluster.get("chief") else "worker",
+                                  "index": 0}  # fmt: skip
+    members = cluster.get(task.get("type"), [])
+    if not isinstance(task.get("index"), int) or not 0 <= task["index"] < len(members):
+        raise ValueError(
+            f'Invalid TF_CONFIG: its "task" {json.dumps(task)} is not one of the cluster\'s '
+            f"tasks. Received: {raw}"
+        )
+    return {"cluster": cluster, "task": task}
+
+
+def is_chief() -> bool:
+    """Whether this process writes the run's files: the chief of a `TF_CONFIG` cluster
+    (its "chief" task, or worker 0 when it names none), or any process outside one. The
+    other workers train the same model but write to throwaway folders."""
+    config = cluster_config()
+    if config is None:
+        return True
+    task = config["task"]
+    if config["cluster"].get("chief"):
+        return task["type"] == "chief"
+    return task["type"] == "worker" and task["index"] == 0
+
+
+def in_multi_worker_mode(strategy=None) -> bool:
+    """Whether `strategy` (`None`: the current one) syncs several workers: a
+    `MultiWorkerMirroredStrategy` whose `TF_CONFIG` names more than one task."""
+    strategy = strategy or tf.distribute.get_strategy()
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and bool(
+        strategy.extended._in_multi_worker_mode()  # the check Keras's own trainer makes
+    )
 
 
 def global_batch_size(per_replica: int, strategy=None) -> int:

@@ -36,10 +36,11 @@ def test_public_api_is_pinned():
         "split_validation", "table_info", "to_tfds",
     ]  # fmt: skip
     assert kw.distribute.__all__ == [
-        "STRATEGIES", "describe", "global_batch_size", "resolve_strategy", "set_mixed_precision",
+        "STRATEGIES", "cluster_config", "describe", "global_batch_size", "in_multi_worker_mode",
+        "is_chief", "resolve_strategy", "set_mixed_precision",
     ]  # fmt: skip
     assert kw.training.__all__ == [
-        "LearningRateFinding", "OutputDirInUseError", "RecipeRun", "class_weights",
+        "BackupAndRestore", "LearningRateFinding", "OutputDirInUseError", "RecipeRun", "class_weights",
         "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
         "plot_confusion_matrix", "plot_forecast", "plot_histories", "plot_history",
         "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",

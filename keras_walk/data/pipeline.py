@@ -116,7 +116,12 @@ def pipeline(
             num_parallel_calls=AUTOTUNE,
             deterministic=seed is not None,
         )
-    return dataset.prefetch(AUTOTUNE)
+    # Under a multi-worker strategy each worker keeps its share of every batch. These
+    # datasets read no files (AUTO would look for some, fail and warn), and every worker
+    # builds the same, identically seeded order, so sharding by data is the right policy.
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return dataset.with_options(options).prefetch(AUTOTUNE)
 
 
 def _sortish_lengths(sortish, x, shuffle, map_fn):

@@ -1,5 +1,6 @@
 """Training helpers: Keras callbacks wired for resumable runs, test metrics, results.json, plots."""
 
+from keras_walk.training.backup import BackupAndRestore
 from keras_walk.training.callbacks import OutputDirInUseError, default_callbacks, lock_output_dir
 from keras_walk.training.inspect import (
     LearningRateFinding,
@@ -24,6 +25,7 @@ from keras_walk.training.results import machine_info, write_results
 from keras_walk.training.run import RecipeRun, warmup_cosine
 
 __all__ = [
+    "BackupAndRestore",
     "LearningRateFinding",
     "OutputDirInUseError",
     "RecipeRun",

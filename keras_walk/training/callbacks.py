@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import keras
+
+from keras_walk import distribute
+from keras_walk.training.backup import BackupAndRestore
 
 try:  # POSIX; elsewhere output directories are not locked
     import fcntl
@@ -27,14 +31,17 @@ def default_callbacks(
 ) -> list[keras.callbacks.Callback]:
     """Resume-on-interrupt, best checkpoint, CSV log, optional early stopping and TensorBoard.
 
-    * `BackupAndRestore(output_dir/backup)`: an interrupted `fit` resumes from the last
-      finished epoch when it is run again with the same `output_dir`; the backup is deleted
-      when training completes.
+    * `BackupAndRestore(output_dir/backup)` (`keras_walk.training.BackupAndRestore`, safe
+      to kill mid-save): an interrupted `fit` resumes from the last finished epoch when it
+      is run again with the same `output_dir`; the backup is deleted when training
+      completes.
     * `ModelCheckpoint(output_dir/best.keras)`: the best model by `monitor`.
     * `CSVLogger(output_dir/history.csv)`, appended across resumes.
 
     Two runs writing the same backup would corrupt it, so `output_dir` is locked for this
     process (`lock_output_dir`): a second process that asks for it gets a `RuntimeError`.
+    In a multi-worker cluster only the chief writes into `output_dir`; the other workers
+    restore from its backup and write their own files into a throwaway folder.
 
     Examples:
 
@@ -44,19 +51,21 @@ def default_callbacks(
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    if backup or checkpoint:
+    chief = distribute.is_chief()
+    writes_to = output_dir if chief else Path(tempfile.mkdtemp(prefix="keras_walk-worker-"))
+    if (backup or checkpoint) and chief:
         lock_output_dir(output_dir)
     callbacks: list[keras.callbacks.Callback] = []
     if backup:
-        callbacks.append(keras.callbacks.BackupAndRestore(str(output_dir / "backup")))
+        callbacks.append(BackupAndRestore(output_dir / "backup"))
     if checkpoint:
         callbacks.append(
             keras.callbacks.ModelCheckpoint(
-                str(output_dir / "best.keras"), monitor=monitor, save_best_only=True
+                str(writes_to / "best.keras"), monitor=monitor, save_best_only=True
             )
         )
     if csv_log:
-        callbacks.append(keras.callbacks.CSVLogger(str(output_dir / "history.csv"), append=True))
+        callbacks.append(keras.callbacks.CSVLogger(str(writes_to / "history.csv"), append=True))
     if early_stopping_patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(

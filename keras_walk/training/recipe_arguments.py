@@ -65,6 +65,10 @@ def recipe_arguments(
         if args.epochs < 1:
             parser.error(f"--epochs must be at least 1, got {args.epochs}")
         config["epochs"] = args.epochs
+    if distribute.cluster_config() is not None:
+        # A worker of a TF_CONFIG cluster: TensorFlow wants the multi-worker strategy made
+        # before anything else touches its runtime.
+        distribute.resolve_strategy(getattr(args, "strategy", "auto"))
     keras.utils.set_random_seed(args.seed)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     return args, config

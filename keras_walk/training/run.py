@@ -9,10 +9,13 @@ that suits a terminal or a log file. At the end, `run.write_results(...)` writes
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import keras
 
+from keras_walk import distribute
 from keras_walk.training.callbacks import default_callbacks
 from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import write_results
@@ -56,7 +59,14 @@ class RecipeRun:
 
     def __init__(self, argv, **arguments):
         self.args, self.config = recipe_arguments(argv, **arguments)
-        self.output_dir = self.args.output_dir
+        # In a multi-worker cluster every worker runs the recipe; only the chief writes its
+        # files, the others write into throwaway folders (their models are the same).
+        self._backup_root = self.args.output_dir
+        self.output_dir = (
+            self.args.output_dir
+            if distribute.is_chief()
+            else Path(tempfile.mkdtemp(prefix="keras_walk-worker-"))
+        )
         self.seed = self.args.seed
         self.smoke = self.args.smoke
         self.train_seconds: dict[str, float] = {}
@@ -82,7 +92,7 @@ class RecipeRun:
                 losses do not say which epoch is best (a GAN's two losses only say who is
                 winning the game). The backup that resumes training is kept either way.
         """
-        folder = self.output_dir / name if name else self.output_dir
+        folder = self._backup_root / name if name else self._backup_root
         callbacks = list(callbacks)
         if resumable:
             callbacks += default_callbacks(
