@@ -15,7 +15,7 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench tabular generative multimodal docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular generative multimodal docs docs-serve publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data
 
@@ -65,6 +65,11 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/mnist_convnet.py --output runs/benchmarks/mnist_convnet.json
 	$(BIN)/python benchmarks/ddim_unet.py --output runs/benchmarks/ddim_unet.json
+
+# The flagship recipe as a 2-worker MultiWorkerMirroredStrategy cluster on this machine.
+multi-worker: setup
+	$(BIN)/keras-walk launch --workers 2 recipes/vision/image_classification.py \
+	  --output-dir runs/image_classification_2_workers
 
 docs: setup
 	$(BIN)/mkdocs build --strict

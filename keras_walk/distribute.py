@@ -16,9 +16,13 @@ Examples:
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import keras
 import tensorflow as tf
@@ -26,12 +30,14 @@ import tensorflow as tf
 __all__ = [
     "STRATEGIES",
     "cluster_config",
+    "cpu_has_bfloat16",
     "describe",
     "global_batch_size",
     "in_multi_worker_mode",
     "is_chief",
     "resolve_strategy",
     "set_mixed_precision",
+    "worker_scratch_dir",
 ]
 
 STRATEGIES = ("auto", "tpu", "mirrored", "multi_worker", "default")
@@ -217,6 +223,26 @@ def set_mixed_precision(policy: str | None = "auto") -> str:
         )
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+
+def worker_scratch_dir() -> Path:
+    """A throwaway folder, removed when the process exits: where a worker that is not the
+    chief writes what only the chief keeps (results, plots, checkpoints, logs)."""
+    path = Path(tempfile.mkdtemp(prefix="keras_walk-worker-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def cpu_has_bfloat16() -> bool:
+    """Whether this machine's CPU computes bfloat16 natively (the AVX512_BF16 or AMX_BF16
+    instructions, which oneDNN uses for bfloat16 matmuls and convolutions). Linux only;
+    elsewhere `False`."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def describe(strategy=None) -> dict:

@@ -112,9 +112,6 @@ class BackupAndRestore(keras.callbacks.Callback):
                 shutil.rmtree(stale, ignore_errors=True)
 
     def on_train_end(self, logs=None):
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
         if self.delete_on_finish and distribute.is_chief():
             shutil.rmtree(self.backup_dir, ignore_errors=True)
 
@@ -122,7 +119,7 @@ class BackupAndRestore(keras.callbacks.Callback):
         if distribute.is_chief():
             return self.backup_dir
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="keras_walk-worker-backup-"))
+            self._scratch = distribute.worker_scratch_dir()
         return self._scratch
 
 

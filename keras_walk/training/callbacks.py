@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import keras
@@ -52,7 +51,7 @@ def default_callbacks(
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     chief = distribute.is_chief()
-    writes_to = output_dir if chief else Path(tempfile.mkdtemp(prefix="keras_walk-worker-"))
+    writes_to = output_dir if chief else distribute.worker_scratch_dir()
     if (backup or checkpoint) and chief:
         lock_output_dir(output_dir)
     callbacks: list[keras.callbacks.Callback] = []

@@ -9,9 +9,7 @@ that suits a terminal or a log file. At the end, `run.write_results(...)` writes
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import keras
 
@@ -63,9 +61,7 @@ class RecipeRun:
         # files, the others write into throwaway folders (their models are the same).
         self._backup_root = self.args.output_dir
         self.output_dir = (
-            self.args.output_dir
-            if distribute.is_chief()
-            else Path(tempfile.mkdtemp(prefix="keras_walk-worker-"))
+            self.args.output_dir if distribute.is_chief() else distribute.worker_scratch_dir()
         )
         self.seed = self.args.seed
         self.smoke = self.args.smoke

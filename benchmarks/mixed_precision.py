@@ -1,0 +1,150 @@
+"""Mixed precision on this machine: `mixed_bfloat16` against `float32`, per model family.
+
+Each family's builder makes the same model twice, once under each dtype policy, in the same
+process; timed epochs alternate between the two (A B A B ...), so that the machine's
+slower spells hit both alike. Throughput is each side's fastest epoch; the test accuracy
+after the same training says whether bfloat16's 8-bit mantissa costs accuracy.
+
+    python benchmarks/mixed_precision.py                       # every family
+    python benchmarks/mixed_precision.py --families conv --epochs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+import keras_walk as kw
+
+
+def conv_family(samples):
+    """The flagship: `image_classifier`'s default convnet on Fashion-MNIST."""
+    train, test = kw.data.load("fashion_mnist", splits=(f"train[:{samples}]", "test[:5000]"))
+
+    def build():
+        return kw.tasks.image_classifier((28, 28, 1), 10, augment="flip", seed=0)
+
+    return build, (train.x, train.y), (test.x, test.y), 128
+
+
+def _reviews(samples):
+    table = kw.data.load_table("fine_food_reviews")
+    train, test = table.train.iloc[:samples], table.test
+    target = table.info.target
+    return (
+        (train["review"].to_numpy(object), train[target].to_numpy()),
+        (test["review"].to_numpy(object), test[target].to_numpy()),
+    )
+
+
+def text_family(encoder):
+    def family(samples):
+        """`text_classifier(encoder=...)` on the fine food reviews."""
+        train, test = _reviews(samples)
+
+        def build():
+            return kw.tasks.text_classifier(
+                train[0], 2, encoder=encoder, sequence_length=200, seed=0
+            )
+
+        return build, train, test, 32
+
+    return family
+
+
+FAMILIES = {
+    "conv": conv_family,
+    "lstm": text_family("bilstm"),
+    "transformer": text_family("transformer"),
+}
+
+
+class EpochTimer(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds = time.perf_counter() - self.start
+
+
+def compare(family, samples, epochs):
+    build, train, test, batch_size = FAMILIES[family](samples)
+    models = {}
+    for policy in ("float32", "mixed_bfloat16"):
+        keras.mixed_precision.set_global_policy(policy)
+        keras.utils.set_random_seed(0)
+        models[policy] = build()
+    keras.mixed_precision.set_global_policy("float32")
+
+    def epoch(policy):
+        timer = EpochTimer()
+        models[policy].fit(*train, batch_size=batch_size, epochs=1, verbose=0, callbacks=[timer])
+        return timer.seconds
+
+    seconds = {policy: [] for policy in models}
+    for policy in models:
+        epoch(policy)  # tracing and warm-up: not timed
+    for _ in range(epochs):
+        for policy in models:
+            seconds[policy].append(epoch(policy))
+    rates = {policy: len(train[1]) / min(s) for policy, s in seconds.items()}
+    accuracy = {
+        policy: float(np.mean(np.asarray(model.predict_labels(test[0])) == test[1]))
+        for policy, model in models.items()
+    }
+    return {
+        "samples": len(train[1]),
+        "batch_size": batch_size,
+        "timed_epochs": epochs,
+        "float32_samples_per_second": round(rates["float32"], 1),
+        "bfloat16_samples_per_second": round(rates["mixed_bfloat16"], 1),
+        "speedup": round(rates["mixed_bfloat16"] / rates["float32"], 3),
+        "speedup_spread": [
+            round(min(seconds["float32"]) / max(seconds["mixed_bfloat16"]), 3),
+            round(max(seconds["float32"]) / min(seconds["mixed_bfloat16"]), 3),
+        ],
+        "float32_test_accuracy": round(accuracy["float32"], 4),
+        "bfloat16_test_accuracy": round(accuracy["mixed_bfloat16"], 4),
+        "epochs_trained": epochs + 1,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", nargs="+", default=list(FAMILIES), choices=list(FAMILIES))
+    parser.add_argument(
+        "--samples", type=int, default=None,
+        help="training samples per family (default: 16,384 images, 3,072 reviews)",
+    )  # fmt: skip
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs for each policy")
+    parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
+    args = parser.parse_args(argv)
+    results = {
+        "benchmark": "mixed_bfloat16 vs float32 per model family",
+        "cpu_has_bf16": kw.distribute.cpu_has_bfloat16(),
+        "families": {},
+        "machine": kw.training.machine_info(),
+    }
+    for family in args.families:
+        samples = args.samples or (16384 if family == "conv" else 3072)
+        results["families"][family] = row = compare(family, samples, args.epochs)
+        print(
+            f"{family:12s} bf16 / f32 throughput {row['speedup']:.2f}x "
+            f"(spread {row['speedup_spread'][0]:.2f}-{row['speedup_spread'][1]:.2f}); test "
+            f"accuracy f32 {row['float32_test_accuracy']:.4f}, bf16 "
+            f"{row['bfloat16_test_accuracy']:.4f}",
+            flush=True,
+        )
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    main()
