@@ -65,6 +65,8 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/mnist_convnet.py --output runs/benchmarks/mnist_convnet.json
 	$(BIN)/python benchmarks/ddim_unet.py --output runs/benchmarks/ddim_unet.json
+	$(BIN)/python benchmarks/mixed_precision.py --output runs/benchmarks/mixed_precision.json
+	$(BIN)/python benchmarks/builder_families.py --output runs/benchmarks/builder_families.json
 
 # The flagship recipe as a 2-worker MultiWorkerMirroredStrategy cluster on this machine.
 multi-worker: setup
@@ -112,6 +114,10 @@ publish-results:
 	  docs/recipes/results/image_classification/benchmark.json; fi
 	if [ -f runs/benchmarks/ddim_unet.json ]; then cp runs/benchmarks/ddim_unet.json \
 	  docs/recipes/results/ddim/benchmark.json; fi
+	mkdir -p docs/benchmarks
+	for bench in mixed_precision builder_families; do \
+	  if [ -f runs/benchmarks/$$bench.json ]; then cp runs/benchmarks/$$bench.json docs/benchmarks/; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) site runs .pytest_cache

@@ -111,6 +111,11 @@ def compare(family, samples, epochs):
         "float32_test_accuracy": round(accuracy["float32"], 4),
         "bfloat16_test_accuracy": round(accuracy["mixed_bfloat16"], 4),
         "epochs_trained": epochs + 1,
+        # Proof that each side ran in its precision: layers computing in bfloat16.
+        "bfloat16_layers": {
+            policy: sum(layer.compute_dtype == "bfloat16" for layer in model._flatten_layers())
+            for policy, model in models.items()
+        },
     }
 
 
@@ -140,10 +145,27 @@ def main(argv=None):
             f"{row['bfloat16_test_accuracy']:.4f}",
             flush=True,
         )
+    results["tables"] = tables(results["families"])
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(results, indent=2))
     return results
+
+
+def tables(families: dict) -> dict:
+    """The docs page's table (rendered by its `<!-- tables: ... -->` marker)."""
+    return {"mixed_bfloat16 against float32": [
+        {
+            "family": family, "samples": row["samples"],
+            "float32 samples/s": row["float32_samples_per_second"],
+            "bfloat16 samples/s": row["bfloat16_samples_per_second"],
+            "bf16 / f32": row["speedup"],
+            "spread": f"{row['speedup_spread'][0]:.2f}-{row['speedup_spread'][1]:.2f}",
+            "f32 test accuracy": row["float32_test_accuracy"],
+            "bf16 test accuracy": row["bfloat16_test_accuracy"],
+        }
+        for family, row in families.items()
+    ]}  # fmt: skip
 
 
 if __name__ == "__main__":

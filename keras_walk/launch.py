@@ -145,7 +145,9 @@ def _run_cluster(script, script_args, configs, threads, output) -> int:
     for config in configs:
         env = {
             **os.environ, "TF_CONFIG": config,
-            "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": str(threads),
+            # Intra-op threads only: collectives wait on inter-op threads, and with one
+            # the workers stall for seconds at every step.
+            "TF_NUM_INTRAOP_THREADS": str(threads),
             "PYTHONUNBUFFERED": "1",
         }  # fmt: skip
         children.append(

@@ -36,7 +36,7 @@ def test_public_api_is_pinned():
         "split_validation", "table_info", "to_tfds",
     ]  # fmt: skip
     assert kw.distribute.__all__ == [
-        "STRATEGIES", "cluster_config", "cpu_has_bfloat16", "describe", "global_batch_size", "in_multi_worker_mode",
+        "CPU_BFLOAT16_FAMILIES", "MODEL_FAMILIES", "STRATEGIES", "cluster_config", "cpu_has_bfloat16", "describe", "global_batch_size", "in_multi_worker_mode",
         "is_chief", "resolve_strategy", "set_mixed_precision", "worker_scratch_dir",
     ]  # fmt: skip
     assert kw.training.__all__ == [

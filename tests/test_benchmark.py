@@ -1,3 +1,5 @@
+import pytest
+
 from tests.helpers.scripts import load_script
 
 
@@ -43,3 +45,46 @@ def test_ddim_benchmark_compares_the_same_unet(tmp_path):
     rate = metrics["keras_walk_images_per_second"] / metrics["hand_written_images_per_second"]
     assert abs(metrics["ratio_keras_walk_over_hand_written"] - rate) < 1e-2
     assert metrics["keras_walk_generate_100_images_20_steps_seconds"] > 0
+
+
+def test_mixed_precision_benchmark_times_both_policies(tmp_path):
+    bench = load_script("benchmarks/mixed_precision.py")
+    output = tmp_path / "mp.json"
+    results = bench.main(
+        ["--families", "conv", "--samples", "1024", "--epochs", "1", "--output", str(output)]
+    )
+    row = results["families"]["conv"]
+    assert output.exists() and row["samples"] == 1024
+    speedup = row["bfloat16_samples_per_second"] / row["float32_samples_per_second"]
+    assert abs(row["speedup"] - speedup) < 1e-2
+    assert row["speedup_spread"][0] <= row["speedup"] <= row["speedup_spread"][1]
+    assert 0 <= row["float32_test_accuracy"] <= 1 and 0 <= row["bfloat16_test_accuracy"] <= 1
+    assert row["bfloat16_layers"]["float32"] == 0 < row["bfloat16_layers"]["mixed_bfloat16"]
+    assert results["cpu_has_bf16"] in (True, False)
+
+
+def test_builder_families_benchmark_compares_equal_models(tmp_path):
+    bench = load_script("benchmarks/builder_families.py")
+    output = tmp_path / "families.json"
+    results = bench.main([
+        "--families", "image", "sequence", "forecaster", "--samples", "256", "--epochs", "1",
+        "--output", str(output),
+    ])  # fmt: skip
+    assert output.exists()
+    for family, row in results["families"].items():
+        # The same architecture on both sides, so the ratio compares code paths only.
+        assert row["keras_walk_parameters"] == row["hand_written_parameters"], family
+        assert row["ratio_spread"][0] <= row["ratio"] <= row["ratio_spread"][1]
+        assert row["keras_walk_samples_per_second"] > 0 < row["hand_written_samples_per_second"]
+    image = results["families"]["image"]
+    assert 0 <= image["pipeline_share_of_step_time"] < 1
+    # keras-io's MNIST convnet: ~4.9 MFLOPs forward per image, ~3x that to train.
+    assert 1.2e7 < image["training_flops_per_sample"] < 1.8e7
+    assert 0 < image["share_of_matmul_peak"] < 1
+
+
+@pytest.mark.parametrize("family", ["text", "language_model"])
+def test_family_twin_matches_the_builder(family):
+    bench = load_script("benchmarks/builder_families.py")
+    setup = bench.FAMILIES[family][0](64)
+    assert setup["walk"][0].count_params() == setup["hand"][0].count_params()

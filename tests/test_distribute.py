@@ -69,6 +69,21 @@ def test_mixed_precision_policies():
     assert distribute.set_mixed_precision(None) == "float32"
 
 
+def test_auto_mixed_precision_on_cpu_follows_the_measurements(monkeypatch):
+    monkeypatch.setattr(distribute, "cpu_has_bfloat16", lambda: True)
+    for family in distribute.MODEL_FAMILIES:
+        expected = "mixed_bfloat16" if family in distribute.CPU_BFLOAT16_FAMILIES else "float32"
+        assert distribute.set_mixed_precision("auto", model=family) == expected
+    assert distribute.set_mixed_precision("auto") == "float32"  # not told what trains
+    monkeypatch.setattr(distribute, "cpu_has_bfloat16", lambda: False)
+    for family in distribute.MODEL_FAMILIES:
+        assert distribute.set_mixed_precision("auto", model=family) == "float32"
+    with pytest.warns(UserWarning, match="without native bfloat16"):
+        assert distribute.set_mixed_precision("mixed_bfloat16") == "mixed_bfloat16"
+    with pytest.raises(ValueError, match="Received: model='cnn'"):
+        distribute.set_mixed_precision("auto", model="cnn")
+
+
 def test_describe():
     info = distribute.describe("default")
     assert info["replicas"] == 1 and info["dtype_policy"] == "float32"

@@ -19,7 +19,7 @@ import numpy as np
 
 import keras_walk as kw
 
-FULL = {"train": 8192, "test": 2000, "epochs": 4, "batch_size": 64, "learning_rate": 2e-3}
+FULL = {"train": 4096, "test": 2000, "epochs": 3, "batch_size": 64, "learning_rate": 2e-3}
 
 
 class KillOnce(keras.callbacks.Callback):
