@@ -83,7 +83,7 @@ def test_builder_families_benchmark_compares_equal_models(tmp_path):
     assert 0 < image["share_of_matmul_peak"] < 1
 
 
-@pytest.mark.parametrize("family", ["text", "language_model"])
+@pytest.mark.parametrize("family", ["tabular", "text", "language_model"])
 def test_family_twin_matches_the_builder(family):
     bench = load_script("benchmarks/builder_families.py")
     setup = bench.FAMILIES[family][0](64)
