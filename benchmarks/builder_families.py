@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import statistics
 import time
 from pathlib import Path
@@ -47,22 +46,31 @@ def _script(name):
     return module
 
 
+CONVNET = _script("mnist_convnet")  # its two models and its epoch timer
+
+
 # --- The families: (keras_walk model, its fit data), (hand-written twin, its fit data) ---
 
 
-def BINARY_METRICS():  # noqa: N802 - a constant made fresh for each model
-    """What keras_walk's `binary` head reports at every step; a twin that reports the same
-    numbers computes the same metrics (AUC's 200 thresholds cost a tiny model ~10%)."""
-    return [keras.metrics.BinaryAccuracy(name="accuracy"), keras.metrics.AUC(name="auc"),
-            keras.metrics.Precision(name="precision"), keras.metrics.Recall(name="recall")]  # fmt: skip
+def binary_twin(inputs, features) -> keras.Model:
+    """A hand-written binary classifier on `features`, compiled as keras_walk's `binary` head
+    is: sigmoid, binary crossentropy, AdamW(1e-3, weight decay 1e-4), and the four metrics
+    that head reports at every step. A script that reports what the Task reports pays for
+    them too (AUC's 200 thresholds cost a tiny model ~10%)."""
+    model = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(features))
+    model.compile(
+        keras.optimizers.AdamW(1e-3, weight_decay=1e-4), "binary_crossentropy",
+        metrics=[keras.metrics.BinaryAccuracy(name="accuracy"), keras.metrics.AUC(name="auc"),
+                 keras.metrics.Precision(name="precision"), keras.metrics.Recall(name="recall")],
+    )  # fmt: skip
+    return model
 
 
 def image_family(samples):
     """keras-io's MNIST convnet (see `mnist_convnet.py`) on Fashion-MNIST."""
-    convnet = _script("mnist_convnet")
     train = kw.data.load("fashion_mnist", splits=f"train[:{samples}]")
-    walk = convnet.keras_walk_model((28, 28, 1), 10)
-    hand = convnet.hand_written_model((28, 28, 1), 10)
+    walk = CONVNET.keras_walk_model((28, 28, 1), 10)
+    hand = CONVNET.hand_written_model((28, 28, 1), 10)
     return {
         "walk": (walk, lambda b: {"x": kw.data.pipeline(train, b, shuffle=True, seed=0)}),
         "hand": (hand, lambda b: {"x": train.x.astype("float32") / 255, "y": train.y,
@@ -89,9 +97,7 @@ def tabular_family(samples):
     h = normalize(inputs)
     for _ in range(2):
         h = layers.Dropout(0.1)(layers.Dense(64, activation="relu")(h))
-    hand = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(h))
-    hand.compile(keras.optimizers.AdamW(1e-3, weight_decay=1e-4), "binary_crossentropy",
-                 metrics=BINARY_METRICS())  # fmt: skip
+    hand = binary_twin(inputs, h)
     return {
         "walk": (walk, lambda b: {"x": x, "y": y, "batch_size": b}),
         "hand": (hand, lambda b: {"x": x, "y": y, "batch_size": b}),
@@ -117,9 +123,7 @@ def text_family(samples):
     x = layers.Conv1D(64, 7, activation="relu", padding="same")(x)
     x = layers.GlobalMaxPooling1D()(x)
     x = layers.Dropout(0.5)(x)
-    hand = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(x))
-    hand.compile(keras.optimizers.AdamW(1e-3, weight_decay=1e-4), "binary_crossentropy",
-                 metrics=BINARY_METRICS())  # fmt: skip
+    hand = binary_twin(inputs, x)
     return {
         "walk": (walk, lambda b: {"x": texts, "y": labels, "batch_size": b}),
         "hand": (hand, lambda b: {"x": texts, "y": labels, "batch_size": b}),
@@ -143,9 +147,7 @@ def sequence_family(samples):
         h = layers.BatchNormalization(momentum=0.9)(h)
         h = layers.ReLU()(h)
     h = layers.GlobalAveragePooling1D()(h)
-    hand = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(h))
-    hand.compile(keras.optimizers.AdamW(1e-3, weight_decay=1e-4), "binary_crossentropy",
-                 metrics=BINARY_METRICS())  # fmt: skip
+    hand = binary_twin(inputs, h)
     return {
         "walk": (walk, lambda b: {"x": kw.data.pipeline((x, y), b, shuffle=True, seed=0)}),
         "hand": (hand, lambda b: {"x": x, "y": y, "batch_size": b}),
@@ -215,16 +217,8 @@ FAMILIES = {
 # --- Timing -------------------------------------------------------------------------------
 
 
-class EpochTimer(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds = time.perf_counter() - self.start
-
-
 def epoch_seconds(model, fit_arguments) -> float:
-    timer = EpochTimer()
+    timer = CONVNET.EpochTimer()
     model.fit(**fit_arguments, epochs=1, verbose=0, callbacks=[timer])
     return timer.seconds
 
@@ -328,7 +322,7 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args(argv)
     results = {"benchmark": "every builder family: keras_walk vs hand-written Keras",
-               "machine": kw.training.machine_info(), "families": {}}  # fmt: skip
+               "families": {}}  # fmt: skip
     for family in args.families:
         keras.utils.set_random_seed(0)
         row = compare(family, args.samples or FAMILIES[family][1], args.epochs)
@@ -341,9 +335,8 @@ def main(argv=None):
             flush=True,
         )
     results["tables"] = tables(results["families"])
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, indent=2))
+    if args.output:  # with the date and the machine
+        return kw.training.write_results(args.output, **results)
     return results
 
 

@@ -12,8 +12,7 @@ after the same training says whether bfloat16's 8-bit mantissa costs accuracy.
 from __future__ import annotations
 
 import argparse
-import json
-import time
+import importlib.util
 from pathlib import Path
 
 import keras
@@ -64,12 +63,14 @@ FAMILIES = {
 }
 
 
-class EpochTimer(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds = time.perf_counter() - self.start
+def _builder_families():
+    """`benchmarks/builder_families.py`, whose alternating epoch timer this reuses."""
+    spec = importlib.util.spec_from_file_location(
+        "builder_families", Path(__file__).resolve().parent / "builder_families.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def compare(family, samples, epochs):
@@ -81,17 +82,10 @@ def compare(family, samples, epochs):
         models[policy] = build()
     keras.mixed_precision.set_global_policy("float32")
 
-    def epoch(policy):
-        timer = EpochTimer()
-        models[policy].fit(*train, batch_size=batch_size, epochs=1, verbose=0, callbacks=[timer])
-        return timer.seconds
-
-    seconds = {policy: [] for policy in models}
-    for policy in models:
-        epoch(policy)  # tracing and warm-up: not timed
-    for _ in range(epochs):
-        for policy in models:
-            seconds[policy].append(epoch(policy))
+    fit_arguments = {"x": train[0], "y": train[1], "batch_size": batch_size}
+    seconds = _builder_families().alternate(
+        {policy: (model, fit_arguments) for policy, model in models.items()}, epochs
+    )
     rates = {policy: len(train[1]) / min(s) for policy, s in seconds.items()}
     accuracy = {
         policy: float(np.mean(np.asarray(model.predict_labels(test[0])) == test[1]))
@@ -133,7 +127,6 @@ def main(argv=None):
         "benchmark": "mixed_bfloat16 vs float32 per model family",
         "cpu_has_bf16": kw.distribute.cpu_has_bfloat16(),
         "families": {},
-        "machine": kw.training.machine_info(),
     }
     for family in args.families:
         samples = args.samples or (16384 if family == "conv" else 3072)
@@ -146,9 +139,8 @@ def main(argv=None):
             flush=True,
         )
     results["tables"] = tables(results["families"])
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, indent=2))
+    if args.output:  # with the date and the machine
+        return kw.training.write_results(args.output, **results)
     return results
 
 

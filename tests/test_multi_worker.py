@@ -115,7 +115,7 @@ model.fit(np.zeros((64, 4), "float32"), np.zeros((64, 2), "float32"), batch_size
     ("workaround", "upstream_error"),
     [
         (False, "Attempt to convert a value (PerReplica"),  # Task._maybe_symbolic_build
-        (True, "Invalid reduction dimension 0 for input with 0 dimensions"),  # make_train_function
+        (True, "Invalid reduction dimension 0 for input with 0 dimensions"),  # Task._make_function
     ],
 )
 def test_plain_keras_still_fails_under_multi_worker(tmp_path, workaround, upstream_error):

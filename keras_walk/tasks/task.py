@@ -262,17 +262,7 @@ class Task(keras.Model):
             data_batch = self._graph_batch(data_batch)
         return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
-    # Keras 3 under MultiWorkerMirroredStrategy (keras-team/keras#20585, tensorflow/tensorflow
-    # #72388; seen with Keras 3.0 to 3.15.1 and TF 2.16 to 2.21): the TF trainer reduces each
-    # step's logs with `strategy.reduce("MEAN", value, axis=0)` once several workers are in
-    # sync, and that fails on the scalar loss and metrics ("Invalid reduction dimension 0
-    # for input with 0 dimensions"), so `fit` and `evaluate` die at their first step.
-    # Giving every scalar a batch axis of one row per replica turns that same reduction
-    # into the mean over replicas. `tests/test_multi_worker.py` checks that a plain
-    # `keras.Model` still fails: when it stops failing, this can go.
     def make_train_function(self, force=False):
-        if self.train_function is not None and not force:
-            return self.train_function
         strategy = self._distribute_strategy
         if strategy is not None and strategy.num_replicas_in_sync > 1:
             # Each replica would otherwise normalize by, and keep moving statistics of, its
@@ -282,17 +272,21 @@ class Task(keras.Model):
             for layer in self._flatten_layers():
                 if isinstance(layer, keras.layers.BatchNormalization):
                     layer.synchronized = True
-        if not distribute.in_multi_worker_mode(strategy):
-            return super().make_train_function(force)
-        self.train_function = self._make_function(_scalars_as_rows(self.train_step))
-        return self.train_function
+        return super().make_train_function(force)
 
-    def make_test_function(self, force=False):
-        if not distribute.in_multi_worker_mode(self._distribute_strategy):
-            return super().make_test_function(force)
-        if self.test_function is None or force:
-            self.test_function = self._make_function(_scalars_as_rows(self.test_step))
-        return self.test_function
+    # Keras 3 under MultiWorkerMirroredStrategy (keras-team/keras#20585, tensorflow/tensorflow
+    # #72388; seen with Keras 3.0 to 3.15.1 and TF 2.16 to 2.21): the TF trainer reduces each
+    # step's logs with `strategy.reduce("MEAN", value, axis=0)` once several workers are in
+    # sync, and that fails on the scalar loss and metrics ("Invalid reduction dimension 0
+    # for input with 0 dimensions"), so `fit` and `evaluate` die at their first step.
+    # Giving every scalar a batch axis of one row per replica turns that same reduction
+    # into the mean over replicas. `_make_function` is where Keras wraps both the train and
+    # the test step. `tests/test_multi_worker.py` checks that a plain `keras.Model` still
+    # fails: when it stops failing, this can go.
+    def _make_function(self, step_function):
+        if distribute.in_multi_worker_mode(self._distribute_strategy):
+            step_function = _scalars_as_rows(step_function)
+        return super()._make_function(step_function)
 
     def _graph_batch(self, data_batch):
         """A batch of what `fit` is given, as the graph's `(inputs, targets)`. The same for
@@ -435,7 +429,7 @@ def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile
 
 
 def _scalars_as_rows(step):
-    """`step` whose scalar outputs have shape `(1,)` (see `Task.make_train_function`)."""
+    """`step` whose scalar outputs have shape `(1,)` (see `Task._make_function`)."""
 
     def step_with_rows(data):
         return tf.nest.map_structure(
