@@ -18,13 +18,15 @@ from tests.helpers.examples import (  # noqa: E402
     EXAMPLES,
     GENERATIVE_EXAMPLES,
     IMAGE_TEXT_EXAMPLES,
+    SELF_SUPERVISED_EXAMPLES,
 )
 
 strategy = kw.distribute.resolve_strategy("mirrored")
 results = {}
 # Text and table Tasks feed strings: Task._maybe_symbolic_build keeps Keras from averaging
 # them across replicas.
-for name, example in {**EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES}.items():
+everything = {**EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES, **SELF_SUPERVISED_EXAMPLES}
+for name, example in everything.items():
     with strategy.scope():
         build, x, y, *_ = example()
         task = build()

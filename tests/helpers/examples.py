@@ -162,6 +162,23 @@ IMAGE_TEXT_EXAMPLES = {
     "image_captioner": lambda: _image_text(kw.tasks.image_captioner),
 }
 
+
+def _contrastive_pretrainer():
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+
+    def build():
+        return kw.tasks.contrastive_pretrainer(
+            (8, 8, 1), backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,)),
+            projection_dim=4, projection_units=8, seed=0,
+        )  # fmt: skip
+
+    return build, x, None
+
+
+# Self-supervised Tasks learn from unlabelled images (their own tests cover the rest); they
+# join the MirroredStrategy build too.
+SELF_SUPERVISED_EXAMPLES = {"contrastive_pretrainer": _contrastive_pretrainer}
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,

@@ -2,7 +2,12 @@
 
 import pytest
 
-from tests.helpers.examples import EXAMPLES, GENERATIVE_EXAMPLES, IMAGE_TEXT_EXAMPLES
+from tests.helpers.examples import (
+    EXAMPLES,
+    GENERATIVE_EXAMPLES,
+    IMAGE_TEXT_EXAMPLES,
+    SELF_SUPERVISED_EXAMPLES,
+)
 from tests.helpers.task_contract import builds_under_mirrored, run_task_test
 
 
@@ -17,7 +22,12 @@ def test_builder_contract(builder, tmp_path):
 @pytest.mark.slow
 def test_every_builder_builds_and_trains_under_mirrored_strategy():
     results = builds_under_mirrored("all")
-    assert set(results) == set(EXAMPLES) | set(GENERATIVE_EXAMPLES) | set(IMAGE_TEXT_EXAMPLES)
+    assert set(results) == (
+        set(EXAMPLES)
+        | set(GENERATIVE_EXAMPLES)
+        | set(IMAGE_TEXT_EXAMPLES)
+        | set(SELF_SUPERVISED_EXAMPLES)
+    )
     for name, result in results.items():
         assert result["replicas"] == 2, name
         assert result["variables_mirrored"] == "MirroredVariable", name
