@@ -39,6 +39,7 @@ __all__ = [
     "load_emoji",
     "load_fashion_scenes",
     "one_item_scenes",
+    "place_items",
     "scene_caption",
 ]
 
@@ -103,6 +104,18 @@ def compose_scenes(images, labels, num_scenes: int, seed: int = 0, max_items: in
     Returns:
         `(scenes, captions)`: uint8 `(num_scenes, 56, 56, channels)` and a string array.
     """
+    labels = np.asarray(labels)
+    scenes, placements = place_items(images, labels, num_scenes, seed, max_items)
+    captions = [
+        scene_caption({slot: int(labels[pick]) for slot, pick in placed.items()})
+        for placed in placements
+    ]
+    return scenes, np.array(captions)
+
+
+def place_items(images, labels, num_scenes: int, seed: int = 0, max_items: int = 4):
+    """The scenes of `compose_scenes` and, per scene, `{slot: index of its item}`: what
+    captions (and segmentation masks) are made from."""
     images, labels = np.asarray(images), np.asarray(labels)
     if images.shape[1:3] != (ITEM_SIZE, ITEM_SIZE) or len(images) != len(labels):
         raise ValueError(
@@ -113,17 +126,15 @@ def compose_scenes(images, labels, num_scenes: int, seed: int = 0, max_items: in
         raise ValueError(f"Invalid value for argument `max_items`: expected 1..4, got {max_items}")
     rng = np.random.default_rng(seed)
     scenes = _canvases(num_scenes, images.shape[-1] if images.ndim == 4 else 1)
-    captions = []
+    placements = []
     for scene in range(num_scenes):
         count = rng.integers(1, max_items + 1)
         slots = rng.choice(4, size=count, replace=False)
         picks = rng.integers(0, len(images), size=count)
         for slot, pick in zip(slots, picks, strict=True):
             _paste(scenes[scene], slot, images[pick].reshape(ITEM_SIZE, ITEM_SIZE, -1))
-        captions.append(
-            scene_caption({int(s): int(labels[p]) for s, p in zip(slots, picks, strict=True)})
-        )
-    return scenes, np.array(captions)
+        placements.append({int(s): int(p) for s, p in zip(slots, picks, strict=True)})
+    return scenes, placements
 
 
 def one_item_scenes(images, seed: int = 0) -> np.ndarray:
@@ -169,9 +180,22 @@ def emoji_available(style: str) -> bool:
 def load_emoji(style: str, data_dir: Path | None = None) -> dict:
     """The registry's loader for `"emoji"` and `"emoji_twitter"`: the npm package's 64x64
     PNGs, composited on white, with their CLDR names as captions."""
+    from keras_walk.data.registry import Arrays
+
+    rgba, captions, test = emoji_rgba(style, data_dir)
+    images = np.stack([_on_white(image) for image in rgba])
+    return {
+        "train": Arrays(images[~test], captions[~test]),
+        "test": Arrays(images[test], captions[test]),
+    }
+
+
+def emoji_rgba(style: str, data_dir: Path | None = None):
+    """The npm package's emoji as they are: `(rgba, captions, is_test)`, uint8
+    `(1911, 64, 64, 4)` images whose alpha channel is each emoji's exact silhouette."""
     import tensorflow as tf
 
-    from keras_walk.data.registry import Arrays, DatasetUnavailableError
+    from keras_walk.data.registry import DatasetUnavailableError
 
     path = (Path(data_dir) if data_dir else emoji_package(style).parent) / emoji_package(style).name
     if not path.is_file():
@@ -190,14 +214,12 @@ def load_emoji(style: str, data_dir: Path | None = None) -> dict:
         (e for e in json.loads(files["package/emoji.json"]) if e.get(f"has_img_{style}")),
         key=lambda e: e["sort_order"],
     )
-    pngs = [files[folder + entry["image"]] for entry in entries]
-    images = np.stack([_on_white(tf.io.decode_png(png, channels=4).numpy()) for png in pngs])
+    rgba = np.stack(
+        [tf.io.decode_png(files[folder + entry["image"]], channels=4).numpy() for entry in entries]
+    )
     captions = np.array([_emoji_caption(entry) for entry in entries])
-    test = np.arange(len(entries)) % EMOJI_TEST_EVERY == EMOJI_TEST_EVERY - 1
-    return {
-        "train": Arrays(images[~test], captions[~test]),
-        "test": Arrays(images[test], captions[test]),
-    }
+    is_test = np.arange(len(entries)) % EMOJI_TEST_EVERY == EMOJI_TEST_EVERY - 1
+    return rgba, captions, is_test
 
 
 def _on_white(rgba: np.ndarray) -> np.ndarray:

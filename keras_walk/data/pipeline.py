@@ -34,6 +34,7 @@ def pipeline(
     head: str | None = None,
     num_classes: int | None = None,
     input_shape: tuple | None = None,
+    masks: bool = False,
 ) -> tf.data.Dataset:
     """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset.
 
@@ -67,6 +68,8 @@ def pipeline(
             (all of them for arrays, the first 1,024 for a `tf.data.Dataset`).
         num_classes: number of classes (or outputs) for the label check.
         input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
+        masks: the labels are segmentation masks, one class id per pixel: `augment` flips
+            and shifts them with their images (Keras's image layers move both).
 
     Examples:
 
@@ -86,7 +89,7 @@ def pipeline(
     augment_layer = augmentation_layer(augment, seed)
 
     if isinstance(data, tf.data.Dataset):
-        _check_dataset(data, input_shape, head, num_classes)
+        _check_dataset(data, input_shape, head, num_classes, masks)
         dataset = _batched_from_samples(
             data, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
         )
@@ -101,7 +104,7 @@ def pipeline(
         if input_shape is not None:
             check_image_shape(np.shape(x)[1:], input_shape)
         if head is not None and y is not None:
-            heads.check_labels(y, head, num_classes)
+            heads.check_labels(np.reshape(y, -1) if masks else y, head, num_classes)
         lengths = _sortish_lengths(sortish, x, shuffle, map_fn)
         if map_fn is None:
             dataset = _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, lengths)
@@ -111,10 +114,9 @@ def pipeline(
                 samples, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
             )
     if augment_layer is not None:
+        augmented = _augment_with_masks(augment_layer) if masks else _augment(augment_layer)
         dataset = dataset.map(
-            lambda x, *rest: (augment_layer(x, training=True), *rest),
-            num_parallel_calls=AUTOTUNE,
-            deterministic=seed is not None,
+            augmented, num_parallel_calls=AUTOTUNE, deterministic=seed is not None
         )
     # Under a multi-worker strategy each worker keeps its share of every batch. These
     # datasets read no files (AUTO would look for some, fail and warn), and every worker
@@ -122,6 +124,27 @@ def pipeline(
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options).prefetch(AUTOTUNE)
+
+
+def _augment(layer):
+    return lambda x, *rest: (layer(x, training=True), *rest)
+
+
+def _augment_with_masks(layer):
+    # Keras's image preprocessing layers take {"images", "segmentation_masks"} and apply
+    # the same random flip or shift to both (masks with nearest-neighbour sampling); a
+    # Sequential passes only tensors between its layers, so each layer is called in turn.
+    steps = layer.layers if isinstance(layer, keras.Sequential) else [layer]
+
+    def augment(images, masks):
+        channel = len(masks.shape) == 3  # (batch, height, width): the layers want channels
+        data = {"images": images, "segmentation_masks": masks[..., None] if channel else masks}
+        for step in steps:
+            data = step(data, training=True)
+        augmented = data["segmentation_masks"]
+        return data["images"], tf.cast(augmented[..., 0] if channel else augmented, masks.dtype)
+
+    return augment
 
 
 def _sortish_lengths(sortish, x, shuffle, map_fn):
@@ -203,7 +226,7 @@ def _split_xy(data):
     return np.asarray(data), None
 
 
-def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes) -> None:
+def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes, masks=False) -> None:
     spec = dataset.element_spec
     features = spec[0] if isinstance(spec, tuple) else spec
     if input_shape is not None and isinstance(features, tf.TensorSpec):
@@ -220,4 +243,5 @@ def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes) -> 
     if not first:
         raise DataError("Invalid input data: the dataset is empty (0 elements).")
     if labelled:
-        heads.check_labels(np.stack([y for _, y in first]), head, num_classes)
+        labels = np.stack([y for _, y in first])
+        heads.check_labels(np.reshape(labels, -1) if masks else labels, head, num_classes)

@@ -188,6 +188,24 @@ def _emoji(style: str):
 
 
 _EMOJI = {style: _emoji(style) for style in ("google", "twitter")}
+
+
+def _emoji_cutouts(data_dir, _download):
+    from keras_walk.data.segmentation import load_emoji_cutouts
+
+    return load_emoji_cutouts(data_dir)
+
+
+def _fashion_scene_masks(data_dir, download):
+    from keras_walk.data.segmentation import load_fashion_scene_masks
+
+    return load_fashion_scene_masks(data_dir, download)
+
+
+def _emoji_cutouts_available() -> bool:
+    return _EMOJI["google"][1]() and _module("skimage")()
+
+
 _EMOJI_NOTE = (
     "1,911 emoji (skin-tone variants left out), 64x64 RGB on white, captioned with their "
     "Unicode CLDR names; every fifth emoji in Unicode order is in the test split. "
@@ -281,6 +299,62 @@ DATASETS = Registry(
             splits={"train": 1529, "test": 382},
             how_to_get=_EMOJI_HOW.format(style="twitter"),
             loader=_EMOJI["twitter"][0],
+        ),
+        DataInfo(
+            name="emoji_cutouts",
+            kind="segmentation",
+            size="12,230 composed images (64x64) with foreground masks",
+            available=_emoji_cutouts_available,
+            description=(
+                "COMPOSED for segmentation: each Noto emoji (its alpha channel is the exact "
+                "mask) scaled to 40-100% and pasted at a random place on a random crop of a "
+                "real photograph or texture from scikit-image (CC0 / public domain). train: "
+                "the training emoji x 6 on the first 70% of 11 photographs (colours varied); "
+                "test: the test emoji (every fifth) x 4 on the last 30% of the same "
+                "photographs; test_new_photos: the test emoji x 4 on 4 photographs training "
+                "never sees (chelsea, coffee, gravel, rocket)."
+            ),
+            source="emoji-datasource-google 16.0.0 (npm) on scikit-image's skimage.data pictures",
+            license="Apache-2.0 (Noto Emoji); CC0 / public domain (scikit-image pictures)",
+            citation="Google, Noto Emoji; van der Walt et al. (2014), scikit-image, PeerJ 2:e453",
+            input_shape=(64, 64, 3),
+            num_classes=2,
+            class_names=("background", "emoji"),
+            splits={"train": 1529 * 6, "test": 382 * 4, "test_new_photos": 382 * 4},
+            how_to_get=_EMOJI_HOW.format(style="google") + " scikit-image is a dependency.",
+            loader=_emoji_cutouts,
+        ),
+        DataInfo(
+            name="fashion_scene_masks",
+            kind="segmentation",
+            size="70,000 composed scenes (56x56) with per-pixel classes",
+            available=lambda: _find_fashion_dir(None) is not None,
+            description=(
+                "COMPOSED: the scenes of `fashion_scenes` (1-4 Fashion-MNIST items, one per "
+                "quadrant) with a class per pixel: 0 background, 1 + the item's label where "
+                "its pixel is not black."
+            ),
+            source="composed by keras_walk.data.segmentation from Fashion-MNIST",
+            license="MIT (Fashion-MNIST)",
+            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            input_shape=(56, 56, 1),
+            num_classes=11,
+            class_names=(
+                "background",
+                "T-shirt/top",
+                "Trouser",
+                "Pullover",
+                "Dress",
+                "Coat",
+                "Sandal",
+                "Shirt",
+                "Sneaker",
+                "Bag",
+                "Ankle boot",
+            ),  # fmt: skip
+            splits={"train": 60000, "test": 10000},
+            how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
+            loader=_fashion_scene_masks,
         ),
         DataInfo(
             name="digits",

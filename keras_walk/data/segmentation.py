@@ -1,0 +1,213 @@
+"""Images with exact per-pixel masks that load offline, for segmentation.
+
+Both sets are *composed* from real pictures, so that every mask is exact:
+
+* **Emoji cut-outs** (`"emoji_cutouts"`): each Noto emoji (its alpha channel is its exact
+  silhouette) scaled to 40-100% of a 64x64 canvas and pasted at a random place on a random
+  crop of a real photograph or texture (scikit-image's CC0 and public-domain pictures: an
+  astronaut, bricks, a clock, coins, the Hubble deep field, a retina...). The mask is 1
+  where the emoji covers more than half a pixel. Three splits:
+  * `train`: the training emoji (4 of every 5 in Unicode order) on the first 70% of each
+    training photograph (along its longer side), its colours varied;
+  * `test`: the other emoji on the last 30% of the same photographs: new shapes on
+    background pixels training never saw, from the same photographs;
+  * `test_new_photos`: the test emoji on four photographs training never saw at all (a
+    cat, coffee, gravel, a rocket launch at night): the harder question of new scenes.
+* **Fashion scene masks** (`"fashion_scene_masks"`): the scenes of `"fashion_scenes"`
+  (1 to 4 Fashion-MNIST items, one per quadrant of a 56x56 canvas) with a class per
+  pixel: 0 for background, `1 + label` where an item's pixel is not black.
+
+Examples:
+
+    >>> rgba = np.zeros((1, 64, 64, 4), "uint8"); rgba[0, 16:48, 16:48] = 255
+    >>> photo = np.full((80, 80, 3), 100, "uint8")
+    >>> images, masks = paste_cutouts(rgba, [photo], copies=2, seed=0)
+    >>> images.shape, masks.shape, set(np.unique(masks)) <= {0, 1}
+    ((2, 64, 64, 3), (2, 64, 64), True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "BACKGROUNDS",
+    "background_photos",
+    "load_emoji_cutouts",
+    "load_fashion_scene_masks",
+    "paste_cutouts",
+    "scene_masks",
+]
+
+# scikit-image's pictures (all CC0 or public domain, see its `skimage.data` docstrings).
+# `moon`, `page`, `logo` and `stereo_motorcycle` are left out: their licences are not stated.
+BACKGROUNDS = {
+    "train": (
+        "astronaut", "brick", "camera", "cell", "clock", "coins", "grass",
+        "hubble_deep_field", "immunohistochemistry", "retina", "text",
+    ),
+    "new": ("chelsea", "coffee", "gravel", "rocket"),
+}  # fmt: skip
+TRAIN_SHARE = 0.7  # of each training photograph's longer side
+CUTOUT_COPIES = {"train": 6, "test": 4, "test_new_photos": 4}
+CUTOUT_SEEDS = {"train": 0, "test": 1, "test_new_photos": 2}
+
+
+def background_photos(split: str) -> list[np.ndarray]:
+    """The real photographs and textures a split's cut-outs are pasted on, as RGB uint8:
+    for `"train"` the first 70% of each training photograph along its longer side, for
+    `"test"` the rest, for `"test_new_photos"` four other photographs, whole."""
+    import skimage.data
+
+    if split not in CUTOUT_COPIES:
+        raise ValueError(f"Invalid split {split!r}: expected one of {list(CUTOUT_COPIES)}")
+    photos = []
+    for name in BACKGROUNDS["new" if split == "test_new_photos" else "train"]:
+        photo = getattr(skimage.data, name)()
+        photo = np.repeat(photo[..., None], 3, axis=-1) if photo.ndim == 2 else photo
+        if split != "test_new_photos":
+            axis = int(photo.shape[1] > photo.shape[0])
+            cut = int(photo.shape[axis] * TRAIN_SHARE)
+            photo = np.split(photo, [cut], axis=axis)[0 if split == "train" else 1]
+        photos.append(photo)
+    return photos
+
+
+def paste_cutouts(
+    rgba, photos, copies: int = 4, seed: int = 0, min_scale: float = 0.4,
+    recolour: bool = False,
+):  # fmt: skip
+    """Pastes each RGBA image `copies` times on random crops of `photos`.
+
+    Each copy draws a photo, a square crop of it (a quarter of its shorter side or more,
+    flipped half the time) resized to the canvas, a scale of the cut-out in
+    `[min_scale, 1]` and a place where it fits whole. Seeded: the same arguments give the
+    same images.
+
+    With `recolour` (training data), each background also gets a random order of its colour
+    channels, its contrast scaled by 0.6-1.4 and, one time in four, its negative: many
+    colour schemes from a few photographs, so that a model learns the cut-outs rather than
+    the colours of its training photographs. (Measured: a U-Net trained without it scored a
+    foreground IoU of 0.59 on photographs it had never seen, calling a night sky emoji;
+    with it, 0.79.)
+
+    Args:
+        rgba: uint8 `(n, size, size, 4)`; the alpha channel is the silhouette.
+        photos: RGB uint8 pictures of any size, at least `size` pixels each way.
+        copies: composites per cut-out.
+        seed: the random seed.
+        min_scale: smallest cut-out side, as a share of the canvas side.
+        recolour: vary the backgrounds' colours (see above).
+
+    Returns:
+        `(images, masks)`: uint8 `(n * copies, size, size, 3)` and `(n * copies, size, size)`
+        with 1 where the cut-out covers more than half a pixel.
+    """
+    rgba = np.asarray(rgba)
+    if rgba.ndim != 4 or rgba.shape[-1] != 4 or rgba.shape[1] != rgba.shape[2]:
+        raise ValueError(
+            f"Invalid cut-outs: expected square RGBA images (n, size, size, 4). Received: {rgba.shape}"
+        )
+    size = rgba.shape[1]
+    if not photos or any(min(p.shape[:2]) < size for p in photos):
+        raise ValueError(
+            f"Invalid photos: expected at least one, each {size} pixels or more a side"
+        )
+    rng = np.random.default_rng(seed)
+    images = np.empty((len(rgba) * copies, size, size, 3), "uint8")
+    masks = np.empty((len(rgba) * copies, size, size), "uint8")
+    for i, cutout in enumerate(np.repeat(rgba, copies, axis=0)):
+        background = _background(photos, size, rng, recolour)
+        alpha, foreground = _placed(cutout, size, rng, min_scale)
+        images[i] = np.round(foreground * alpha + background * (1 - alpha)).astype("uint8")
+        masks[i] = alpha[..., 0] > 0.5
+    return images, masks
+
+
+def _background(photos, size, rng, recolour):
+    """A random square crop of a random photo, as float32 `(size, size, 3)`."""
+    from PIL import Image
+
+    photo = photos[rng.integers(len(photos))]
+    side = rng.integers(max(size, min(photo.shape[:2]) // 4), min(photo.shape[:2]) + 1)
+    top = rng.integers(photo.shape[0] - side + 1)
+    left = rng.integers(photo.shape[1] - side + 1)
+    crop = Image.fromarray(photo[top : top + side, left : left + side])
+    background = np.asarray(crop.resize((size, size), Image.BILINEAR), "float32")
+    if rng.random() < 0.5:
+        background = background[:, ::-1]
+    # Drawn either way, so that `recolour` changes the colours and nothing else.
+    channels, contrast, invert = rng.permutation(3), rng.uniform(0.6, 1.4), rng.random() < 0.25
+    if recolour:
+        background = background[..., channels]
+        mean = background.mean()
+        background = np.clip(mean + (background - mean) * contrast, 0, 255)
+        if invert:
+            background = 255.0 - background
+    return background
+
+
+def _placed(cutout, size, rng, min_scale):
+    """The cut-out scaled and placed at random: `(alpha, colours)` on the whole canvas."""
+    from PIL import Image
+
+    scaled = int(round(size * rng.uniform(min_scale, 1.0)))
+    small = np.asarray(Image.fromarray(cutout).resize((scaled, scaled), Image.LANCZOS))
+    y, x = rng.integers(size - scaled + 1), rng.integers(size - scaled + 1)
+    alpha = np.zeros((size, size, 1), "float32")
+    colours = np.zeros((size, size, 3), "float32")
+    alpha[y : y + scaled, x : x + scaled] = small[..., 3:] / 255.0
+    colours[y : y + scaled, x : x + scaled] = small[..., :3]
+    return alpha, colours
+
+
+def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
+    """The registry's loader for `"emoji_cutouts"` (see the module's docstring)."""
+    from keras_walk.data.image_text import emoji_rgba
+    from keras_walk.data.registry import Arrays
+
+    rgba, _captions, is_test = emoji_rgba(style, data_dir)
+    splits = {}
+    for split in CUTOUT_COPIES:
+        emoji = rgba[~is_test] if split == "train" else rgba[is_test]
+        images, masks = paste_cutouts(
+            emoji, background_photos(split), CUTOUT_COPIES[split], CUTOUT_SEEDS[split],
+            recolour=split == "train",
+        )  # fmt: skip
+        splits[split] = Arrays(images, masks)
+    return splits
+
+
+def scene_masks(images, labels, placements) -> np.ndarray:
+    """Per-pixel classes of composed scenes (see `image_text.place_items`): 0 for background,
+    `1 + label` where an item's pixel is not black."""
+    from keras_walk.data.image_text import ITEM_SIZE, SCENE_SIZE
+
+    images, labels = np.asarray(images), np.asarray(labels)
+    masks = np.zeros((len(placements), SCENE_SIZE, SCENE_SIZE), "uint8")
+    for scene, placed in enumerate(placements):
+        for slot, pick in placed.items():
+            row, column = divmod(slot, 2)
+            item = images[pick].reshape(ITEM_SIZE, ITEM_SIZE) > 0
+            window = masks[
+                scene,
+                row * ITEM_SIZE : (row + 1) * ITEM_SIZE,
+                column * ITEM_SIZE : (column + 1) * ITEM_SIZE,
+            ]
+            window[item] = 1 + labels[pick]
+    return masks
+
+
+def load_fashion_scene_masks(data_dir, download) -> dict:
+    """The registry's loader for `"fashion_scene_masks"`: the scenes of `"fashion_scenes"`
+    (same seeds, same items) with a class per pixel."""
+    from keras_walk.data.image_text import SCENE_COUNTS, SCENE_SEEDS, place_items
+    from keras_walk.data.registry import Arrays, _load_fashion_mnist
+
+    items = _load_fashion_mnist(data_dir, download)
+    splits = {}
+    for split in ("train", "test"):
+        images, labels = items[split]
+        scenes, placements = place_items(images, labels, SCENE_COUNTS[split], SCENE_SEEDS[split])
+        splits[split] = Arrays(scenes, scene_masks(images, labels, placements))
+    return splits
