@@ -1,6 +1,7 @@
-"""Contrastive losses: CLIP's symmetric InfoNCE and SigLIP's sigmoid loss.
+"""Losses Keras lacks: contrastive (CLIP's symmetric InfoNCE, SigLIP's sigmoid loss) and
+per-pixel segmentation (crossentropy, soft Dice, or both).
 
-Keras has none (keras-team/keras#18203). Both read the `(batch, 2, global_batch)` logits of
+Keras has no contrastive loss (keras-team/keras#18203). Both contrastive losses read the `(batch, 2, global_batch)` logits of
 `keras_walk.layers.ContrastiveLogits`: row `i`'s match is column `offset + i`, where
 `offset` is where this replica's rows start in the global batch. `y_true` is not used:
 in-batch pairs are the labels. The dual encoder and SimCLR (two views of one image) share
@@ -14,7 +15,12 @@ import tensorflow as tf
 
 from keras_walk.layers.contrastive import replica_offset
 
-__all__ = ["ContrastiveLoss", "check_contrastive_batch"]
+__all__ = [
+    "SEGMENTATION_LOSSES",
+    "ContrastiveLoss",
+    "SegmentationLoss",
+    "check_contrastive_batch",
+]
 
 
 def check_contrastive_batch(batch_size) -> None:
@@ -75,3 +81,74 @@ class ContrastiveLoss(keras.losses.Loss):
 
     def get_config(self):
         return {**super().get_config(), "kind": self.kind}
+
+
+SEGMENTATION_LOSSES = ("crossentropy", "dice", "dice+crossentropy")
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class SegmentationLoss(keras.losses.Loss):
+    """Per-pixel crossentropy, soft Dice, or their sum, for a `binary` or `multiclass`
+    per-pixel head; masks are integer class ids, `(batch, height, width[, 1])`.
+
+    Soft Dice is `1 - 2|Y.P| / (|Y| + |P|)` per image and class, on probabilities (Milletari
+    et al. 2016), averaged over the classes present in the image or predicted. It measures
+    overlap, so a small object counts as much as a large background. Keras's own
+    `keras.losses.Dice` takes one-hot targets and pools the whole batch: this one takes the
+    masks the heads table's sparse labels use and scores each image.
+
+    Examples:
+
+        >>> import numpy as np
+        >>> masks = np.array([[[0, 1], [1, 1]]])
+        >>> perfect = np.eye(2)[masks].astype("float32")
+        >>> round(float(SegmentationLoss("dice", "multiclass", 2)(masks, perfect)), 4)
+        0.0
+        >>> round(float(SegmentationLoss("dice", "binary", 2)(masks, perfect[..., 1:])), 4)
+        0.0
+    """
+
+    def __init__(self, kind="crossentropy", head="multiclass", num_classes=2, name=None, **kwargs):
+        self.check_kind(kind)
+        if head not in ("binary", "multiclass"):
+            raise ValueError(
+                "Invalid value for argument `head`. Expected 'binary' or 'multiclass'. "
+                f"Received: head={head!r}"
+            )
+        super().__init__(name=name or kind.replace("+", "_"), **kwargs)
+        self.kind, self.head, self.num_classes = kind, head, int(num_classes)
+
+    @staticmethod
+    def check_kind(kind) -> None:
+        if kind not in SEGMENTATION_LOSSES:
+            raise ValueError(
+                f"Invalid value for argument `loss`. Expected one of {list(SEGMENTATION_LOSSES)}. "
+                f"Received: loss={kind!r}"
+            )
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        y_pred = ops.cast(y_pred, "float32")
+        masks = ops.reshape(y_true, ops.shape(y_pred)[:3])
+        if self.head == "binary":
+            target = ops.cast(ops.expand_dims(masks, -1), "float32")
+            crossentropy = keras.losses.binary_crossentropy(target, y_pred)
+        else:
+            target = ops.one_hot(ops.cast(masks, "int32"), self.num_classes)
+            crossentropy = keras.losses.sparse_categorical_crossentropy(masks, y_pred)
+        losses = []
+        if "crossentropy" in self.kind:
+            losses.append(ops.mean(crossentropy, axis=(1, 2)))
+        if "dice" in self.kind:
+            overlap = ops.sum(target * y_pred, axis=(1, 2))
+            total = ops.sum(target, axis=(1, 2)) + ops.sum(y_pred, axis=(1, 2))
+            present = ops.cast(total > 1e-6, "float32")
+            dice = 1.0 - 2.0 * overlap / ops.maximum(total, 1e-6)
+            losses.append(ops.sum(dice * present, -1) / ops.maximum(ops.sum(present, -1), 1.0))
+        return losses[0] if len(losses) == 1 else losses[0] + losses[1]
+
+    def get_config(self):
+        return {
+            **super().get_config(), "kind": self.kind, "head": self.head,
+            "num_classes": self.num_classes,
+        }  # fmt: skip

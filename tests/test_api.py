@@ -7,18 +7,18 @@ def test_public_api_is_pinned():
         "tasks", "training",
     ]  # fmt: skip
     assert kw.metrics.__all__ == [
-        "ContrastiveAccuracy", "ImageFeatures", "caption_metrics", "class_accuracy",
-        "frechet_distance", "image_features", "kernel_distance", "memorization",
-        "retrieval_metrics", "retrieval_ranks",
+        "BinaryDice", "ContrastiveAccuracy", "ImageFeatures", "MeanDice", "caption_metrics",
+        "class_accuracy", "frechet_distance", "image_features", "kernel_distance",
+        "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
         "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "DualEncoder", "GAN",
-        "ImageAutoencoder", "ImageCaptioner", "LanguageModel", "SEQUENCE_ENCODERS", "Task",
+        "ImageAutoencoder", "ImageCaptioner", "ImageSegmenter", "LanguageModel", "SEQUENCE_ENCODERS", "Task",
         "autoencoder", "average_ensemble", "backbones", "binary_classifier", "builder_table",
         "choose_text_encoder", "contrastive_pretrainer", "diffusion_model", "dual_encoder", "gan",
-        "image_captioner", "image_classifier", "language_model", "make_optimizer",
+        "image_captioner", "image_classifier", "image_segmenter", "language_model", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "regressor", "sequence_classifier",
-        "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "vae",
+        "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "unet", "vae",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "check_head", "compile_args",
@@ -44,7 +44,7 @@ def test_public_api_is_pinned():
         "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
         "plot_confusion_matrix", "plot_forecast", "plot_histories", "plot_history",
         "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
-        "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "task_metrics",
+        "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "task_metrics",
         "warmup_cosine", "write_results",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [
@@ -56,7 +56,9 @@ def test_public_api_is_pinned():
         "MissingStringLookup", "SinusoidalEmbedding", "TrimPadding", "conv_block",
         "encode_sequence", "noise_unet", "residual_block",
     ]  # fmt: skip
-    assert kw.losses.__all__ == ["ContrastiveLoss", "check_contrastive_batch"]
+    assert kw.losses.__all__ == [
+        "SEGMENTATION_LOSSES", "ContrastiveLoss", "SegmentationLoss", "check_contrastive_batch",
+    ]  # fmt: skip
     modules = (
         kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.losses, kw.metrics,
         kw.tasks, kw.training,

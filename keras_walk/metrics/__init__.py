@@ -1,6 +1,7 @@
 """Metrics beyond Keras's own: the quality of generated images (`image_quality`) and
 retrieval (`retrieval`: recall@k, median rank, in-batch contrastive accuracy) and
-captions (`captions`: BLEU, CIDEr, exact match)."""
+captions (`captions`: BLEU, CIDEr, exact match) and segmentation (`segmentation`: Dice
+beside Keras's IoU)."""
 
 from keras_walk.metrics.captions import caption_metrics
 from keras_walk.metrics.image_quality import (
@@ -12,10 +13,13 @@ from keras_walk.metrics.image_quality import (
     memorization,
 )
 from keras_walk.metrics.retrieval import ContrastiveAccuracy, retrieval_metrics, retrieval_ranks
+from keras_walk.metrics.segmentation import BinaryDice, MeanDice, segmentation_metrics
 
 __all__ = [
+    "BinaryDice",
     "ContrastiveAccuracy",
     "ImageFeatures",
+    "MeanDice",
     "caption_metrics",
     "class_accuracy",
     "frechet_distance",
@@ -24,4 +28,5 @@ __all__ = [
     "memorization",
     "retrieval_metrics",
     "retrieval_ranks",
+    "segmentation_metrics",
 ]

@@ -24,6 +24,7 @@ from keras_walk.tasks.dual_encoder import DualEncoder, dual_encoder
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.gan import GAN, gan
 from keras_walk.tasks.image_classifier import image_classifier
+from keras_walk.tasks.image_segmenter import ImageSegmenter, image_segmenter, unet
 from keras_walk.tasks.language_model import LM_ENCODERS, LanguageModel, language_model
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS, sequence_classifier
 from keras_walk.tasks.tabular import (
@@ -93,6 +94,10 @@ BUILDERS = {
         "default_head": "`contrastive`", "heads": ("contrastive",),
         "encoders": tuple(backbones.BACKBONES) + DUAL_TEXT_ENCODERS,
     },
+    "image_segmenter": {
+        "default_head": f"{_CLASSIFIER}, per pixel", "heads": ("binary", "multiclass"),
+        "encoders": ("unet",),
+    },
 }  # fmt: skip
 
 __all__ = [
@@ -103,6 +108,7 @@ __all__ = [
     "GAN",
     "ImageAutoencoder",
     "ImageCaptioner",
+    "ImageSegmenter",
     "LanguageModel",
     "SEQUENCE_ENCODERS",
     "Task",
@@ -118,6 +124,7 @@ __all__ = [
     "gan",
     "image_captioner",
     "image_classifier",
+    "image_segmenter",
     "language_model",
     "make_optimizer",
     "multiclass_classifier",
@@ -128,5 +135,6 @@ __all__ = [
     "text_classifier",
     "timeseries_forecaster",
     "token_lengths",
+    "unet",
     "vae",
 ]

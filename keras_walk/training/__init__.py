@@ -19,6 +19,7 @@ from keras_walk.training.plots import (
     plot_image_predictions,
     plot_per_label_f1,
     plot_predicted_vs_true,
+    plot_segmentation,
 )
 from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import machine_info, write_results
@@ -43,6 +44,7 @@ __all__ = [
     "plot_image_predictions",
     "plot_per_label_f1",
     "plot_predicted_vs_true",
+    "plot_segmentation",
     "plot_top_losses",
     "predicted_labels",
     "recipe_arguments",

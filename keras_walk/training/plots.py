@@ -20,6 +20,7 @@ __all__ = [
     "plot_image_predictions",
     "plot_per_label_f1",
     "plot_predicted_vs_true",
+    "plot_segmentation",
 ]
 
 
@@ -80,6 +81,52 @@ def plot_image_predictions(
                 f"{class_names[pred]}\n(true: {class_names[true]})", fontsize=8, color="red"
             )
     fig.suptitle("Test predictions (red: wrong)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_segmentation(
+    images, true_masks, predicted_masks, path: str | os.PathLike, *, num_classes: int = 2,
+    columns: int = 6,
+) -> None:  # fmt: skip
+    """Rows of three: each image, its true mask, the predicted mask (class ids coloured
+    alike in both), titled with the image's IoU (binary) or mean IoU over the classes
+    present."""
+    images, true_masks = np.asarray(images), np.asarray(true_masks)
+    predicted_masks = np.asarray(predicted_masks)
+    count = len(images)
+    per_row = max(1, columns // 3)
+    rows = int(np.ceil(count / per_row))
+    fig, axes = plt.subplots(
+        rows, 3 * per_row, figsize=(1.4 * 3 * per_row, 1.6 * rows), squeeze=False
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
+    style = {
+        "cmap": "tab20" if num_classes > 2 else "gray",
+        "vmin": 0,
+        "vmax": max(num_classes - 1, 1),
+    }
+    for i in range(count):
+        row, column = divmod(i, per_row)
+        image, true, predicted = (
+            np.squeeze(images[i]),
+            np.squeeze(true_masks[i]),
+            predicted_masks[i],
+        )
+        ious = [
+            np.sum((true == c) & (predicted == c)) / np.sum((true == c) | (predicted == c))
+            for c in (range(1, num_classes) if num_classes > 2 else (1,))
+            if np.any((true == c) | (predicted == c))
+        ]
+        cells = axes[row, 3 * column : 3 * column + 3]
+        cells[0].imshow(image, cmap="gray" if image.ndim == 2 else None)
+        cells[1].imshow(true, **style)
+        cells[2].imshow(predicted, **style)
+        cells[0].set_title("image", fontsize=7)
+        cells[1].set_title("true", fontsize=7)
+        cells[2].set_title(f"IoU {np.mean(ious):.2f}" if ious else "predicted", fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

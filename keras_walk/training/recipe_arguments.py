@@ -30,7 +30,8 @@ def recipe_arguments(
         description: one line for `--help`.
         output_dir: the default `--output-dir`, e.g. `"runs/penguins"`.
         full, smoke: the configurations of a full run and of `--smoke`; `--epochs`
-            overrides their `"epochs"`.
+            overrides their `"epochs"` (each part's, in a configuration of several
+            parts, one dict per model).
         strategy: add `--strategy` (a `keras_walk.distribute` name, default `"auto"`).
         datasets: add `--dataset` with these choices (the first is the default); a
             `{dataset}` in `output_dir` becomes the chosen name.
@@ -64,7 +65,11 @@ def recipe_arguments(
     if args.epochs is not None:
         if args.epochs < 1:
             parser.error(f"--epochs must be at least 1, got {args.epochs}")
-        config["epochs"] = args.epochs
+        parts = [key for key, part in config.items() if isinstance(part, dict) and "epochs" in part]
+        if "epochs" in config or not parts:
+            config["epochs"] = args.epochs
+        for key in parts:  # a recipe of several models: each part's epochs
+            config[key] = {**config[key], "epochs": args.epochs}
     if distribute.cluster_config() is not None:
         # A worker of a TF_CONFIG cluster: TensorFlow wants the multi-worker strategy made
         # before anything else touches its runtime.

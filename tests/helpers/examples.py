@@ -179,6 +179,15 @@ def _contrastive_pretrainer():
 # join the MirroredStrategy build too.
 SELF_SUPERVISED_EXAMPLES = {"contrastive_pretrainer": _contrastive_pretrainer}
 
+
+def _segmenter(num_classes):
+    x = RNG.integers(0, 255, (N, 8, 8, 3)).astype("uint8")
+    masks = (x[..., 0] // (256 // num_classes + 1)).astype("uint8")  # a class per pixel
+    build = lambda: kw.tasks.image_segmenter((8, 8, 3), num_classes, filters=(4, 8))  # noqa: E731
+    head_units = 1 if num_classes == 2 else num_classes
+    return build, x, masks, (None, 8, 8, head_units), None
+
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,
@@ -192,4 +201,6 @@ EXAMPLES = {
     "average_ensemble": _ensemble,
     "autoencoder": lambda: _autoencoder(variational=False),
     "vae": lambda: _autoencoder(variational=True),
+    "image_segmenter": lambda: _segmenter(3),
+    "image_segmenter_binary": lambda: _segmenter(2),
 }

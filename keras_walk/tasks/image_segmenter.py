@@ -1,0 +1,241 @@
+"""`image_segmenter`: a U-Net that gives every pixel a class (Ronneberger et al. 2015).
+
+The per-pixel head comes from the heads table, like every other head: `binary` (one
+sigmoid per pixel: foreground or not) for 2 classes, `multiclass` (a softmax per pixel)
+for more. Masks are integer class ids, `(n, height, width)` or `(n, height, width, 1)`,
+with 0 usually the background. The metrics are what segmentation is judged by: pixel
+accuracy, intersection over union (IoU) and Dice.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.layers import conv_block, residual_block
+from keras_walk.losses import SegmentationLoss
+from keras_walk.metrics.segmentation import segmentation_metrics
+from keras_walk.tasks.task import Task, compile_task
+
+__all__ = ["ImageSegmenter", "image_segmenter", "unet"]
+
+SEGMENTATION_HEADS = ("binary", "multiclass")
+
+
+def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, name: str = "unet"):
+    """A U-Net: an encoder arm that halves the resolution at each level, a decoder arm of
+    transposed convolutions that doubles it back, and skips that concatenate each encoder
+    level's features to the decoder level of the same size.
+
+    keras-hub has no U-Net (its segmenters are DeepLabV3, SegFormer and SAM, all far
+    larger), so it is written here, as keras-io's "Image segmentation with a U-Net-like
+    architecture" example writes it.
+
+    Args:
+        input_shape: `(height, width, channels)`; height and width divisible by
+            `2 ** (len(filters) - 1)`.
+        filters: channels per level, highest resolution first; the last is the bottleneck.
+        residual: ResNet basic blocks instead of two plain conv-BN-ReLU layers per level.
+        name: the model's name.
+
+    Returns:
+        A `keras.Model` from images to `(height, width, filters[0])` feature maps.
+
+    Examples:
+
+        >>> tuple(unet((32, 32, 3), (8, 16, 32)).output.shape)
+        (None, 32, 32, 8)
+    """
+    filters = tuple(int(f) for f in filters)
+    if len(filters) < 2 or min(filters) < 1:
+        raise ValueError(
+            "Invalid value for argument `filters`. Expected two or more positive widths "
+            f"(encoder levels, then the bottleneck). Received: filters={filters}"
+        )
+    factor = 2 ** (len(filters) - 1)
+    height, width = input_shape[:2]
+    if any(size is not None and size % factor for size in (height, width)):
+        raise ValueError(
+            f"Invalid input_shape={tuple(input_shape)} for a U-Net of {len(filters)} levels: "
+            f"height and width must be divisible by {factor} (2 ** (len(filters) - 1)). "
+            "Resize or pad the images, or use fewer levels."
+        )
+
+    def block(x, width, block_name):
+        if residual:
+            return residual_block(x, width, name=block_name)
+        return conv_block(x, width, 2, name=block_name)
+
+    inputs = keras.Input(input_shape, name="images")
+    x, skips = inputs, []
+    for level, width in enumerate(filters[:-1]):
+        x = block(x, width, f"down{level + 1}")
+        skips.append(x)
+        x = layers.MaxPooling2D(name=f"down{level + 1}_pool")(x)
+    x = block(x, filters[-1], "bottleneck")
+    for level in reversed(range(len(skips))):
+        width = filters[level]
+        x = layers.Conv2DTranspose(width, 2, strides=2, name=f"up{level + 1}_transpose")(x)
+        x = layers.Concatenate(name=f"up{level + 1}_skip")([x, skips[level]])
+        x = block(x, width, f"up{level + 1}")
+    return keras.Model(inputs, x, name=name)
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class ImageSegmenter(Task):
+    """A `Task` whose answer is a mask: one class per pixel.
+
+    Build it with `image_segmenter`. Beyond `Task`: `predict_masks`, and masks checked
+    against the images' height and width before training.
+    """
+
+    def __init__(self, *args, segmentation_loss: str = "crossentropy", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.segmentation_loss = segmentation_loss
+
+    def _task_config(self) -> dict:
+        return {**super()._task_config(), "segmentation_loss": self.segmentation_loss}
+
+    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
+        """`Task.compile`, where `"auto"` means the segmentation loss chosen at build time
+        and pixel accuracy, IoU and Dice."""
+        if isinstance(loss, str) and loss == "auto" and self.segmentation_loss != "crossentropy":
+            loss = SegmentationLoss(self.segmentation_loss, self.head, self.num_classes)
+        if isinstance(metrics, str) and metrics == "auto":
+            metrics = segmentation_metrics(self.head, self.num_classes)
+        super().compile(optimizer, loss, metrics, **kwargs)
+
+    def check_labels(self, y) -> None:
+        """Raises `keras_walk.heads.LabelError` unless `y` holds masks of this model's
+        height and width with class ids the head knows."""
+        y = np.asarray(y)
+        expected = tuple(self.output_shape[1:3])
+        shape = y.shape[1:]
+        if shape[-1:] == (1,):
+            shape = shape[:-1]
+        if y.ndim not in (3, 4) or shape != expected:
+            raise heads.LabelError(
+                f"Invalid masks for {self.name!r}: expected one class id per pixel, shape "
+                f"(n, {expected[0]}, {expected[1]}) or (n, {expected[0]}, {expected[1]}, 1) "
+                f"like the images. Received: masks of shape {y.shape}"
+            )
+        heads.check_labels(y.reshape(-1), self.head, self.num_classes)
+
+    def predict_masks(self, x, threshold: float = 0.5, **kwargs) -> np.ndarray:
+        """Class ids per pixel, `(n, height, width)` integers: the most probable class
+        (`multiclass`), or 1 where the foreground probability is above `threshold`
+        (`binary`)."""
+        scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
+        return self._masks(scores, threshold)
+
+    def decode_predictions(self, scores, threshold: float = 0.5):
+        """Class names per pixel, `(n, height, width)` (class ids without `class_names`):
+        what `predict_labels` returns for a segmenter."""
+        masks = self._masks(scores, threshold)
+        if self.class_names is None:
+            return masks
+        lookup = np.empty(len(self.class_names), dtype=object)
+        lookup[:] = self.class_names
+        return lookup[masks]
+
+    def _masks(self, scores, threshold):
+        scores = np.asarray(scores)
+        if self.head == "binary":
+            return (scores[..., 0] > threshold).astype("int32")
+        return scores.argmax(axis=-1).astype("int32")
+
+
+def image_segmenter(
+    input_shape: tuple[int, int, int],
+    num_classes: int,
+    *,
+    head: str | None = None,
+    filters=(32, 64, 128, 256),
+    residual: bool = False,
+    loss: str = "crossentropy",
+    class_names=None,
+    rescale: float | None = 1.0 / 255,
+    dropout: float = 0.0,
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
+    learning_rate=None,
+    weight_decay: float | None = None,
+    strategy=None,
+    jit_compile="auto",
+    seed: int | None = None,
+    name: str = "image_segmenter",
+) -> ImageSegmenter:
+    """A compiled U-Net segmenter: rescale -> `unet` -> per-pixel dense head.
+
+    Augment images and masks together in the pipeline
+    (`keras_walk.data.pipeline((images, masks), augment="flip", masks=True)`): a flip
+    inside the model would move the pixels but not their labels.
+
+    Args:
+        input_shape: `(height, width, channels)` of one image, pixels in 0..255.
+        num_classes: classes per pixel, background included (2 for foreground/background).
+        head: `"binary"` (2 classes, one sigmoid per pixel) or `"multiclass"` (a softmax
+            per pixel); by default `binary` for 2 classes, `multiclass` for more.
+        filters: channels per U-Net level, highest resolution first; the last is the
+            bottleneck.
+        residual: residual blocks in the U-Net instead of plain conv-BN-ReLU pairs.
+        loss: `"crossentropy"` (the head's), `"dice"` (soft Dice: overlap, blind to how
+            many pixels are background) or `"dice+crossentropy"` (their sum, the usual
+            choice when the foreground is small).
+        class_names: names of the classes in label order.
+        rescale: multiply pixels by this first (`None` to feed them as they are).
+        dropout: spatial dropout rate before the head.
+        optimizer: a name or a Keras optimizer (AdamW by default).
+        learning_rate: a float or a schedule (1e-3 by default).
+        weight_decay: decoupled weight decay (1e-4 by default).
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        seed: seed for the dropout layer.
+        name: the model's name.
+
+    Returns:
+        A compiled `ImageSegmenter`.
+
+    Examples:
+
+        >>> model = image_segmenter((32, 32, 3), 2, filters=(8, 16))
+        >>> model.output_shape, model.head
+        ((None, 32, 32, 1), 'binary')
+        >>> model.predict_masks(np.zeros((1, 32, 32, 3), "uint8")).shape
+        (1, 32, 32)
+    """
+    head = heads.check_head(
+        head or heads.default_head(num_classes), SEGMENTATION_HEADS, what="segmentation"
+    )
+    heads.output_units(head, num_classes)
+    SegmentationLoss.check_kind(loss)
+    input_shape = tuple(input_shape)
+    if len(input_shape) != 3:
+        raise ValueError(
+            "Invalid value for argument `input_shape`. Expected (height, width, channels). "
+            f"Received: input_shape={input_shape}"
+        )
+    if not 0 <= dropout < 1:
+        raise ValueError(
+            "Invalid value for argument `dropout`. Expected a float in [0, 1). "
+            f"Received: dropout={dropout}"
+        )
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        body = unet(input_shape, filters, residual=residual)
+        inputs = keras.Input(input_shape, name="images")
+        x = inputs
+        if rescale is not None:
+            x = layers.Rescaling(rescale, name="rescale")(x)
+        x = body(x)
+        if dropout:
+            x = layers.SpatialDropout2D(dropout, seed=seed, name="dropout")(x)
+        # A Dense layer on the channel axis is a 1x1 convolution: the same head as an
+        # image classifier's, once per pixel.
+        outputs = heads.dense_head(x, head, num_classes)
+        task = ImageSegmenter(
+            inputs, outputs, name=name, head=head, num_classes=num_classes,
+            class_names=class_names, input_kind="images", segmentation_loss=loss,
+        )  # fmt: skip
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)

@@ -1,0 +1,39 @@
+import json
+import time
+
+import keras
+import numpy as np
+
+from tests.helpers.scripts import load_script
+
+
+def test_smoke_run_learns_both_segmenters_and_writes_everything(tmp_path):
+    recipe = load_script("recipes/vision/segmentation.py")
+    start = time.perf_counter()
+    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
+    seconds = time.perf_counter() - start
+    assert seconds < 60, f"--smoke took {seconds:.0f} s"  # data loading included
+
+    on_disk = json.loads((tmp_path / "results.json").read_text())
+    assert on_disk["metrics"] == json.loads(json.dumps(results["metrics"]))
+    assert on_disk["smoke"] is True and on_disk["config"]["cutouts"]["epochs"] == 2
+    cutouts, scenes = on_disk["metrics"]["cutouts"], on_disk["metrics"]["scenes"]["test"]
+    for name in ("cutouts", "scenes"):
+        loss = on_disk["history"][f"{name}_loss"]
+        assert len(loss) == 2 and loss[-1] < loss[0], (name, loss)
+        for plot in (f"{name}_test_samples.png", f"{name}_curves.png"):
+            assert (tmp_path / plot).read_bytes()[:4] == b"\x89PNG"
+    for split in ("test", "test_new_photos"):
+        assert cutouts[split]["foreground_iou"] > cutouts[split]["baseline_all_background_iou"] == 0
+        assert (tmp_path / f"cutouts_{split}_samples.png").is_file()
+    assert scenes["mean_iou"] > scenes["baseline_all_background_mean_iou"]
+    assert len(on_disk["tables"]) == 2
+
+    # The saved emoji segmenter reloads and agrees with the reported IoU.
+    import keras_walk as kw
+
+    model = keras.models.load_model(tmp_path / "cutouts_model.keras")
+    test = kw.data.load("emoji_cutouts", splits="test[:64]")
+    predicted = model.predict_masks(test.x)
+    iou = np.sum((predicted == 1) & (test.y == 1)) / np.sum((predicted == 1) | (test.y == 1))
+    assert np.isclose(iou, cutouts["test"]["foreground_iou"], atol=1e-4)

@@ -1,0 +1,107 @@
+"""U-Net segmentation (keras_walk/tasks/image_segmenter.py), its losses and metrics, on
+real emoji pasted over real photographs and on composed Fashion-MNIST scenes."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_walk as kw
+from keras_walk.heads import LabelError
+from keras_walk.losses import SegmentationLoss
+from keras_walk.metrics import BinaryDice, MeanDice
+
+
+@pytest.fixture(scope="module")
+def cutouts():
+    return kw.data.load("emoji_cutouts", splits=("train[:4096]", "test[:512]"))
+
+
+def test_learns_emoji_silhouettes_it_never_saw_on_real_photographs(cutouts):
+    train, test = cutouts
+    keras.utils.set_random_seed(0)
+    model = kw.tasks.image_segmenter(
+        (64, 64, 3), 2, filters=(16, 32, 64), loss="dice+crossentropy", learning_rate=3e-3
+    )
+    assert model.head == "binary" and model.output_shape == (None, 64, 64, 1)
+    train_ds = kw.data.pipeline(train, 64, shuffle=True, augment="flip", masks=True, seed=0)
+    history = model.fit(train_ds, epochs=3, verbose=0).history
+    assert history["loss"][-1] < 0.7 * history["loss"][0], history["loss"]
+    scores = model.evaluate(test.x, test.y, batch_size=128, verbose=0, return_dict=True)
+    # Held-out emoji on held-out parts of the photographs. Calling every pixel emoji scores
+    # the share of emoji pixels as IoU (about 0.29), every pixel background 0.
+    everything = float(np.mean(test.y))
+    assert scores["iou"] > max(0.45, everything + 0.1), (scores, everything)
+    assert scores["dice"] > scores["iou"]  # Dice = 2 IoU / (1 + IoU) > IoU when IoU < 1
+    masks = model.predict_masks(test.x[:8])
+    assert masks.shape == (8, 64, 64) and set(np.unique(masks)) <= {0, 1}
+    model.class_names = ("background", "emoji")
+    names = model.predict_labels(test.x[:8])
+    assert names.shape == (8, 64, 64)
+    np.testing.assert_array_equal(names == "emoji", masks == 1)
+
+
+def test_multiclass_scenes_beat_the_all_background_baseline():
+    train, test = kw.data.load("fashion_scene_masks", splits=("train[:3000]", "test[:500]"))
+    keras.utils.set_random_seed(0)
+    model = kw.tasks.image_segmenter((56, 56, 1), 11, filters=(16, 32, 64, 128), learning_rate=3e-3)
+    assert model.head == "multiclass" and model.output_shape == (None, 56, 56, 11)
+    model.fit(train.x, train.y, batch_size=64, epochs=3, verbose=0)
+    scores = model.evaluate(test.x, test.y, verbose=0, return_dict=True)
+    baseline = keras.metrics.MeanIoU(11)
+    baseline.update_state(test.y, np.zeros_like(test.y))
+    assert scores["mean_iou"] > float(baseline.result()) + 0.2, scores
+    assert scores["accuracy"] > float(np.mean(test.y == 0)), scores
+
+
+def test_dice_loss_round_trips_with_its_compile_state(tmp_path):
+    x = np.random.default_rng(0).integers(0, 255, (8, 16, 16, 3)).astype("uint8")
+    y = (x[..., 0] > 127).astype("uint8")
+    model = kw.tasks.image_segmenter((16, 16, 3), 2, filters=(4, 8), loss="dice")
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    model.save(tmp_path / "segmenter.keras")
+    reloaded = keras.models.load_model(tmp_path / "segmenter.keras")
+    assert type(reloaded) is kw.tasks.ImageSegmenter
+    assert reloaded.segmentation_loss == "dice" and isinstance(reloaded.loss, SegmentationLoss)
+    np.testing.assert_allclose(
+        reloaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-5
+    )
+    np.testing.assert_array_equal(reloaded.predict_masks(x), model.predict_masks(x))
+    assert int(reloaded.optimizer.iterations) == 2
+    reloaded.compile()  # "auto" again, e.g. after freezing layers: the same loss and metrics
+    assert isinstance(reloaded.loss, SegmentationLoss)
+    reloaded.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    assert {"loss", "accuracy", "iou", "dice"} <= set(reloaded.get_metrics_result())
+
+
+def test_masks_that_do_not_fit_fail_before_a_step():
+    x = np.zeros((4, 16, 16, 1), "uint8")
+    model = kw.tasks.image_segmenter((16, 16, 1), 3, filters=(4, 8))
+    with pytest.raises(
+        LabelError, match=r"shape \(n, 16, 16\).*Received: masks of shape \(4, 8, 8\)"
+    ):
+        model.fit(x, np.zeros((4, 8, 8), "uint8"), verbose=0)
+    with pytest.raises(LabelError, match=r"\[0, 3\)"):
+        model.fit(x, np.full((4, 16, 16), 3, "uint8"), verbose=0)
+    with pytest.raises(ValueError, match="height and width must be divisible by 4"):
+        kw.tasks.image_segmenter((18, 18, 1), 3, filters=(4, 8, 16))
+    with pytest.raises(ValueError, match="Expected one of \\['binary', 'multiclass'\\]"):
+        kw.tasks.image_segmenter((16, 16, 1), 3, head="multilabel")
+    with pytest.raises(ValueError, match="Expected one of \\['crossentropy', 'dice'"):
+        kw.tasks.image_segmenter((16, 16, 1), 3, loss="jaccard")
+    assert int(model.optimizer.iterations) == 0
+
+
+def test_dice_metrics_and_loss_match_a_hand_computed_case():
+    masks = np.array([[[0, 1, 1], [2, 2, 0]]])  # one image, 2x3 pixels, 3 classes
+    predicted = np.array([[[0, 1, 0], [2, 1, 0]]])
+    scores = np.eye(3, dtype="float32")[predicted]
+    # Per class: 2TP / (true + predicted pixels): 0: 2*2/(2+3), 1: 2*1/(2+2), 2: 2*1/(2+1).
+    expected = np.mean([4 / 5, 2 / 4, 2 / 3])
+    dice = MeanDice(3)
+    dice.update_state(masks, scores)
+    assert float(dice.result()) == pytest.approx(expected, abs=1e-6)
+    loss = SegmentationLoss("dice", "multiclass", 3)(masks, scores)
+    assert float(loss) == pytest.approx(1 - expected, abs=1e-5)
+    binary = BinaryDice()
+    binary.update_state(masks == 1, (predicted == 1)[..., None].astype("float32"))
+    assert float(binary.result()) == pytest.approx(2 * 1 / (2 + 2))
