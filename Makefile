@@ -15,7 +15,7 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular generative multimodal docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular vision generative multimodal docs docs-serve publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data
 
@@ -85,6 +85,10 @@ TABULAR := breast_cancer penguins ames_house_prices movie_genres
 tabular: setup
 	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
 
+# Vision beyond one label per image: the U-Net segmentation recipe (two models).
+vision: setup
+	$(BIN)/python recipes/vision/segmentation.py
+
 GENERATIVE := anomaly_detection vae dcgan ddim
 
 # The four generative recipes in full, one after the other (about 50 min in all).
@@ -102,7 +106,7 @@ multimodal: setup
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection vae ddim dcgan \
+	    anomaly_detection vae ddim dcgan segmentation \
 	    $(TABULAR) $(MULTIMODAL); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \
