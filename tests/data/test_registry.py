@@ -8,7 +8,8 @@ import keras_walk as kw
 
 def test_list_and_info():
     assert kw.data.list_datasets() == [
-        "digits", "emoji", "emoji_twitter", "fashion_mnist", "fashion_scenes", "gunpoint",
+        "digits", "emoji", "emoji_cutouts", "emoji_twitter", "fashion_detection",
+        "fashion_mnist", "fashion_scene_masks", "fashion_scenes", "gunpoint",
         "italy_power_demand",
     ]  # fmt: skip
     info = kw.data.dataset_info("fashion_mnist")
