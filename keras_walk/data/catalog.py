@@ -8,7 +8,7 @@ Examples:
 
     >>> from keras_walk.data import catalog
     >>> sorted({info.kind for info in catalog()})
-    ['corpus', 'image_text', 'images', 'pretrained', 'segmentation', 'sequences', 'series', 'table']
+    ['corpus', 'detection', 'image_text', 'images', 'pretrained', 'segmentation', 'sequences', 'series', 'table']
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class DataInfo:
     """
 
     name: str
-    kind: str  # images, image_text, segmentation, sequences, table, series, corpus, pretrained
+    kind: str  # images, image_text, segmentation, detection, sequences, table, series, corpus, pretrained
     description: str
     size: str
     source: str

@@ -202,6 +202,12 @@ def _fashion_scene_masks(data_dir, download):
     return load_fashion_scene_masks(data_dir, download)
 
 
+def _fashion_detection(data_dir, download):
+    from keras_walk.data.detection import load_fashion_detection
+
+    return load_fashion_detection(data_dir, download)
+
+
 def _emoji_cutouts_available() -> bool:
     return _EMOJI["google"][1]() and _module("skimage")()
 
@@ -355,6 +361,40 @@ DATASETS = Registry(
             splits={"train": 60000, "test": 10000},
             how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
             loader=_fashion_scene_masks,
+        ),
+        DataInfo(
+            name="fashion_detection",
+            kind="detection",
+            size="22,000 composed scenes (96x96) with boxes and classes",
+            available=lambda: _find_fashion_dir(None) is not None,
+            description=(
+                "COMPOSED for detection: 1-5 Fashion-MNIST items scaled to 20-42 pixels at "
+                "random places on a 96x96 canvas, overlapping by at most 0.35 IoU (the "
+                "brighter pixel shows); labels are (5, 5) rows of [x1, y1, x2, y2, class] "
+                "per image, exact boxes around each item's visible pixels, padded with -1. "
+                "Train scenes use Fashion-MNIST's training images only, test scenes its test "
+                "images only (fixed seeds)."
+            ),
+            source="composed by keras_walk.data.detection from Fashion-MNIST",
+            license="MIT (Fashion-MNIST)",
+            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            input_shape=(96, 96, 1),
+            num_classes=10,
+            class_names=(
+                "T-shirt/top",
+                "Trouser",
+                "Pullover",
+                "Dress",
+                "Coat",
+                "Sandal",
+                "Shirt",
+                "Sneaker",
+                "Bag",
+                "Ankle boot",
+            ),  # fmt: skip
+            splits={"train": 20000, "test": 2000},
+            how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
+            loader=_fashion_detection,
         ),
         DataInfo(
             name="digits",
