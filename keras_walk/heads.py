@@ -87,6 +87,12 @@ def _contrastive_loss():
     return ContrastiveLoss("softmax")
 
 
+def _detection_loss():
+    from keras_walk.losses import DetectionLoss
+
+    return DetectionLoss()
+
+
 def _contrastive_metrics(_n: int) -> list:
     from keras_walk.metrics.retrieval import ContrastiveAccuracy
 
@@ -182,6 +188,17 @@ HEADS: dict[str, HeadSpec] = {
             classifier=False,
             min_classes=1,
             label_format="none given: a GAN's discriminator learns real (1) vs generated (0)",
+        ),
+        HeadSpec(
+            name="detection",
+            activation="linear",
+            loss=_detection_loss,
+            metrics=lambda _n: [],
+            classifier=True,
+            min_classes=1,
+            label_format=(
+                "(n, max_objects, 5) rows of [x1, y1, x2, y2, class] in pixels, padded with -1"
+            ),
         ),
         HeadSpec(
             name="contrastive",

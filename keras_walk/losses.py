@@ -1,5 +1,5 @@
-"""Losses Keras lacks: contrastive (CLIP's symmetric InfoNCE, SigLIP's sigmoid loss) and
-per-pixel segmentation (crossentropy, soft Dice, or both).
+"""Losses Keras lacks: contrastive (CLIP's symmetric InfoNCE, SigLIP's sigmoid loss),
+per-pixel segmentation (crossentropy, soft Dice, or both) and a grid detector's.
 
 Keras has no contrastive loss (keras-team/keras#18203). Both contrastive losses read the `(batch, 2, global_batch)` logits of
 `keras_walk.layers.ContrastiveLogits`: row `i`'s match is column `offset + i`, where
@@ -18,8 +18,10 @@ from keras_walk.layers.contrastive import replica_offset
 __all__ = [
     "SEGMENTATION_LOSSES",
     "ContrastiveLoss",
+    "DetectionLoss",
     "SegmentationLoss",
     "check_contrastive_batch",
+    "grid_targets",
 ]
 
 
@@ -152,3 +154,93 @@ class SegmentationLoss(keras.losses.Loss):
             **super().get_config(), "kind": self.kind, "head": self.head,
             "num_classes": self.num_classes,
         }  # fmt: skip
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class DetectionLoss(keras.losses.Loss):
+    """The loss of a YOLO-style grid detector (Redmon et al. 2016), one value per image.
+
+    `y_pred` is the grid, `(batch, rows, columns, 5 + num_classes)`: per cell an objectness
+    logit, four box logits and the class logits. `y_true` is the labels of
+    `keras_walk.data.detection`, `(batch, max_objects, 5)` rows of
+    `[x1, y1, x2, y2, class]` in pixels, padded with -1. Each box is assigned to the cell
+    that holds its centre; that cell learns:
+
+    * objectness 1 (every other cell 0): binary crossentropy, the mean over the object cells
+      plus the mean over the empty ones, so the many empty cells do not drown the few full;
+    * the box: `sigmoid` of its four box logits should be the centre's offset within the
+      cell (x, y in [0, 1]) and the box's width and height as shares of the image; L1,
+      weighted by `box_weight`;
+    * the class: sparse categorical crossentropy on the class logits.
+
+    Keras has no detection loss for a plain grid (keras-hub's RetinaNet and YOLOv8 losses
+    belong to their anchor and feature-pyramid heads), hence this one.
+
+    Args:
+        image_size: `(height, width)` of the images, to turn pixels into grid units.
+        box_weight: weight of the box term.
+    """
+
+    def __init__(self, image_size=None, box_weight: float = 5.0, name="detection", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.image_size = None if image_size is None else tuple(int(s) for s in image_size)
+        self.box_weight = float(box_weight)
+
+    def call(self, y_true, y_pred):
+        if self.image_size is None:
+            raise ValueError(
+                "DetectionLoss needs `image_size=(height, width)` to place boxes on the grid."
+            )
+        y_pred = tf.cast(y_pred, "float32")
+        targets = grid_targets(y_true, tf.shape(y_pred)[1:3], self.image_size)
+        positive = targets[..., 0]
+        count = tf.maximum(tf.reduce_sum(positive, axis=(1, 2)), 1.0)
+        empty = tf.maximum(tf.reduce_sum(1.0 - positive, axis=(1, 2)), 1.0)
+        per_image = lambda values, weights, total: (  # noqa: E731
+            tf.reduce_sum(values * weights, axis=(1, 2)) / total
+        )
+        objectness = tf.nn.sigmoid_cross_entropy_with_logits(labels=positive, logits=y_pred[..., 0])
+        box_error = tf.reduce_sum(tf.abs(tf.sigmoid(y_pred[..., 1:5]) - targets[..., 1:5]), -1)
+        class_error = tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.cast(targets[..., 5], "int32"), logits=y_pred[..., 5:]
+        )
+        return (
+            per_image(objectness, positive, count)
+            + per_image(objectness, 1.0 - positive, empty)
+            + self.box_weight * per_image(box_error, positive, count)
+            + per_image(class_error, positive, count)
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(), "image_size": self.image_size, "box_weight": self.box_weight,
+        }  # fmt: skip
+
+
+def grid_targets(labels, grid_shape, image_size):
+    """Padded `[x1, y1, x2, y2, class]` labels -> the grid a detector should predict,
+    `(batch, rows, columns, 6)`: objectness, the centre's offset in its cell (x, y), width
+    and height as shares of the image, class. Two boxes centred in one cell: one of them
+    is kept (with 0.35 overlap at most in keras_walk's scenes, this is rare)."""
+    labels = tf.cast(labels, "float32")
+    rows, columns = tf.cast(grid_shape[0], "float32"), tf.cast(grid_shape[1], "float32")
+    height, width = float(image_size[0]), float(image_size[1])
+    x = (labels[..., 0] + labels[..., 2]) / 2.0 / width * columns
+    y = (labels[..., 1] + labels[..., 3]) / 2.0 / height * rows
+    column = tf.clip_by_value(tf.floor(x), 0.0, columns - 1.0)
+    row = tf.clip_by_value(tf.floor(y), 0.0, rows - 1.0)
+    values = tf.stack(
+        [
+            tf.ones_like(x), x - column, y - row,
+            (labels[..., 2] - labels[..., 0]) / width, (labels[..., 3] - labels[..., 1]) / height,
+            labels[..., 4],
+        ],
+        axis=-1,
+    )  # fmt: skip
+    batch = tf.broadcast_to(tf.cast(tf.range(tf.shape(labels)[0])[:, None], "float32"), tf.shape(x))
+    indices = tf.cast(tf.stack([batch, row, column], axis=-1), "int32")
+    valid = labels[..., 4] >= 0
+    shape = tf.stack([tf.shape(labels)[0], tf.cast(rows, "int32"), tf.cast(columns, "int32"), 6])
+    return tf.tensor_scatter_nd_update(
+        tf.zeros(shape), tf.boolean_mask(indices, valid), tf.boolean_mask(values, valid)
+    )

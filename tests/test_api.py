@@ -9,15 +9,16 @@ def test_public_api_is_pinned():
     assert kw.metrics.__all__ == [
         "BinaryDice", "ContrastiveAccuracy", "ImageFeatures", "MeanDice", "caption_metrics",
         "class_accuracy", "frechet_distance", "image_features", "kernel_distance",
-        "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
+        "mean_average_precision", "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
         "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "DualEncoder", "GAN",
-        "ImageAutoencoder", "ImageCaptioner", "ImageSegmenter", "LanguageModel", "SEQUENCE_ENCODERS", "Task",
+        "ImageAutoencoder", "ImageCaptioner", "ImageSegmenter", "LanguageModel",
+        "ObjectDetector", "SEQUENCE_ENCODERS", "Task",
         "autoencoder", "average_ensemble", "backbones", "binary_classifier", "builder_table",
         "choose_text_encoder", "contrastive_pretrainer", "diffusion_model", "dual_encoder", "gan",
         "image_captioner", "image_classifier", "image_segmenter", "language_model", "make_optimizer",
-        "multiclass_classifier", "multilabel_classifier", "regressor", "sequence_classifier",
+        "multiclass_classifier", "multilabel_classifier", "object_detector", "regressor", "sequence_classifier",
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "unet", "vae",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
@@ -42,7 +43,7 @@ def test_public_api_is_pinned():
     assert kw.training.__all__ == [
         "BackupAndRestore", "LearningRateFinding", "OutputDirInUseError", "RecipeRun", "class_weights",
         "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
-        "plot_confusion_matrix", "plot_forecast", "plot_histories", "plot_history",
+        "plot_confusion_matrix", "plot_detections", "plot_forecast", "plot_histories", "plot_history",
         "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
         "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "task_metrics",
         "warmup_cosine", "write_results",
@@ -57,7 +58,8 @@ def test_public_api_is_pinned():
         "encode_sequence", "noise_unet", "residual_block",
     ]  # fmt: skip
     assert kw.losses.__all__ == [
-        "SEGMENTATION_LOSSES", "ContrastiveLoss", "SegmentationLoss", "check_contrastive_batch",
+        "SEGMENTATION_LOSSES", "ContrastiveLoss", "DetectionLoss", "SegmentationLoss",
+        "check_contrastive_batch", "grid_targets",
     ]  # fmt: skip
     modules = (
         kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.losses, kw.metrics,

@@ -1,9 +1,10 @@
 """Metrics beyond Keras's own: the quality of generated images (`image_quality`) and
 retrieval (`retrieval`: recall@k, median rank, in-batch contrastive accuracy) and
-captions (`captions`: BLEU, CIDEr, exact match) and segmentation (`segmentation`: Dice
-beside Keras's IoU)."""
+captions (`captions`: BLEU, CIDEr, exact match), segmentation (`segmentation`: Dice
+beside Keras's IoU) and detection (`detection`: COCO mAP by pycocotools)."""
 
 from keras_walk.metrics.captions import caption_metrics
+from keras_walk.metrics.detection import mean_average_precision
 from keras_walk.metrics.image_quality import (
     ImageFeatures,
     class_accuracy,
@@ -25,6 +26,7 @@ __all__ = [
     "frechet_distance",
     "image_features",
     "kernel_distance",
+    "mean_average_precision",
     "memorization",
     "retrieval_metrics",
     "retrieval_ranks",

@@ -26,6 +26,7 @@ from keras_walk.tasks.gan import GAN, gan
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.image_segmenter import ImageSegmenter, image_segmenter, unet
 from keras_walk.tasks.language_model import LM_ENCODERS, LanguageModel, language_model
+from keras_walk.tasks.object_detector import ObjectDetector, object_detector
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS, sequence_classifier
 from keras_walk.tasks.tabular import (
     binary_classifier,
@@ -94,6 +95,10 @@ BUILDERS = {
         "default_head": "`contrastive`", "heads": ("contrastive",),
         "encoders": tuple(backbones.BACKBONES) + DUAL_TEXT_ENCODERS,
     },
+    "object_detector": {
+        "default_head": "`detection`: objectness, box and class per grid cell",
+        "heads": ("detection",), "encoders": ("basic_convnet",),
+    },
     "image_segmenter": {
         "default_head": f"{_CLASSIFIER}, per pixel", "heads": ("binary", "multiclass"),
         "encoders": ("unet",),
@@ -110,6 +115,7 @@ __all__ = [
     "ImageCaptioner",
     "ImageSegmenter",
     "LanguageModel",
+    "ObjectDetector",
     "SEQUENCE_ENCODERS",
     "Task",
     "autoencoder",
@@ -129,6 +135,7 @@ __all__ = [
     "make_optimizer",
     "multiclass_classifier",
     "multilabel_classifier",
+    "object_detector",
     "regressor",
     "sequence_classifier",
     "tabular_model",

@@ -12,6 +12,7 @@ from keras_walk.training.metrics import class_weights, predicted_labels, task_me
 from keras_walk.training.plots import (
     plot_comparison,
     plot_confusion_matrix,
+    plot_detections,
     plot_forecast,
     plot_histories,
     plot_history,
@@ -37,6 +38,7 @@ __all__ = [
     "machine_info",
     "plot_comparison",
     "plot_confusion_matrix",
+    "plot_detections",
     "plot_forecast",
     "plot_histories",
     "plot_history",

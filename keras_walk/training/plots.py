@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 __all__ = [
     "plot_comparison",
     "plot_confusion_matrix",
+    "plot_detections",
     "plot_forecast",
     "plot_histories",
     "plot_history",
@@ -81,6 +82,37 @@ def plot_image_predictions(
                 f"{class_names[pred]}\n(true: {class_names[true]})", fontsize=8, color="red"
             )
     fig.suptitle("Test predictions (red: wrong)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_detections(
+    images, labels, detections, class_names, path: str | os.PathLike, columns: int = 6
+) -> None:
+    """Images with their true boxes (green, dashed) and the detected ones (red, with class
+    name and score). `labels` are `(n, max_objects, 5)` rows `[x1, y1, x2, y2, class]`
+    padded with -1; `detections` the dicts of `ObjectDetector.detect`."""
+    from matplotlib.patches import Rectangle
+
+    count = len(images)
+    rows = int(np.ceil(count / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2.2 * columns, 2.3 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image, truth, found in zip(axes.ravel(), images, labels, detections, strict=False):
+        ax.imshow(np.squeeze(image), cmap="gray")
+        for x1, y1, x2, y2, c in np.asarray(truth):
+            if c >= 0:
+                ax.add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False,
+                                       edgecolor="lime", linestyle="--", linewidth=1))  # fmt: skip
+        for (x1, y1, x2, y2), score, c in zip(
+            found["boxes"], found["scores"], found["classes"], strict=True
+        ):
+            ax.add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False,
+                                   edgecolor="red", linewidth=1))  # fmt: skip
+            ax.text(x1, y1 - 1, f"{class_names[c]} {score:.2f}", color="red", fontsize=5)
+    fig.suptitle("Test scenes: true boxes (green, dashed), detections (red)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -188,6 +188,15 @@ def _segmenter(num_classes):
     return build, x, masks, (None, 8, 8, head_units), None
 
 
+def _detector():
+    x = RNG.integers(0, 255, (N, 16, 16, 1)).astype("uint8")
+    labels = np.full((N, 2, 5), -1, "int32")
+    labels[:, 0] = [2, 3, 9, 12, 0]
+    labels[::2, 1] = [8, 8, 16, 16, 2]
+    build = lambda: kw.tasks.object_detector((16, 16, 1), 3, filters=(4, 8))  # noqa: E731
+    return build, x, labels, (None, 8, 8, 8), None
+
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,
@@ -203,4 +212,5 @@ EXAMPLES = {
     "vae": lambda: _autoencoder(variational=True),
     "image_segmenter": lambda: _segmenter(3),
     "image_segmenter_binary": lambda: _segmenter(2),
+    "object_detector": _detector,
 }

@@ -1,0 +1,244 @@
+"""`object_detector`: a single-shot grid detector in the style of YOLO (Redmon et al. 2016).
+
+A convnet turns the image into a grid of cells (a 96x96 image with three poolings: 12x12
+cells of 8x8 pixels). Every cell predicts, in one pass, whether an object's centre lies in
+it (objectness), where that object's box is (its centre within the cell, its width and
+height as shares of the image) and its class. Detections are the cells whose objectness
+times class probability passes a threshold; non-maximum suppression (NMS) then keeps, of
+boxes that overlap by more than an IoU threshold, only the most confident.
+
+Labels are `(n, max_objects, 5)` rows of `[x1, y1, x2, y2, class]` in pixels, padded with
+rows of -1 (see `keras_walk.data.detection`).
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from keras_walk import distribute, heads
+from keras_walk.data.detection import check_boxes
+from keras_walk.layers import conv_block
+from keras_walk.losses import DetectionLoss
+from keras_walk.tasks.backbones import basic_convnet
+from keras_walk.tasks.task import Task, compile_task
+
+__all__ = ["ObjectDetector", "object_detector"]
+
+
+def _check_threshold(name: str, value) -> float:
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a float in [0, 1]. "
+            f"Received: {name}={value}"
+        )
+    return float(value)
+
+
+@keras.saving.register_keras_serializable(package="keras_walk")
+class ObjectDetector(Task):
+    """A `Task` whose answer is a list of boxes: build it with `object_detector`.
+
+    Beyond `Task`: `detect` (boxes, scores and classes per image, with or without NMS),
+    labels checked (box coordinates, classes) before training, and `predict_labels`
+    returning the detections with class names.
+    """
+
+    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
+        """`Task.compile`, where `"auto"` means the grid detector's `DetectionLoss` for
+        this image size, and no Keras metric (mAP needs whole images' detections: see
+        `keras_walk.metrics.mean_average_precision`)."""
+        if isinstance(loss, str) and loss == "auto":
+            loss = DetectionLoss(image_size=self.input_shape[1:3])
+        if isinstance(metrics, str) and metrics == "auto":
+            metrics = []
+        super().compile(optimizer, loss, metrics, **kwargs)
+
+    def check_labels(self, y) -> None:
+        """Raises `keras_walk.heads.LabelError` unless `y` holds `(n, max_objects, 5)` rows of
+        `[x1, y1, x2, y2, class]` inside the image, classes in `[0, num_classes)` and
+        padding rows of -1."""
+        y = np.asarray(y)
+        if y.ndim != 3 or y.shape[-1] != 5 or not np.issubdtype(y.dtype, np.number):
+            raise heads.LabelError(
+                f"Invalid labels for {self.name!r}: expected (n, max_objects, 5) rows of "
+                f"[x1, y1, x2, y2, class], padded with -1. Received: shape {y.shape}, dtype "
+                f"{y.dtype}"
+            )
+        classes = y[..., 4]
+        padding = (y == -1).all(axis=-1)
+        if not np.isfinite(y).all() or ((classes < 0) & ~padding).any():
+            raise heads.LabelError(
+                f"Invalid labels for {self.name!r}: NaN, or a row that is neither a box nor "
+                "padding (a padding row is all -1)."
+            )
+        bad = classes[~padding]
+        if len(bad) and (bad.max() >= self.num_classes or (bad != np.round(bad)).any()):
+            raise heads.LabelError(
+                f"Invalid labels for {self.name!r}: classes must be integers in [0, "
+                f"{self.num_classes}). Received: values from {bad.min()} to {bad.max()}"
+            )
+        for image, boxes in enumerate(y[..., :4]):
+            try:
+                check_boxes(boxes, self.input_shape[1:3])
+            except ValueError as error:
+                raise heads.LabelError(f"{error} (image {image})") from None
+
+    def detect(
+        self, x, *, score_threshold: float = 0.25, iou_threshold: float = 0.5,
+        max_detections: int = 20, nms: bool = True, batch_size: int = 256,
+    ) -> list[dict]:  # fmt: skip
+        """The objects found in each image.
+
+        Args:
+            x: images, like `fit` takes them.
+            score_threshold: keep boxes whose objectness x class probability reaches it.
+            iou_threshold: NMS drops a box that overlaps a more confident one by more.
+            max_detections: most boxes kept per image.
+            nms: apply non-maximum suppression (`False` shows what it removes).
+            batch_size: images per prediction batch.
+
+        Returns:
+            One dict per image: `boxes` (`(k, 4)` float, `[x1, y1, x2, y2]` pixels),
+            `scores` (`(k,)`), `classes` (`(k,)` ints) and `names` (class names, or the
+            class ids without `class_names`), most confident first.
+        """
+        _check_threshold("score_threshold", score_threshold)
+        _check_threshold("iou_threshold", iou_threshold)
+        grid = self.predict(x, batch_size=batch_size, verbose=0)
+        return self.decode_predictions(
+            grid, score_threshold, iou_threshold=iou_threshold,
+            max_detections=max_detections, nms=nms,
+        )  # fmt: skip
+
+    def decode_predictions(
+        self, scores, threshold: float = 0.25, *, iou_threshold: float = 0.5,
+        max_detections: int = 20, nms: bool = True,
+    ) -> list[dict]:  # fmt: skip
+        """Raw grid outputs -> the detections of `detect` (what `predict_labels` returns)."""
+        threshold = _check_threshold("score_threshold", threshold)
+        iou_threshold = _check_threshold("iou_threshold", iou_threshold)
+        boxes, class_scores = self.decode_grid(scores)
+        if nms:
+            # keras-hub's layer: Keras's own box utilities have no NMS.
+            from keras_hub.layers import NonMaxSuppression
+
+            kept = NonMaxSuppression(
+                bounding_box_format="xyxy", from_logits=False, iou_threshold=iou_threshold,
+                confidence_threshold=threshold, max_detections=max_detections,
+            )(boxes, class_scores)  # fmt: skip
+            counts = np.asarray(kept["num_detections"])
+            found = [
+                (np.asarray(kept["boxes"][i][:k]), np.asarray(kept["confidence"][i][:k]),
+                 np.asarray(kept["labels"][i][:k]))
+                for i, k in enumerate(counts)
+            ]  # fmt: skip
+        else:
+            found = []
+            for image_boxes, image_scores in zip(boxes, class_scores, strict=True):
+                best = image_scores.max(-1)
+                order = np.argsort(-best)[:max_detections]
+                order = order[best[order] >= threshold]
+                found.append((image_boxes[order], best[order], image_scores[order].argmax(-1)))
+        names = self.class_names or tuple(range(self.num_classes))
+        return [
+            {
+                "boxes": np.asarray(b, "float32").reshape(-1, 4),
+                "scores": np.asarray(s, "float32"),
+                "classes": np.asarray(c, "int32"),
+                "names": [names[int(k)] for k in c],
+            }
+            for b, s, c in found
+        ]
+
+    def decode_grid(self, grid):
+        """The grid's raw outputs -> `(boxes, class_scores)`: `(n, cells, 4)` pixel boxes
+        `[x1, y1, x2, y2]` and `(n, cells, num_classes)` objectness x class probability."""
+        grid = np.asarray(grid, "float32")
+        n, rows, columns, _ = grid.shape
+        height, width = self.input_shape[1:3]
+        sigmoid = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+        row, column = np.meshgrid(np.arange(rows), np.arange(columns), indexing="ij")
+        centre_x = (column + sigmoid(grid[..., 1])) / columns * width
+        centre_y = (row + sigmoid(grid[..., 2])) / rows * height
+        box_width, box_height = sigmoid(grid[..., 3]) * width, sigmoid(grid[..., 4]) * height
+        boxes = np.stack(
+            [centre_x - box_width / 2, centre_y - box_height / 2,
+             centre_x + box_width / 2, centre_y + box_height / 2], axis=-1,
+        )  # fmt: skip
+        logits = grid[..., 5:] - grid[..., 5:].max(-1, keepdims=True)
+        probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+        scores = sigmoid(grid[..., :1]) * probabilities
+        return boxes.reshape(n, -1, 4), scores.reshape(n, rows * columns, -1)
+
+
+def object_detector(
+    input_shape: tuple[int, int, int],
+    num_classes: int,
+    *,
+    head: str = "detection",
+    filters=(32, 64, 128, 128),
+    class_names=None,
+    rescale: float | None = 1.0 / 255,
+    optimizer: str | keras.optimizers.Optimizer = "adamw",
+    learning_rate=None,
+    weight_decay: float | None = None,
+    strategy=None,
+    jit_compile="auto",
+    name: str = "object_detector",
+) -> ObjectDetector:
+    """A compiled single-shot grid detector: rescale -> convnet -> a grid of cells, each
+    predicting objectness, a box and a class (see the module's docstring).
+
+    Args:
+        input_shape: `(height, width, channels)`; height and width divisible by the grid's
+            cell size, `2 ** (len(filters) - 1)`.
+        num_classes: object classes (no background class: objectness says "nothing here").
+        head: `"detection"`, the heads table's row for this output.
+        filters: channels per convnet block; each block after the first halves the
+            resolution, so the cells are `2 ** (len(filters) - 1)` pixels wide.
+        class_names: names of the classes in label order.
+        rescale: multiply pixels by this first (`None` to feed them as they are).
+        optimizer: a name or a Keras optimizer (AdamW by default).
+        learning_rate: a float or a schedule (1e-3 by default).
+        weight_decay: decoupled weight decay (1e-4 by default).
+        strategy: passed to `keras_walk.distribute.resolve_strategy`.
+        jit_compile: XLA: `"auto"`, `True` or `False`.
+        name: the model's name.
+
+    Returns:
+        A compiled `ObjectDetector`.
+
+    Examples:
+
+        >>> model = object_detector((32, 32, 1), 3, filters=(8, 16, 16))
+        >>> model.output_shape  # an 8x8 grid of cells, 5 + 3 numbers each
+        (None, 8, 8, 8)
+        >>> len(model.detect(np.zeros((2, 32, 32, 1), "uint8")))
+        2
+    """
+    heads.check_head(head, ("detection",), what="object detection")
+    heads.output_units(head, num_classes)
+    input_shape = tuple(input_shape)
+    cell = 2 ** (len(filters) - 1)
+    if len(input_shape) != 3 or any(size % cell for size in input_shape[:2]):
+        raise ValueError(
+            f"Invalid input_shape={input_shape} for {len(filters)} blocks: expected (height, "
+            f"width, channels) with height and width divisible by the cell size {cell}."
+        )
+    strategy = distribute.resolve_strategy(strategy)
+    with strategy.scope():
+        body = basic_convnet(input_shape, filters, (1,) + (2,) * (len(filters) - 1))
+        inputs = keras.Input(input_shape, name="images")
+        x = inputs
+        if rescale is not None:
+            x = layers.Rescaling(rescale, name="rescale")(x)
+        x = conv_block(body(x), filters[-1], 1, name="grid")
+        # Per cell: objectness, 4 box numbers, class logits; float32 for a stable loss.
+        outputs = layers.Dense(5 + num_classes, dtype="float32", name="head")(x)
+        task = ObjectDetector(
+            inputs, outputs, name=name, head=head, num_classes=num_classes,
+            class_names=class_names, input_kind="images",
+        )  # fmt: skip
+        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
