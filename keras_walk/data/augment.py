@@ -9,7 +9,9 @@ __all__ = ["AUGMENTATIONS", "image_augmentation"]
 AUGMENTATIONS = ("flip", "light", "randaugment", "contrastive")
 
 
-def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.Sequential:
+def image_augmentation(
+    preset: str = "light", seed: int | None = None, bounding_box_format: str | None = None
+) -> keras.Sequential:
     """A `keras.Sequential` of random image layers, usable in a model or in `Dataset.map`.
 
     Presets: `"flip"` (horizontal flip), `"light"` (flip + shift by up to 10%),
@@ -25,12 +27,13 @@ def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.
         >>> augment(np.zeros((2, 28, 28, 1), "float32"), training=True).shape
         TensorShape([2, 28, 28, 1])
     """
+    boxes = {} if bounding_box_format is None else {"bounding_box_format": bounding_box_format}
     if preset == "flip":
-        layers = [keras.layers.RandomFlip("horizontal", seed=seed)]
+        layers = [keras.layers.RandomFlip("horizontal", seed=seed, **boxes)]
     elif preset == "light":
         layers = [
-            keras.layers.RandomFlip("horizontal", seed=seed),
-            keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed),
+            keras.layers.RandomFlip("horizontal", seed=seed, **boxes),
+            keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed, **boxes),
         ]
     elif preset == "randaugment":
         layers = [keras.layers.RandAugment(value_range=(0, 255), seed=seed)]
@@ -52,12 +55,19 @@ def image_augmentation(preset: str = "light", seed: int | None = None) -> keras.
     return keras.Sequential(layers, name=f"augment_{preset}")
 
 
-def augmentation_layer(augment, seed: int | None = None) -> keras.Layer | None:
+def augmentation_layer(
+    augment, seed: int | None = None, bounding_box_format: str | None = None
+) -> keras.Layer | None:
     """`None`, a preset name or a Keras layer -> `None` or a layer (the one place that decides)."""
     if augment is None or isinstance(augment, keras.Layer):
         return augment
     if isinstance(augment, str):
-        return image_augmentation(augment, seed=seed)
+        if bounding_box_format is not None and augment not in ("flip", "light"):
+            raise ValueError(
+                f"Invalid value for argument `augment` with boxes: {augment!r} would change "
+                "the pictures in ways its boxes cannot follow. Use 'flip' or 'light'."
+            )
+        return image_augmentation(augment, seed=seed, bounding_box_format=bounding_box_format)
     raise ValueError(
         "Invalid value for argument `augment`. Expected a preset name or a Keras layer. "
         f"Received: augment={augment!r}"

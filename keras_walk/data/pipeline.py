@@ -35,6 +35,7 @@ def pipeline(
     num_classes: int | None = None,
     input_shape: tuple | None = None,
     masks: bool = False,
+    boxes: bool = False,
 ) -> tf.data.Dataset:
     """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset.
 
@@ -70,6 +71,9 @@ def pipeline(
         input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
         masks: the labels are segmentation masks, one class id per pixel: `augment` flips
             and shifts them with their images (Keras's image layers move both).
+        boxes: the labels are detection boxes, `(max_objects, 5)` rows of
+            `[x1, y1, x2, y2, class]` in pixels padded with -1 (`keras_walk.data.detection`):
+            `augment` (`"flip"` or `"light"`) moves the boxes with their images.
 
     Examples:
 
@@ -86,7 +90,9 @@ def pipeline(
         )
     if (head is None) != (num_classes is None):
         raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
-    augment_layer = augmentation_layer(augment, seed)
+    if masks and boxes:
+        raise ValueError("Arguments `masks` and `boxes` describe different labels: pass one.")
+    augment_layer = augmentation_layer(augment, seed, "xyxy" if boxes else None)
 
     if isinstance(data, tf.data.Dataset):
         _check_dataset(data, input_shape, head, num_classes, masks)
@@ -114,7 +120,12 @@ def pipeline(
                 samples, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
             )
     if augment_layer is not None:
-        augmented = _augment_with_masks(augment_layer) if masks else _augment(augment_layer)
+        if masks:
+            augmented = _augment_with_masks(augment_layer)
+        elif boxes:
+            augmented = _augment_with_boxes(augment_layer)
+        else:
+            augmented = _augment(augment_layer)
         dataset = dataset.map(
             augmented, num_parallel_calls=AUTOTUNE, deterministic=seed is not None
         )
@@ -143,6 +154,29 @@ def _augment_with_masks(layer):
             data = step(data, training=True)
         augmented = data["segmentation_masks"]
         return data["images"], tf.cast(augmented[..., 0] if channel else augmented, masks.dtype)
+
+    return augment
+
+
+def _augment_with_boxes(layer):
+    # Keras's image layers take {"images", "bounding_boxes": {"boxes", "labels"}} and move
+    # the boxes with the pixels (layers made with bounding_box_format="xyxy"). Padding rows
+    # (class -1) are put back to -1 afterwards, whatever the layer did to their coordinates.
+    steps = layer.layers if isinstance(layer, keras.Sequential) else [layer]
+
+    def augment(images, labels):
+        rows = tf.cast(labels, "float32")
+        data = {
+            "images": images,
+            "bounding_boxes": {"boxes": rows[..., :4], "labels": rows[..., 4]},
+        }
+        for step in steps:
+            data = step(data, training=True)
+        moved = tf.concat([data["bounding_boxes"]["boxes"], rows[..., 4:]], axis=-1)
+        moved = tf.where(rows[..., 4:] < 0, -1.0, moved)
+        if labels.dtype.is_integer:  # 96 * (1 - 76 / 96) is 19.999...: round, not truncate
+            moved = tf.round(moved)
+        return data["images"], tf.cast(moved, labels.dtype)
 
     return augment
 

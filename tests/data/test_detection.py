@@ -68,3 +68,29 @@ def test_box_iou_matches_a_hand_computed_case():
     b = [[2, 2, 6, 6], [0, 0, 4, 4], [20, 20, 21, 21]]
     expected = [[4 / 28, 1, 0], [0, 0, 0]]
     np.testing.assert_allclose(box_iou(a, b), expected)
+
+
+def test_pipeline_flips_boxes_with_their_images():
+    items = np.zeros((1, 28, 28), "uint8")
+    items[0, 4:24, 6:14] = 255
+    scenes, labels = compose_detection_scenes(items, np.array([4]), 32, seed=3)
+    ds = kw.data.pipeline((scenes, labels), 8, augment="flip", boxes=True, seed=0)
+    flipped = 0
+    for images, rows in ds:
+        images, rows = np.asarray(images), np.asarray(rows)
+        assert rows.dtype == labels.dtype and rows.shape[1:] == (5, 5)
+        for image, image_rows in zip(images, rows, strict=True):
+            present = image_rows[:, 4] >= 0
+            assert (image_rows[~present] == -1).all()  # padding stays padding
+            check_boxes(image_rows[:, :4], (96, 96))
+            lit = np.zeros((96, 96), bool)
+            for x1, y1, x2, y2, _ in image_rows[present].astype(int):
+                lit[y1:y2, x1:x2] = True
+            assert not (image[..., 0] > 0)[~lit].any()  # every lit pixel is in a box
+    flipped = sum(
+        not np.array_equal(np.asarray(x), scenes[i * 8 : (i + 1) * 8])
+        for i, (x, _) in enumerate(ds)
+    )
+    assert flipped > 0
+    with pytest.raises(ValueError, match="boxes cannot follow"):
+        kw.data.pipeline((scenes, labels), 8, augment="randaugment", boxes=True)
