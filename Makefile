@@ -85,9 +85,11 @@ TABULAR := breast_cancer penguins ames_house_prices movie_genres
 tabular: setup
 	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
 
-# Vision beyond one label per image: the U-Net segmentation recipe (two models).
+# Vision beyond one label per image: U-Net segmentation (two models, about 10 min) and
+# grid object detection (about 11 min).
 vision: setup
 	$(BIN)/python recipes/vision/segmentation.py
+	$(BIN)/python recipes/vision/object_detection.py
 
 GENERATIVE := anomaly_detection vae dcgan ddim
 
@@ -106,7 +108,7 @@ multimodal: setup
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection vae ddim dcgan segmentation \
+	    anomaly_detection vae ddim dcgan segmentation object_detection \
 	    $(TABULAR) $(MULTIMODAL); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \

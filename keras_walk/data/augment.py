@@ -62,10 +62,13 @@ def augmentation_layer(
     if augment is None or isinstance(augment, keras.Layer):
         return augment
     if isinstance(augment, str):
-        if bounding_box_format is not None and augment not in ("flip", "light"):
+        if bounding_box_format is not None and augment != "flip":
+            # Shifts, zooms and RandAugment can push a box partly off the canvas, which
+            # Keras clips; keras_walk's detection labels are only tested with flips.
             raise ValueError(
                 f"Invalid value for argument `augment` with boxes: {augment!r} would change "
-                "the pictures in ways its boxes cannot follow. Use 'flip' or 'light'."
+                "the pictures in ways its boxes cannot follow exactly. Use 'flip', or pass "
+                "your own Keras layers made with bounding_box_format='xyxy'."
             )
         return image_augmentation(augment, seed=seed, bounding_box_format=bounding_box_format)
     raise ValueError(

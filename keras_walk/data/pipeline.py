@@ -73,7 +73,7 @@ def pipeline(
             and shifts them with their images (Keras's image layers move both).
         boxes: the labels are detection boxes, `(max_objects, 5)` rows of
             `[x1, y1, x2, y2, class]` in pixels padded with -1 (`keras_walk.data.detection`):
-            `augment` (`"flip"` or `"light"`) moves the boxes with their images.
+            `augment="flip"` mirrors the boxes with their images.
 
     Examples:
 

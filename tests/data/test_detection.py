@@ -92,5 +92,6 @@ def test_pipeline_flips_boxes_with_their_images():
         for i, (x, _) in enumerate(ds)
     )
     assert flipped > 0
-    with pytest.raises(ValueError, match="boxes cannot follow"):
-        kw.data.pipeline((scenes, labels), 8, augment="randaugment", boxes=True)
+    for preset in ("light", "randaugment"):
+        with pytest.raises(ValueError, match="boxes cannot follow"):
+            kw.data.pipeline((scenes, labels), 8, augment=preset, boxes=True)

@@ -1,0 +1,29 @@
+import json
+import time
+
+import keras
+
+from tests.helpers.scripts import load_script
+
+
+def test_smoke_run_detects_and_writes_everything(tmp_path):
+    recipe = load_script("recipes/vision/object_detection.py")
+    start = time.perf_counter()
+    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
+    seconds = time.perf_counter() - start
+    assert seconds < 60, f"--smoke took {seconds:.0f} s"
+
+    on_disk = json.loads((tmp_path / "results.json").read_text())
+    assert on_disk["metrics"] == json.loads(json.dumps(results["metrics"]))
+    loss = on_disk["history"]["loss"]
+    assert len(loss) == 2 and loss[-1] < loss[0]
+    metrics = on_disk["metrics"]
+    for decoding in ("nms", "no_nms"):
+        assert 0 <= metrics[decoding]["map_50_95"] <= metrics[decoding]["map_50"] <= 1
+    # NMS only ever removes boxes.
+    assert metrics["nms"]["boxes_per_image"] <= metrics["no_nms"]["boxes_per_image"]
+    assert len(on_disk["tables"]["held-out test scenes (COCO mAP by pycocotools)"]) == 2
+    for name in ("training_curves.png", "sample_detections.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+    model = keras.models.load_model(tmp_path / "model.keras")
+    assert model.head == "detection" and model.output_shape == (None, 12, 12, 15)
