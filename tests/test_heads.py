@@ -15,6 +15,7 @@ EXPECTED = {
     "reconstruction": ("sigmoid", "binary_crossentropy"),
     "noise": ("linear", "mean_absolute_error"),
     "adversarial": ("linear", "binary_crossentropy"),
+    "detection": ("linear", "detection"),
     "contrastive": ("linear", "softmax_contrastive"),
 }
 

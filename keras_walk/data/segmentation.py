@@ -28,6 +28,8 @@ Examples:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = [
@@ -162,7 +164,14 @@ def _placed(cutout, size, rng, min_scale):
 
 
 def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
-    """The registry's loader for `"emoji_cutouts"` (see the module's docstring)."""
+    """The registry's loader for `"emoji_cutouts"` (see the module's docstring). Composing
+    12,230 images takes about 13 s, so a process composes them once; the arrays are
+    read-only, since every caller shares them."""
+    return _emoji_cutouts(None if data_dir is None else str(data_dir), style)
+
+
+@functools.lru_cache(maxsize=2)
+def _emoji_cutouts(data_dir, style) -> dict:
     from keras_walk.data.image_text import emoji_rgba
     from keras_walk.data.registry import Arrays
 
@@ -174,6 +183,7 @@ def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
             emoji, background_photos(split), CUTOUT_COPIES[split], CUTOUT_SEEDS[split],
             recolour=split == "train",
         )  # fmt: skip
+        images.flags.writeable = masks.flags.writeable = False
         splits[split] = Arrays(images, masks)
     return splits
 

@@ -13,7 +13,7 @@ from keras_walk.metrics import BinaryDice, MeanDice
 
 @pytest.fixture(scope="module")
 def cutouts():
-    return kw.data.load("emoji_cutouts", splits=("train[:4096]", "test[:512]"))
+    return kw.data.load("emoji_cutouts", splits=("train[:3072]", "test[:512]"))
 
 
 def test_learns_emoji_silhouettes_it_never_saw_on_real_photographs(cutouts):
