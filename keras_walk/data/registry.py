@@ -223,6 +223,20 @@ _EMOJI_HOW = (
 )
 
 
+FASHION_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)  # fmt: skip
+# What every set composed from Fashion-MNIST shares: availability, licence, citation and
+# how to get the files.
+_FASHION_DERIVED = {
+    "available": lambda: _find_fashion_dir(None) is not None,
+    "license": "MIT (Fashion-MNIST)",
+    "citation": "Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+    "how_to_get": "As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
+}
+
+
 DATASETS = Registry(
     "dataset",
     (
@@ -237,18 +251,7 @@ DATASETS = Registry(
             citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
             input_shape=(28, 28, 1),
             num_classes=10,
-            class_names=(
-                "T-shirt/top",
-                "Trouser",
-                "Pullover",
-                "Dress",
-                "Coat",
-                "Sandal",
-                "Shirt",
-                "Sneaker",
-                "Bag",
-                "Ankle boot",
-            ),  # fmt: skip
+            class_names=FASHION_CLASSES,
             splits={"train": 60000, "test": 10000},
             how_to_get=(
                 "Install Debian's package (`apt-get install dataset-fashion-mnist`, "
@@ -262,7 +265,6 @@ DATASETS = Registry(
             name="fashion_scenes",
             kind="image_text",
             size="70,000 composed scenes (56x56) with captions",
-            available=lambda: _find_fashion_dir(None) is not None,
             description=(
                 "COMPOSED, not natural: 1-4 Fashion-MNIST items on a 56x56 canvas, one per "
                 "quadrant, each with the one exact caption of what is where ('a sneaker to "
@@ -270,11 +272,9 @@ DATASETS = Registry(
                 "images only, test scenes its test images only (fixed seeds)."
             ),
             source="composed by keras_walk.data.image_text from Fashion-MNIST",
-            license="MIT (Fashion-MNIST)",
-            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            **_FASHION_DERIVED,
             input_shape=(56, 56, 1),
             splits={"train": 60000, "test": 10000},
-            how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
             loader=_fashion_scenes,
         ),
         DataInfo(
@@ -334,39 +334,23 @@ DATASETS = Registry(
             name="fashion_scene_masks",
             kind="segmentation",
             size="70,000 composed scenes (56x56) with per-pixel classes",
-            available=lambda: _find_fashion_dir(None) is not None,
             description=(
                 "COMPOSED: the scenes of `fashion_scenes` (1-4 Fashion-MNIST items, one per "
                 "quadrant) with a class per pixel: 0 background, 1 + the item's label where "
                 "its pixel is not black."
             ),
             source="composed by keras_walk.data.segmentation from Fashion-MNIST",
-            license="MIT (Fashion-MNIST)",
-            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            **_FASHION_DERIVED,
             input_shape=(56, 56, 1),
             num_classes=11,
-            class_names=(
-                "background",
-                "T-shirt/top",
-                "Trouser",
-                "Pullover",
-                "Dress",
-                "Coat",
-                "Sandal",
-                "Shirt",
-                "Sneaker",
-                "Bag",
-                "Ankle boot",
-            ),  # fmt: skip
+            class_names=("background", *FASHION_CLASSES),
             splits={"train": 60000, "test": 10000},
-            how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
             loader=_fashion_scene_masks,
         ),
         DataInfo(
             name="fashion_detection",
             kind="detection",
             size="22,000 composed scenes (96x96) with boxes and classes",
-            available=lambda: _find_fashion_dir(None) is not None,
             description=(
                 "COMPOSED for detection: 1-5 Fashion-MNIST items scaled to 20-42 pixels at "
                 "random places on a 96x96 canvas, overlapping by at most 0.35 IoU (the "
@@ -376,24 +360,11 @@ DATASETS = Registry(
                 "images only (fixed seeds)."
             ),
             source="composed by keras_walk.data.detection from Fashion-MNIST",
-            license="MIT (Fashion-MNIST)",
-            citation="Xiao, Rasul, Vollgraf (2017). Fashion-MNIST. arXiv:1708.07747",
+            **_FASHION_DERIVED,
             input_shape=(96, 96, 1),
             num_classes=10,
-            class_names=(
-                "T-shirt/top",
-                "Trouser",
-                "Pullover",
-                "Dress",
-                "Coat",
-                "Sandal",
-                "Shirt",
-                "Sneaker",
-                "Bag",
-                "Ankle boot",
-            ),  # fmt: skip
+            class_names=FASHION_CLASSES,
             splits={"train": 20000, "test": 2000},
-            how_to_get="As fashion_mnist: `apt-get install dataset-fashion-mnist` (`make setup`).",
             loader=_fashion_detection,
         ),
         DataInfo(
