@@ -15,11 +15,12 @@ def test_public_api_is_pinned():
         "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "DualEncoder", "GAN",
         "ImageAutoencoder", "ImageCaptioner", "ImageSegmenter", "LanguageModel",
         "ObjectDetector", "SEQUENCE_ENCODERS", "Task",
-        "autoencoder", "average_ensemble", "backbones", "binary_classifier", "builder_table",
-        "choose_text_encoder", "contrastive_pretrainer", "diffusion_model", "dual_encoder", "gan",
+        "autoencoder", "average_ensemble", "backbone_of", "backbones", "binary_classifier",
+        "builder_table", "choose_text_encoder", "contrastive_pretrainer", "diffusion_model",
+        "dual_encoder", "fine_tune", "gan",
         "image_captioner", "image_classifier", "image_segmenter", "language_model", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "object_detector", "regressor", "sequence_classifier",
-        "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "unet", "vae",
+        "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "transfer", "unet", "vae",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "check_head", "compile_args",

@@ -45,6 +45,7 @@ from keras_walk.tasks.text_classifier import (
     token_lengths,
 )
 from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
+from keras_walk.tasks.transfer import backbone_of, fine_tune, transfer
 
 _CLASSIFIER = "`binary` for 2 classes, else `multiclass`"
 # What `builder_table` (the docs' table of builders) reads besides the signatures.
@@ -103,6 +104,10 @@ BUILDERS = {
         "default_head": f"{_CLASSIFIER}, per pixel", "heads": ("binary", "multiclass"),
         "encoders": ("unet",),
     },
+    "transfer": {
+        "default_head": _CLASSIFIER, "heads": heads.CLASSIFIER_HEADS,
+        "encoders": ("a trained Task's backbone",),
+    },
 }  # fmt: skip
 
 __all__ = [
@@ -120,6 +125,7 @@ __all__ = [
     "Task",
     "autoencoder",
     "average_ensemble",
+    "backbone_of",
     "backbones",
     "binary_classifier",
     "builder_table",
@@ -127,6 +133,7 @@ __all__ = [
     "contrastive_pretrainer",
     "diffusion_model",
     "dual_encoder",
+    "fine_tune",
     "gan",
     "image_captioner",
     "image_classifier",
@@ -142,6 +149,7 @@ __all__ = [
     "text_classifier",
     "timeseries_forecaster",
     "token_lengths",
+    "transfer",
     "unet",
     "vae",
 ]

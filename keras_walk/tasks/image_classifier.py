@@ -28,6 +28,7 @@ def image_classifier(
     backbone="basic_convnet",
     class_names=None,
     augment=None,
+    resize_to: tuple[int, int] | None = None,
     rescale: float | None = 1.0 / 255,
     pooling: str = "avg",
     dropout: float = 0.3,
@@ -54,6 +55,9 @@ def image_classifier(
         class_names: names of the classes in label order (`predict_labels` returns them).
         augment: `None`, a preset of `keras_walk.data.image_augmentation`, or a Keras layer;
             active only in training.
+        resize_to: `(height, width)` to resize images to inside the model, after the
+            augmentation (e.g. a backbone pretrained on another size; see
+            `keras_walk.tasks.transfer`), or `None`.
         rescale: multiply pixels by this first (`None` for backbones that rescale
             themselves).
         pooling: how feature maps become a vector: `"avg"` (global average), `"max"`
@@ -98,16 +102,27 @@ def image_classifier(
             "Invalid value for argument `dropout`. Expected a float in [0, 1). "
             f"Received: dropout={dropout}"
         )
+    if resize_to is not None and (
+        len(resize_to) != 2 or any(int(side) != side or side < 1 for side in resize_to)
+    ):
+        raise ValueError(
+            "Invalid value for argument `resize_to`. Expected (height, width), two positive "
+            f"integers. Received: resize_to={resize_to}"
+        )
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         # === Layers ===
-        feature_extractor = get_backbone(backbone, input_shape)
+        feature_extractor = get_backbone(
+            backbone, input_shape if resize_to is None else (*resize_to, input_shape[-1])
+        )
         augmentation = augmentation_layer(augment, seed=seed)
         # === Functional Model ===
         inputs = keras.Input(input_shape, name="images")
         x = inputs
         if augmentation is not None:
             x = augmentation(x)
+        if resize_to is not None:
+            x = layers.Resizing(*resize_to, name="resize")(x)
         if rescale is not None:
             x = layers.Rescaling(rescale, name="rescale")(x)
         x = feature_extractor(x)

@@ -87,7 +87,8 @@ class ObjectDetector(Task):
 
     def detect(
         self, x, *, score_threshold: float = 0.25, iou_threshold: float = 0.5,
-        max_detections: int = 20, nms: bool = True, batch_size: int = 256,
+        max_detections: int = 20, nms: bool = True, per_class: bool = True,
+        classes_per_box: int = 1, batch_size: int = 256,
     ) -> list[dict]:  # fmt: skip
         """The objects found in each image.
 
@@ -97,6 +98,13 @@ class ObjectDetector(Task):
             iou_threshold: NMS drops a box that overlaps a more confident one by more.
             max_detections: most boxes kept per image.
             nms: apply non-maximum suppression (`False` shows what it removes).
+            per_class: NMS compares only boxes of the same class (as COCO detectors do), so
+                overlapping objects of different classes both survive; `False` suppresses
+                across classes.
+            classes_per_box: each cell proposes its box once for each of its this many most
+                probable classes, with that class's score. 1 answers "what is it?"; 2 or 3
+                lets a second guess (Shirt after T-shirt) count when the first is wrong, at
+                a lower score, which is how COCO-style evaluations score detectors.
             batch_size: images per prediction batch.
 
         Returns:
@@ -106,41 +114,62 @@ class ObjectDetector(Task):
         """
         _check_threshold("score_threshold", score_threshold)
         _check_threshold("iou_threshold", iou_threshold)
+        self._check_classes_per_box(classes_per_box)
         grid = self.predict(x, batch_size=batch_size, verbose=0)
         return self.decode_predictions(
-            grid, score_threshold, iou_threshold=iou_threshold,
-            max_detections=max_detections, nms=nms,
+            grid, score_threshold, iou_threshold=iou_threshold, max_detections=max_detections,
+            nms=nms, per_class=per_class, classes_per_box=classes_per_box,
         )  # fmt: skip
+
+    def _check_classes_per_box(self, value) -> int:
+        if int(value) != value or not 1 <= value <= self.num_classes:
+            raise ValueError(
+                f"Invalid value for argument `classes_per_box`. Expected an integer from 1 to "
+                f"num_classes={self.num_classes}. Received: classes_per_box={value}"
+            )
+        return int(value)
 
     def decode_predictions(
         self, scores, threshold: float = 0.25, *, iou_threshold: float = 0.5,
-        max_detections: int = 20, nms: bool = True,
+        max_detections: int = 20, nms: bool = True, per_class: bool = True,
+        classes_per_box: int = 1,
     ) -> list[dict]:  # fmt: skip
         """Raw grid outputs -> the detections of `detect` (what `predict_labels` returns)."""
         threshold = _check_threshold("score_threshold", threshold)
         iou_threshold = _check_threshold("iou_threshold", iou_threshold)
+        top = self._check_classes_per_box(classes_per_box)
         boxes, class_scores = self.decode_grid(scores)
+        # Candidates: each cell's box once per each of its `top` best classes.
+        ranked = np.argsort(-class_scores, axis=-1)[..., :top]
+        candidate_scores = np.take_along_axis(class_scores, ranked, -1).reshape(len(boxes), -1)
+        candidate_classes = ranked.reshape(len(boxes), -1)
+        candidate_boxes = np.repeat(boxes, top, axis=1)
         if nms:
-            # keras-hub's layer: Keras's own box utilities have no NMS.
+            # keras-hub's layer (Keras's own box utilities have no NMS). It suppresses across
+            # classes; for per-class NMS we shift each class's boxes to a canvas of its own,
+            # so boxes of different classes never overlap (torchvision's batched_nms trick).
             from keras_hub.layers import NonMaxSuppression
 
+            canvas = 2.0 * max(self.input_shape[1:3]) if per_class else 0.0
+            shift = (candidate_classes * canvas)[..., None]
+            one_class = np.eye(self.num_classes, dtype="float32")[candidate_classes]
             kept = NonMaxSuppression(
                 bounding_box_format="xyxy", from_logits=False, iou_threshold=iou_threshold,
                 confidence_threshold=threshold, max_detections=max_detections,
-            )(boxes, class_scores)  # fmt: skip
-            counts = np.asarray(kept["num_detections"])
-            found = [
-                (np.asarray(kept["boxes"][i][:k]), np.asarray(kept["confidence"][i][:k]),
-                 np.asarray(kept["labels"][i][:k]))
-                for i, k in enumerate(counts)
-            ]  # fmt: skip
+            )(candidate_boxes + shift, one_class * candidate_scores[..., None])  # fmt: skip
+            found = []
+            for i, k in enumerate(np.asarray(kept["num_detections"])):
+                classes = np.asarray(kept["labels"][i][:k])
+                boxes_kept = np.asarray(kept["boxes"][i][:k]) - classes[:, None] * canvas
+                found.append((boxes_kept, np.asarray(kept["confidence"][i][:k]), classes))
         else:
             found = []
-            for image_boxes, image_scores in zip(boxes, class_scores, strict=True):
-                best = image_scores.max(-1)
-                order = np.argsort(-best)[:max_detections]
-                order = order[best[order] >= threshold]
-                found.append((image_boxes[order], best[order], image_scores[order].argmax(-1)))
+            for image_boxes, image_scores, image_classes in zip(
+                candidate_boxes, candidate_scores, candidate_classes, strict=True
+            ):
+                order = np.argsort(-image_scores)[:max_detections]
+                order = order[image_scores[order] >= threshold]
+                found.append((image_boxes[order], image_scores[order], image_classes[order]))
         names = self.class_names or tuple(range(self.num_classes))
         return [
             {

@@ -84,6 +84,9 @@ def test_bad_labels_and_thresholds_fail_before_a_step():
     for argument in ("score_threshold", "iou_threshold"):
         with pytest.raises(ValueError, match=f"`{argument}`. Expected a float in \\[0, 1\\]"):
             model.detect(x, **{argument: 1.5})
+    for value in (0, 4, 1.5):
+        with pytest.raises(ValueError, match="`classes_per_box`. Expected an integer from 1 to"):
+            model.detect(x, classes_per_box=value)
     with pytest.raises(ValueError, match="divisible by the cell size 4"):
         kw.tasks.object_detector((30, 30, 1), 3, filters=(8, 16, 16))
 
@@ -118,3 +121,43 @@ def test_map_matches_hand_computed_cases():
     assert scores["map_50"] == pytest.approx((1 + 51 * 0.5 / 101) / 2, abs=1e-6)
     with pytest.raises(ValueError, match="one dict per image"):
         mean_average_precision(labels, found[:1], 2)
+
+
+def _grid(cells):
+    """A 2x2 grid of 16x16-pixel cells on a 32x32 image, 3 classes: `cells` maps (row,
+    column) to (objectness logit, class logits); every box is 16x16 centred in its cell
+    (the box numbers are logits: 0 -> the cell's centre, half the image wide)."""
+    grid = np.full((1, 2, 2, 8), -20.0, "float32")
+    grid[..., 1:5] = 0.0
+    for (row, column), (objectness, classes) in cells.items():
+        grid[0, row, column, 0] = objectness
+        grid[0, row, column, 5:] = classes
+    return grid
+
+
+def test_per_class_nms_keeps_overlapping_objects_of_different_classes():
+    model = kw.tasks.object_detector((32, 32, 1), 3, filters=(8, 8))
+    # Two cells side by side, class 0 and class 1, both put their box's centre on the
+    # border between them (x = 16) and make it the image's size: the boxes coincide.
+    grid = _grid({(0, 0): (5.0, [9, 0, 0]), (0, 1): (4.0, [0, 9, 0])})
+    grid[0, 0, :, 3:5] = 20.0
+    grid[0, 0, 0, 1], grid[0, 0, 1, 1] = 20.0, -20.0
+    agnostic = model.decode_predictions(grid, 0.1, per_class=False)[0]
+    per_class = model.decode_predictions(grid, 0.1)[0]
+    assert list(agnostic["classes"]) == [0]  # the class-1 object was suppressed
+    assert list(per_class["classes"]) == [0, 1]
+    np.testing.assert_allclose(per_class["boxes"][1], agnostic["boxes"][0], atol=1e-3)
+    np.testing.assert_allclose(per_class["boxes"], [[0, -8, 32, 24]] * 2, atol=1e-3)
+
+
+def test_classes_per_box_adds_second_guesses_at_their_own_score():
+    model = kw.tasks.object_detector((32, 32, 1), 3, filters=(8, 8))
+    grid = _grid({(1, 1): (20.0, np.log([0.6, 0.3, 0.1]))})
+    one = model.decode_predictions(grid, 0.05)[0]
+    two = model.decode_predictions(grid, 0.05, classes_per_box=2)[0]
+    assert list(one["classes"]) == [0] and list(two["classes"]) == [0, 1]
+    np.testing.assert_allclose(two["scores"], [0.6, 0.3], atol=1e-4)
+    np.testing.assert_allclose(two["boxes"][0], two["boxes"][1])
+    np.testing.assert_allclose(two["boxes"][0], [16, 16, 32, 32], atol=1e-3)
+    no_nms = model.decode_predictions(grid, 0.05, nms=False, classes_per_box=3)[0]
+    np.testing.assert_allclose(no_nms["scores"], [0.6, 0.3, 0.1], atol=1e-4)

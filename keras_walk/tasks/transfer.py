@@ -1,0 +1,237 @@
+"""Transfer learning: reuse what a trained Task's backbone learned on a new, small task.
+
+The recipe keras-io and fastai teach, in two calls:
+
+1. `transfer(pretrained, num_classes)`: a new image classifier whose backbone is a copy of
+   the pretrained Task's (weights included) and whose head is new;
+2. `fine_tune(task, x, y)`: **feature transfer** first (the backbone frozen, only the new
+   head learns, so its random start cannot wreck the pretrained features), then
+   **fine-tuning** (the backbone unfrozen, all of it or its top layers, at a learning
+   rate ten times lower). Batch normalization layers stay frozen throughout: they keep the
+   statistics they learned on the large set instead of re-estimating them from a few
+   small batches (the advice of the Keras transfer-learning guide).
+
+A Task's backbone is the one nested `keras.Model` with weights inside it: the convnet of
+`image_classifier` or the body of `object_detector`. `backbone_of` finds it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_walk.tasks.image_classifier import image_classifier
+from keras_walk.tasks.task import Task
+
+__all__ = ["backbone_of", "fine_tune", "transfer"]
+
+
+def backbone_of(task: keras.Model) -> keras.Model:
+    """The backbone of `task`: its one nested `keras.Model` that has weights.
+
+    Raises:
+        ValueError: when `task` has none (or several, so that "the backbone" is not one).
+
+    Examples:
+
+        >>> import keras_walk as kw
+        >>> backbone_of(kw.tasks.image_classifier((28, 28, 1), 10)).name
+        'basic_convnet'
+    """
+    nested = [layer for layer in task.layers if isinstance(layer, keras.Model) and layer.weights]
+    if len(nested) != 1:
+        found = ", ".join(repr(layer.name) for layer in nested) or "none"
+        raise ValueError(
+            f"{task.name!r} has no backbone to freeze or transfer: a backbone is the one "
+            f"nested keras.Model with weights (image_classifier's convnet, object_detector's "
+            f"body). Found: {found}"
+        )
+    return nested[0]
+
+
+def transfer(
+    pretrained: keras.Model,
+    num_classes: int,
+    *,
+    input_shape: tuple[int, int, int] | None = None,
+    name: str = "transferred_classifier",
+    **classifier_options,
+) -> Task:
+    """A new image classifier on a copy of `pretrained`'s backbone and its weights.
+
+    Args:
+        pretrained: a trained model with a backbone (see `backbone_of`); it is not changed.
+        num_classes: the new task's classes.
+        input_shape: the new images' `(height, width, channels)`, by default the
+            backbone's. Other sizes are resized to the backbone's inside the model; the
+            channels must match.
+        name: the new model's name.
+        **classifier_options: passed to `image_classifier` (`head`, `class_names`,
+            `augment`, `dropout`, `learning_rate`, `strategy`, `seed`...). `rescale`
+            defaults to the pretrained model's own (its layer named `"rescale"`), so
+            pixels are scaled as the backbone learned them.
+
+    Returns:
+        A compiled `Task` whose backbone starts from the pretrained weights.
+
+    Examples:
+
+        >>> import keras_walk as kw
+        >>> source = kw.tasks.image_classifier((28, 28, 1), 10)
+        >>> target = transfer(source, 3, input_shape=(8, 8, 1))
+        >>> target.output_shape, backbone_of(target).input_shape
+        ((None, 3), (None, 28, 28, 1))
+    """
+    source = backbone_of(pretrained)
+    backbone = keras.models.clone_model(source)
+    backbone.set_weights(source.get_weights())
+    backbone_shape = tuple(source.input_shape[1:])
+    input_shape = tuple(input_shape or backbone_shape)
+    if len(input_shape) != 3 or input_shape[-1] != backbone_shape[-1]:
+        raise ValueError(
+            f"Invalid value for argument `input_shape`: the pretrained backbone takes "
+            f"{backbone_shape} images, so the new images need (height, width, "
+            f"{backbone_shape[-1]}). Received: input_shape={input_shape}"
+        )
+    if "rescale" not in classifier_options:
+        rescaling = [layer for layer in pretrained.layers if layer.name == "rescale"]
+        classifier_options["rescale"] = rescaling[0].scale if rescaling else None
+    resize_to = None if input_shape[:2] == backbone_shape[:2] else backbone_shape[:2]
+    return image_classifier(
+        input_shape, num_classes, backbone=backbone, resize_to=resize_to, name=name,
+        **classifier_options,
+    )  # fmt: skip
+
+
+def _leaf_layers(model: keras.Model):
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _leaf_layers(layer)
+        else:
+            yield layer
+
+
+def _set_backbone_trainable(backbone: keras.Model, unfreeze: int | None) -> None:
+    """Freezes the whole backbone (`unfreeze=0`), or unfreezes all of it (`None`) or its
+    last `unfreeze` layers with weights; batch normalization stays frozen either way."""
+    backbone.trainable = unfreeze != 0
+    if unfreeze == 0:
+        return
+    weighted = [layer for layer in _leaf_layers(backbone) if layer.weights]
+    frozen = {id(layer) for layer in weighted[: len(weighted) - (unfreeze or len(weighted))]}
+    for layer in _leaf_layers(backbone):
+        layer.trainable = id(layer) not in frozen and not isinstance(
+            layer, keras.layers.BatchNormalization
+        )
+
+
+def fine_tune(
+    task: Task,
+    x,
+    y=None,
+    *,
+    head_epochs: int = 5,
+    fine_tune_epochs: int = 5,
+    learning_rate: float = 1e-3,
+    fine_tune_learning_rate: float | None = None,
+    unfreeze: int | None = None,
+    callbacks=(),
+    backup_dir=None,
+    **fit_options,
+) -> dict:
+    """Feature transfer, then fine-tuning, as one call (see the module's docstring).
+
+    Args:
+        task: a compiled Task with a backbone, e.g. from `transfer`.
+        x, y: the training data, as `fit` takes it.
+        head_epochs: epochs with the backbone frozen (0 skips the phase).
+        fine_tune_epochs: epochs with it unfrozen (0: feature transfer only).
+        learning_rate: the first phase's.
+        fine_tune_learning_rate: the second phase's; `learning_rate / 10` by default.
+        unfreeze: `None` unfreezes the whole backbone; an integer only its last that many
+            layers with weights.
+        callbacks: callbacks for both phases, or a callable `phase -> callbacks` (phases
+            `"head"` and `"fine_tune"`), e.g. to give each its own log.
+        backup_dir: a folder that makes the call resumable: each phase backs up every
+            epoch, and a finished first phase is not run again.
+        **fit_options: passed to `fit` (`batch_size`, `validation_data`, `verbose`...).
+
+    Returns:
+        The two phases' history, as one dict of per-epoch lists (`fit(...).history`), with
+        `"phase"` saying which phase each epoch belongs to.
+
+    Raises:
+        ValueError: for a Task without a backbone, negative epochs, learning rates that
+            are not positive or `unfreeze` outside 1..the backbone's layers with weights,
+            before any training.
+
+    Examples:
+
+        >>> import numpy as np, keras_walk as kw
+        >>> source = kw.tasks.image_classifier((16, 16, 1), 10)
+        >>> task = kw.tasks.transfer(source, 2)
+        >>> x, y = np.zeros((8, 16, 16, 1), "uint8"), np.array([0, 1] * 4)
+        >>> history = kw.tasks.fine_tune(task, x, y, head_epochs=1, fine_tune_epochs=1, verbose=0)
+        >>> history["phase"]
+        ['head', 'fine_tune']
+    """
+    backbone = backbone_of(task)
+    weighted = [layer for layer in _leaf_layers(backbone) if layer.weights]
+    for argument, value in (("head_epochs", head_epochs), ("fine_tune_epochs", fine_tune_epochs)):
+        if int(value) != value or value < 0:
+            raise ValueError(
+                f"Invalid value for argument `{argument}`. Expected a non-negative integer. "
+                f"Received: {argument}={value}"
+            )
+    fine_tune_learning_rate = fine_tune_learning_rate or learning_rate / 10
+    for argument, value in (
+        ("learning_rate", learning_rate), ("fine_tune_learning_rate", fine_tune_learning_rate)
+    ):  # fmt: skip
+        if not value > 0:
+            raise ValueError(
+                f"Invalid value for argument `{argument}`. Expected a positive float. "
+                f"Received: {argument}={value}"
+            )
+    if unfreeze is not None and (int(unfreeze) != unfreeze or not 1 <= unfreeze <= len(weighted)):
+        raise ValueError(
+            f"Invalid value for argument `unfreeze`. Expected None (all) or an integer from 1 "
+            f"to {len(weighted)}, the backbone's layers with weights. Received: unfreeze={unfreeze}"
+        )
+    phase_callbacks = callbacks if callable(callbacks) else (lambda _phase: list(callbacks))
+    backup_dir = None if backup_dir is None else Path(backup_dir)
+    head_done = None if backup_dir is None else backup_dir / "head_phase_done.npz"
+    history: dict[str, list] = {}
+
+    def run_phase(phase, epochs, first_epoch, rate):
+        extra = list(phase_callbacks(phase))
+        if backup_dir is not None:  # first, so an epoch is backed up before anything stops
+            extra.insert(0, keras.callbacks.BackupAndRestore(str(backup_dir / phase)))
+        task.compile(learning_rate=rate)
+        phase_history = task.fit(
+            x, y, epochs=first_epoch + epochs, initial_epoch=first_epoch, callbacks=extra,
+            **fit_options,
+        ).history  # fmt: skip
+        for key, values in phase_history.items():
+            history.setdefault(key, []).extend(values)
+        history.setdefault("phase", []).extend(
+            [phase] * len(next(iter(phase_history.values()), []))
+        )
+
+    if head_epochs:
+        _set_backbone_trainable(backbone, 0)
+        if head_done is not None and head_done.exists():
+            with np.load(head_done) as saved:  # finished in an earlier, interrupted call
+                task.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
+        else:
+            run_phase("head", head_epochs, 0, learning_rate)
+            if head_done is not None:
+                np.savez(head_done, *task.get_weights())
+    if fine_tune_epochs:
+        _set_backbone_trainable(backbone, unfreeze)
+        run_phase("fine_tune", fine_tune_epochs, head_epochs, fine_tune_learning_rate)
+    if backup_dir is not None:
+        shutil.rmtree(backup_dir, ignore_errors=True)
+    return history
