@@ -85,11 +85,12 @@ TABULAR := breast_cancer penguins ames_house_prices movie_genres
 tabular: setup
 	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
 
-# Vision beyond one label per image: U-Net segmentation (two models, about 10 min) and
-# grid object detection (about 11 min).
+# Vision beyond one label per image: U-Net segmentation (two models, about 10 min), grid
+# object detection (about 11 min) and transfer learning from clothes to digits.
 vision: setup
 	$(BIN)/python recipes/vision/segmentation.py
 	$(BIN)/python recipes/vision/object_detection.py
+	$(BIN)/python recipes/vision/transfer_learning.py
 
 GENERATIVE := anomaly_detection vae dcgan ddim
 
@@ -108,7 +109,7 @@ multimodal: setup
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection vae ddim dcgan segmentation object_detection \
+	    anomaly_detection vae ddim dcgan segmentation object_detection transfer_learning \
 	    $(TABULAR) $(MULTIMODAL); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \

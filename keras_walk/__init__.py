@@ -21,27 +21,33 @@ if keras.backend.backend() != "tensorflow":
     )
 
 from keras_walk import (  # noqa: E402
+    adversarial,
     baselines,
     data,
     distribute,
+    explain,
     heads,
     layers,
     losses,
     metrics,
     tasks,
     training,
+    uncertainty,
 )
 
 __version__ = "0.1.0"
 __all__ = [
     "__version__",
+    "adversarial",
     "baselines",
     "data",
     "distribute",
+    "explain",
     "heads",
     "layers",
     "losses",
     "metrics",
     "tasks",
     "training",
+    "uncertainty",
 ]

@@ -3,8 +3,13 @@ import keras_walk as kw
 
 def test_public_api_is_pinned():
     assert kw.__all__ == [
-        "__version__", "baselines", "data", "distribute", "heads", "layers", "losses", "metrics",
-        "tasks", "training",
+        "__version__", "adversarial", "baselines", "data", "distribute", "explain", "heads", "layers", "losses",
+        "metrics", "tasks", "training", "uncertainty",
+    ]  # fmt: skip
+    assert kw.uncertainty.__all__ == ["predict_with_uncertainty"]
+    assert kw.adversarial.__all__ == ["accuracy_under_attack", "adversarial_fit", "fgsm"]
+    assert kw.explain.__all__ == [
+        "feature_map_layer", "first_layer_filters", "grad_cam", "layer_activations",
     ]  # fmt: skip
     assert kw.metrics.__all__ == [
         "BinaryDice", "ContrastiveAccuracy", "ImageFeatures", "MeanDice", "caption_metrics",
@@ -12,12 +17,12 @@ def test_public_api_is_pinned():
         "mean_average_precision", "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
-        "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "DualEncoder", "GAN",
+        "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "Distiller", "DualEncoder", "GAN",
         "ImageAutoencoder", "ImageCaptioner", "ImageSegmenter", "LanguageModel",
         "ObjectDetector", "SEQUENCE_ENCODERS", "Task",
         "autoencoder", "average_ensemble", "backbone_of", "backbones", "binary_classifier",
         "builder_table", "choose_text_encoder", "contrastive_pretrainer", "diffusion_model",
-        "dual_encoder", "fine_tune", "gan",
+        "distiller", "dual_encoder", "fine_tune", "gan",
         "image_captioner", "image_classifier", "image_segmenter", "language_model", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "object_detector", "regressor", "sequence_classifier",
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "transfer", "unet", "vae",
@@ -44,7 +49,7 @@ def test_public_api_is_pinned():
     assert kw.training.__all__ == [
         "BackupAndRestore", "LearningRateFinding", "OutputDirInUseError", "RecipeRun", "class_weights",
         "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
-        "plot_confusion_matrix", "plot_detections", "plot_forecast", "plot_histories", "plot_history",
+        "plot_confusion_matrix", "plot_curves", "plot_detections", "plot_forecast", "plot_grad_cam", "plot_histories", "plot_history",
         "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
         "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "task_metrics",
         "warmup_cosine", "write_results",
@@ -63,8 +68,8 @@ def test_public_api_is_pinned():
         "check_contrastive_batch", "grid_targets",
     ]  # fmt: skip
     modules = (
-        kw.baselines, kw.data, kw.distribute, kw.heads, kw.layers, kw.losses, kw.metrics,
-        kw.tasks, kw.training,
+        kw.adversarial, kw.baselines, kw.data, kw.distribute, kw.explain, kw.heads, kw.layers, kw.losses, kw.metrics,
+        kw.tasks, kw.training, kw.uncertainty,
     )  # fmt: skip
     for module in modules:
         for name in module.__all__:

@@ -19,6 +19,7 @@ from keras_walk.tasks.contrastive_pretrainer import (
 )
 from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
+from keras_walk.tasks.distiller import Distiller, distiller
 from keras_walk.tasks.dual_encoder import TEXT_ENCODERS as DUAL_TEXT_ENCODERS
 from keras_walk.tasks.dual_encoder import DualEncoder, dual_encoder
 from keras_walk.tasks.ensemble import average_ensemble
@@ -104,6 +105,10 @@ BUILDERS = {
         "default_head": f"{_CLASSIFIER}, per pixel", "heads": ("binary", "multiclass"),
         "encoders": ("unet",),
     },
+    "distiller": {
+        "default_head": "its student's, trained on the teacher's softened probabilities",
+        "heads": ("multiclass",), "encoders": ("any teacher and student Task",),
+    },
     "transfer": {
         "default_head": _CLASSIFIER, "heads": heads.CLASSIFIER_HEADS,
         "encoders": ("a trained Task's backbone",),
@@ -114,6 +119,7 @@ __all__ = [
     "BUILDERS",
     "ContrastivePretrainer",
     "DiffusionModel",
+    "Distiller",
     "DualEncoder",
     "GAN",
     "ImageAutoencoder",
@@ -132,6 +138,7 @@ __all__ = [
     "choose_text_encoder",
     "contrastive_pretrainer",
     "diffusion_model",
+    "distiller",
     "dual_encoder",
     "fine_tune",
     "gan",

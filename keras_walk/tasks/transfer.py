@@ -114,17 +114,20 @@ def _leaf_layers(model: keras.Model):
             yield layer
 
 
-def _set_backbone_trainable(backbone: keras.Model, unfreeze: int | None) -> None:
+def _set_backbone_trainable(
+    backbone: keras.Model, unfreeze: int | None, freeze_batch_norm: bool = True
+) -> None:
     """Freezes the whole backbone (`unfreeze=0`), or unfreezes all of it (`None`) or its
-    last `unfreeze` layers with weights; batch normalization stays frozen either way."""
+    last `unfreeze` layers with weights, batch normalization too unless
+    `freeze_batch_norm`."""
     backbone.trainable = unfreeze != 0
     if unfreeze == 0:
         return
     weighted = [layer for layer in _leaf_layers(backbone) if layer.weights]
     frozen = {id(layer) for layer in weighted[: len(weighted) - (unfreeze or len(weighted))]}
     for layer in _leaf_layers(backbone):
-        layer.trainable = id(layer) not in frozen and not isinstance(
-            layer, keras.layers.BatchNormalization
+        layer.trainable = id(layer) not in frozen and not (
+            freeze_batch_norm and isinstance(layer, keras.layers.BatchNormalization)
         )
 
 
@@ -138,6 +141,7 @@ def fine_tune(
     learning_rate: float = 1e-3,
     fine_tune_learning_rate: float | None = None,
     unfreeze: int | None = None,
+    freeze_batch_norm: bool = True,
     callbacks=(),
     backup_dir=None,
     **fit_options,
@@ -146,13 +150,19 @@ def fine_tune(
 
     Args:
         task: a compiled Task with a backbone, e.g. from `transfer`.
-        x, y: the training data, as `fit` takes it.
+        x: the training inputs, as `fit` takes them (arrays or a `tf.data.Dataset`).
+        y: their labels (`None` with a dataset).
         head_epochs: epochs with the backbone frozen (0 skips the phase).
         fine_tune_epochs: epochs with it unfrozen (0: feature transfer only).
-        learning_rate: the first phase's.
-        fine_tune_learning_rate: the second phase's; `learning_rate / 10` by default.
+        learning_rate: the first phase's: a float or a Keras schedule.
+        fine_tune_learning_rate: the second phase's; `learning_rate / 10` by default
+            (give it explicitly when `learning_rate` is a schedule).
         unfreeze: `None` unfreezes the whole backbone; an integer only its last that many
             layers with weights.
+        freeze_batch_norm: keep batch normalization in inference mode with the source's
+            statistics while fine-tuning (the usual advice for a target like the source);
+            `False` lets it re-estimate them from the target's batches, which helps when
+            the target's images look different (another kind of picture, another scale).
         callbacks: callbacks for both phases, or a callable `phase -> callbacks` (phases
             `"head"` and `"fine_tune"`), e.g. to give each its own log.
         backup_dir: a folder that makes the call resumable: each phase backs up every
@@ -186,11 +196,12 @@ def fine_tune(
                 f"Invalid value for argument `{argument}`. Expected a non-negative integer. "
                 f"Received: {argument}={value}"
             )
-    fine_tune_learning_rate = fine_tune_learning_rate or learning_rate / 10
+    if fine_tune_learning_rate is None:
+        fine_tune_learning_rate = learning_rate / 10
     for argument, value in (
         ("learning_rate", learning_rate), ("fine_tune_learning_rate", fine_tune_learning_rate)
     ):  # fmt: skip
-        if not value > 0:
+        if not isinstance(value, keras.optimizers.schedules.LearningRateSchedule) and not value > 0:
             raise ValueError(
                 f"Invalid value for argument `{argument}`. Expected a positive float. "
                 f"Received: {argument}={value}"
@@ -208,7 +219,9 @@ def fine_tune(
     def run_phase(phase, epochs, first_epoch, rate):
         extra = list(phase_callbacks(phase))
         if backup_dir is not None:  # first, so an epoch is backed up before anything stops
-            extra.insert(0, keras.callbacks.BackupAndRestore(str(backup_dir / phase)))
+            from keras_walk.training.backup import BackupAndRestore
+
+            extra.insert(0, BackupAndRestore(backup_dir / phase))
         task.compile(learning_rate=rate)
         phase_history = task.fit(
             x, y, epochs=first_epoch + epochs, initial_epoch=first_epoch, callbacks=extra,
@@ -227,10 +240,11 @@ def fine_tune(
                 task.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
         else:
             run_phase("head", head_epochs, 0, learning_rate)
-            if head_done is not None:
-                np.savez(head_done, *task.get_weights())
+            if head_done is not None:  # written whole, then renamed: never half a file
+                np.savez(head_done.with_suffix(".partial.npz"), *task.get_weights())
+                head_done.with_suffix(".partial.npz").replace(head_done)
     if fine_tune_epochs:
-        _set_backbone_trainable(backbone, unfreeze)
+        _set_backbone_trainable(backbone, unfreeze, freeze_batch_norm)
         run_phase("fine_tune", fine_tune_epochs, head_epochs, fine_tune_learning_rate)
     if backup_dir is not None:
         shutil.rmtree(backup_dir, ignore_errors=True)

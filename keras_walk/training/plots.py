@@ -14,8 +14,10 @@ import numpy as np  # noqa: E402
 __all__ = [
     "plot_comparison",
     "plot_confusion_matrix",
+    "plot_curves",
     "plot_detections",
     "plot_forecast",
+    "plot_grad_cam",
     "plot_histories",
     "plot_history",
     "plot_image_predictions",
@@ -193,6 +195,25 @@ def plot_image_grid(
     plt.close(fig)
 
 
+def plot_grad_cam(images, heatmaps, path: str | os.PathLike, *, titles=None) -> None:
+    """Each image above itself with its Grad-CAM heatmap (`keras_walk.explain.grad_cam`)
+    laid over it: red where the evidence for the explained class lies."""
+    count = len(images)
+    fig, axes = plt.subplots(2, count, figsize=(1.1 * count, 2.5), squeeze=False)
+    for index, (image, heatmap) in enumerate(zip(images, heatmaps, strict=True)):
+        image = np.squeeze(image)
+        cmap = "gray" if image.ndim == 2 else None
+        for row in (0, 1):
+            axes[row, index].imshow(image, cmap=cmap)
+            axes[row, index].axis("off")
+        axes[1, index].imshow(heatmap, cmap="jet", alpha=0.45, vmin=0, vmax=1)
+        if titles is not None:
+            axes[0, index].set_title(str(titles[index]), fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def plot_predicted_vs_true(y_true, y_pred, path: str | os.PathLike, label: str = "target") -> None:
     """Scatter of predictions against true values with the y = x line (regression)."""
     y_true = np.asarray(y_true).reshape(-1)
@@ -250,6 +271,33 @@ def plot_comparison(
     else:
         xlim = (max(0.0, low - 0.1), 1.0)
     ax.set(xlabel=metric, xlim=xlim, title=metric[:1].upper() + metric[1:])
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_curves(
+    x,
+    curves: dict,
+    path: str | os.PathLike,
+    *,
+    xlabel: str,
+    ylabel: str,
+    log_x: bool = False,
+    title: str | None = None,
+) -> None:
+    """One line per entry of `curves` over the shared `x` values: `name -> values`, or
+    `name -> (means, standard deviations)` drawn with error bars (e.g. over seeds)."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    for name, values in curves.items():
+        means, spreads = values if isinstance(values, tuple) else (values, None)
+        ax.errorbar(x, means, yerr=spreads, marker="o", markersize=3, capsize=3, label=name)
+    if log_x:
+        ax.set_xscale("log")
+        ax.set_xticks(list(x), [str(v) for v in x])
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title or ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

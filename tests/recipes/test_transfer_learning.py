@@ -1,0 +1,50 @@
+import json
+import time
+
+import keras
+import numpy as np
+
+from tests.helpers.scripts import load_script
+
+
+def test_smoke_run_compares_four_ways_on_two_targets_and_reuses_the_source(tmp_path):
+    recipe = load_script("recipes/vision/transfer_learning.py")
+    start = time.perf_counter()
+    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
+    seconds = time.perf_counter() - start
+    assert seconds < 60, f"--smoke took {seconds:.0f} s"
+
+    on_disk = json.loads((tmp_path / "results.json").read_text())
+    assert on_disk["metrics"] == json.loads(json.dumps(results["metrics"]))
+    metrics = on_disk["metrics"]
+    assert 1 / 6 < metrics["source_test_accuracy"] <= 1  # one epoch on 3,000 images
+    for target in ("tops", "digits"):
+        accuracy = metrics[target]["accuracy"]
+        for method in ("scratch", "scratch_constant", "feature_transfer", "fine_tuned"):
+            score = accuracy[method]["20"]
+            assert 0 <= score["mean"] <= 1 and score["std"] == 0  # one seed
+        gain = accuracy["fine_tuned"]["20"]["mean"] - accuracy["scratch"]["20"]["mean"]
+        assert np.isclose(metrics[target]["fine_tuned_gain_points"]["20"], gain * 100, atol=0.01)
+        assert (tmp_path / f"{target}_accuracy_vs_labels.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(on_disk["tables"]) == 2
+    for table in on_disk["tables"].values():
+        assert [row["labelled images"] for row in table] == [20]
+    pretrained = keras.models.load_model(tmp_path / "pretrained.keras")
+    assert pretrained.class_names == ("Trouser", "Dress", "Sandal", "Sneaker", "Bag", "Ankle boot")
+
+    # A second run reuses the saved source model instead of pretraining again.
+    again = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
+    assert again["metrics"]["pretrain_seconds"] == 0
+    assert again["metrics"]["source_test_accuracy"] == metrics["source_test_accuracy"]
+
+
+def test_classes_are_selected_and_relabelled_without_overlap():
+    recipe = load_script("recipes/vision/transfer_learning.py")
+    from keras_walk.data import Arrays
+
+    arrays = Arrays(np.arange(10)[:, None], np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+    tops = recipe.select_classes(arrays, recipe.TOPS)
+    assert tops.y.tolist() == [0, 1, 2, 3] and tops.x[:, 0].tolist() == [0, 2, 4, 6]
+    assert not set(recipe.TOPS) & set(recipe.SOURCE_CLASSES)
+    x, y = recipe.labelled_subset(Arrays(np.zeros((100, 1)), np.repeat(np.arange(4), 25)), 20, 0)
+    assert np.bincount(y).tolist() == [5, 5, 5, 5]
