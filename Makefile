@@ -15,7 +15,7 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular vision generative multimodal docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular vision understanding generative multimodal docs docs-serve publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data
 
@@ -85,12 +85,18 @@ TABULAR := breast_cancer penguins ames_house_prices movie_genres
 tabular: setup
 	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
 
-# Vision beyond one label per image: U-Net segmentation (two models, about 10 min), grid
-# object detection (about 11 min) and transfer learning from clothes to digits.
+# Vision beyond one label per image: U-Net segmentation (two models, about 10 min) and
+# grid object detection (about 12 min).
 vision: setup
 	$(BIN)/python recipes/vision/segmentation.py
 	$(BIN)/python recipes/vision/object_detection.py
-	$(BIN)/python recipes/vision/transfer_learning.py
+
+UNDERSTANDING := transfer_learning uncertainty explain_and_attack distillation
+
+# Reusing and understanding image models: transfer learning, confidence out of
+# distribution (MC dropout, deep ensembles), Grad-CAM and FGSM attacks, distillation.
+understanding: setup
+	for recipe in $(UNDERSTANDING); do $(BIN)/python recipes/vision/$$recipe.py || exit 1; done
 
 GENERATIVE := anomaly_detection vae dcgan ddim
 
@@ -109,7 +115,7 @@ multimodal: setup
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection vae ddim dcgan segmentation object_detection transfer_learning \
+	    anomaly_detection vae ddim dcgan segmentation object_detection $(UNDERSTANDING) \
 	    $(TABULAR) $(MULTIMODAL); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \

@@ -166,5 +166,6 @@ def adversarial_fit(
         )
     x, y = _check_data(task, x, y)
     trainer = _AdversarialTrainer(task, epsilon, adversarial_weight, value_range)
+    trainer(x[:1])  # built, so a backup callback can save and restore its weights
     trainer.compile(optimizer=task.optimizer, jit_compile=False)
     return trainer.fit(x, y, **fit_options)

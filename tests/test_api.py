@@ -49,7 +49,7 @@ def test_public_api_is_pinned():
     assert kw.training.__all__ == [
         "BackupAndRestore", "LearningRateFinding", "OutputDirInUseError", "RecipeRun", "class_weights",
         "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
-        "plot_confusion_matrix", "plot_curves", "plot_detections", "plot_forecast", "plot_grad_cam", "plot_histories", "plot_history",
+        "plot_confusion_matrix", "plot_curves", "plot_detections", "plot_forecast", "plot_grad_cam", "plot_histograms", "plot_histories", "plot_history",
         "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
         "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "task_metrics",
         "warmup_cosine", "write_results",

@@ -86,8 +86,10 @@ def render_results(results: dict) -> str:
         )  # fmt: skip
     for key, value in metrics.items():
         # A per-label report (classification_report's shape), not any "per_..." section.
-        if isinstance(value, dict) and key.startswith("per_") and all(
-            isinstance(scores, dict) and "support" in scores for scores in value.values()
+        if (
+            isinstance(value, dict)
+            and key.startswith("per_")
+            and all(isinstance(scores, dict) and "support" in scores for scores in value.values())
         ):
             parts.append(_per_label_table(key, value, baselines))
     rows = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import keras
 import numpy as np  # noqa: F401 (the examples)
+import tensorflow as tf
 from keras import ops
 
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
@@ -62,6 +63,8 @@ class Distiller(keras.Model):
         """Keras's `fit`; labels given as arrays are checked by the student first."""
         if y is not None and isinstance(self.student, Task):
             self.student.check_labels(y)
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)  # a dataset shuffles itself
         return super().fit(x, y, *args, **kwargs)
 
     def get_config(self):

@@ -18,6 +18,7 @@ __all__ = [
     "plot_detections",
     "plot_forecast",
     "plot_grad_cam",
+    "plot_histograms",
     "plot_histories",
     "plot_history",
     "plot_image_predictions",
@@ -298,6 +299,31 @@ def plot_curves(
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title or ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_histograms(
+    panels: dict, path: str | os.PathLike, *, xlabel: str, bins=20, value_range=(0.0, 1.0)
+) -> None:
+    """Side-by-side panels of overlaid histograms: `{panel title: {label: values}}`, e.g.
+    a model's confidence on in- and out-of-distribution images, one panel per model.
+    Each histogram is normalized to its own count, so groups of different sizes compare."""
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(3.2 * len(panels), 2.9), squeeze=False, sharey=True
+    )
+    for ax, (title, groups) in zip(axes[0], panels.items(), strict=True):
+        for label, values in groups.items():
+            values = np.asarray(values, "float64")
+            ax.hist(
+                values, bins=bins, range=value_range, alpha=0.55, label=label,
+                weights=np.full(len(values), 1.0 / max(len(values), 1)),
+            )  # fmt: skip
+        ax.set(title=title, xlabel=xlabel)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("share of images")
+    axes[0, 0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
