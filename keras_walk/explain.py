@@ -19,6 +19,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.layers.nested import leaf_layers
+
 __all__ = ["feature_map_layer", "first_layer_filters", "grad_cam", "layer_activations"]
 
 
@@ -41,14 +43,6 @@ def _check_images(model, images) -> np.ndarray:
     return images
 
 
-def _leaf_layers(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _leaf_layers(layer)
-        else:
-            yield layer
-
-
 def feature_map_layer(model: keras.Model) -> keras.layers.Layer:
     """The layer whose output Grad-CAM explains by default: the last layer of `model`
     (nested backbones count as one layer) with a `(height, width, channels)` output that
@@ -56,7 +50,7 @@ def feature_map_layer(model: keras.Model) -> keras.layers.Layer:
     seen_convolution = False
     chosen = None
     for layer in model.layers:
-        inner = list(_leaf_layers(layer)) if isinstance(layer, keras.Model) else [layer]
+        inner = list(leaf_layers(layer)) if isinstance(layer, keras.Model) else [layer]
         seen_convolution |= any(isinstance(leaf, keras.layers.Conv2D) for leaf in inner)
         if seen_convolution and len(_outer_output(layer).shape) == 4:
             chosen = layer
@@ -141,7 +135,7 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
         >>> first_layer_filters(kw.tasks.image_classifier((28, 28, 1), 10)).shape
         (32, 3, 3, 1)
     """
-    for layer in _leaf_layers(model):
+    for layer in leaf_layers(model):
         if isinstance(layer, keras.layers.Conv2D):
             return np.transpose(np.asarray(layer.kernel), (3, 0, 1, 2))
     raise ValueError(f"{model.name!r} has no Conv2D layer.")
@@ -156,7 +150,7 @@ def layer_activations(model: keras.Model, images, layer: str | None = None) -> n
         layer: a `Conv2D`'s name, inside a nested backbone too; by default the first.
     """
     images = _check_images(model, images)
-    convolutions = [leaf for leaf in _leaf_layers(model) if isinstance(leaf, keras.layers.Conv2D)]
+    convolutions = [leaf for leaf in leaf_layers(model) if isinstance(leaf, keras.layers.Conv2D)]
     names = [leaf.name for leaf in convolutions]
     if not convolutions or (layer is not None and layer not in names):
         raise ValueError(
@@ -176,7 +170,7 @@ def _up_to(model, target):
     if any(layer is target for layer in model.layers):
         return keras.Model(inputs, target.output)
     for layer in model.layers:
-        if isinstance(layer, keras.Model) and any(leaf is target for leaf in _leaf_layers(layer)):
+        if isinstance(layer, keras.Model) and any(leaf is target for leaf in leaf_layers(layer)):
             before = keras.Model(inputs, layer._inbound_nodes[-1].input_tensors[0])
             inside = _up_to(layer, target)
             return lambda x, training=False: inside(before(x, training=training), training=training)

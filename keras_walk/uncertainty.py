@@ -24,19 +24,13 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from keras_walk.layers.nested import leaf_layers
+
 __all__ = ["predict_with_uncertainty"]
 
 
-def _leaf_layers(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _leaf_layers(layer)
-        else:
-            yield layer
-
-
 def _dropout_layers(model) -> list:
-    return [layer for layer in _leaf_layers(model) if isinstance(layer, keras.layers.Dropout)]
+    return [layer for layer in leaf_layers(model) if isinstance(layer, keras.layers.Dropout)]
 
 
 @contextlib.contextmanager

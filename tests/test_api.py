@@ -61,7 +61,7 @@ def test_public_api_is_pinned():
     assert kw.layers.__all__ == [
         "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ContrastiveLogits", "ImputedNormalization",
         "MissingStringLookup", "SinusoidalEmbedding", "TrimPadding", "conv_block",
-        "encode_sequence", "noise_unet", "residual_block",
+        "encode_sequence", "leaf_layers", "noise_unet", "residual_block",
     ]  # fmt: skip
     assert kw.losses.__all__ == [
         "SEGMENTATION_LOSSES", "ContrastiveLoss", "DetectionLoss", "SegmentationLoss",

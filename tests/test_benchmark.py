@@ -37,9 +37,9 @@ def test_image_quality_floor_separates_real_from_noisy_images(tmp_path):
 def test_ddim_benchmark_compares_the_same_unet(tmp_path):
     bench = load_script("benchmarks/ddim_unet.py")
     output = tmp_path / "ddim.json"
-    results = bench.main(["--samples", "512", "--epochs", "1", "--output", str(output)])
+    results = bench.main(["--samples", "256", "--epochs", "1", "--output", str(output)])
     metrics, config = results["metrics"], results["config"]
-    assert output.exists() and config["samples"] == 512
+    assert output.exists() and config["samples"] == 256
     # The same network on both sides: the same parameter count.
     assert config["keras_walk_parameters"] == config["hand_written_parameters"]
     rate = metrics["keras_walk_images_per_second"] / metrics["hand_written_images_per_second"]

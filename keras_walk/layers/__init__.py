@@ -5,6 +5,7 @@ from keras_walk.layers.contrastive import ContrastiveLogits
 from keras_walk.layers.encoders import SEQUENCE_ENCODERS, encode_sequence
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 from keras_walk.layers.missing_string_lookup import MissingStringLookup
+from keras_walk.layers.nested import leaf_layers
 from keras_walk.layers.pretrained_text import BertVocabularyTokenizer, TrimPadding
 from keras_walk.layers.unet import SinusoidalEmbedding, noise_unet
 
@@ -18,6 +19,7 @@ __all__ = [
     "TrimPadding",
     "conv_block",
     "encode_sequence",
+    "leaf_layers",
     "noise_unet",
     "residual_block",
 ]

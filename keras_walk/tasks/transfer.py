@@ -23,6 +23,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_walk.layers.nested import leaf_layers
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.task import Task
 
@@ -106,14 +107,6 @@ def transfer(
     )  # fmt: skip
 
 
-def _leaf_layers(model: keras.Model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _leaf_layers(layer)
-        else:
-            yield layer
-
-
 def _set_backbone_trainable(
     backbone: keras.Model, unfreeze: int | None, freeze_batch_norm: bool = True
 ) -> None:
@@ -123,9 +116,9 @@ def _set_backbone_trainable(
     backbone.trainable = unfreeze != 0
     if unfreeze == 0:
         return
-    weighted = [layer for layer in _leaf_layers(backbone) if layer.weights]
+    weighted = [layer for layer in leaf_layers(backbone) if layer.weights]
     frozen = {id(layer) for layer in weighted[: len(weighted) - (unfreeze or len(weighted))]}
-    for layer in _leaf_layers(backbone):
+    for layer in leaf_layers(backbone):
         layer.trainable = id(layer) not in frozen and not (
             freeze_batch_norm and isinstance(layer, keras.layers.BatchNormalization)
         )
@@ -189,7 +182,7 @@ def fine_tune(
         ['head', 'fine_tune']
     """
     backbone = backbone_of(task)
-    weighted = [layer for layer in _leaf_layers(backbone) if layer.weights]
+    weighted = [layer for layer in leaf_layers(backbone) if layer.weights]
     for argument, value in (("head_epochs", head_epochs), ("fine_tune_epochs", fine_tune_epochs)):
         if int(value) != value or value < 0:
             raise ValueError(

@@ -67,8 +67,8 @@ FULL = {
     "fine_tune_learning_rate": 1e-3, "dropout": 0.3, "test_limit": None,
 }  # fmt: skip
 SMOKE = {
-    **FULL, "source_epochs": 1, "source_limit": 3000, "label_counts": (20,), "seeds": (0,),
-    "target_steps": 12, "test_limit": 300,
+    **FULL, "source_epochs": 1, "source_limit": 2000, "label_counts": (20,), "seeds": (0,),
+    "target_steps": 6, "test_limit": 300,
 }  # fmt: skip
 
 """

@@ -11,3 +11,20 @@ def load_script(relative: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def smoke_run(relative: str, output_dir: Path, *, seconds: float = 60) -> dict:
+    """Runs a recipe's `main(["--smoke", ...])` into `output_dir` with seed 1, checks it took
+    under `seconds` (data loading included) and that `results.json` on disk is what `main`
+    returned, and returns that results dict."""
+    import json
+    import time
+
+    recipe = load_script(relative)
+    start = time.perf_counter()
+    results = recipe.main(["--smoke", "--output-dir", str(output_dir), "--seed", "1"])
+    took = time.perf_counter() - start
+    assert took < seconds, f"--smoke took {took:.0f} s"
+    on_disk = json.loads((Path(output_dir) / "results.json").read_text())
+    assert on_disk["metrics"] == json.loads(json.dumps(results["metrics"]))
+    return on_disk

@@ -19,7 +19,7 @@ def trained():
     train, test = kw.data.load("fashion_detection", splits=("train[:2000]", "test[:300]"))
     keras.utils.set_random_seed(0)
     model = kw.tasks.object_detector((96, 96, 1), 10, filters=(16, 32, 64, 64), learning_rate=3e-3)
-    history = model.fit(train.x, train.y, batch_size=64, epochs=4, verbose=0).history
+    history = model.fit(train.x, train.y, batch_size=64, epochs=3, verbose=0).history
     return model, history, test
 
 

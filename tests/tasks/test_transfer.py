@@ -11,9 +11,9 @@ from keras_walk.tasks import backbone_of, fine_tune, transfer
 
 @pytest.fixture(scope="module")
 def pretrained():
-    """A small ResNet (with batch normalization) trained an epoch on 2,000 Fashion-MNIST
+    """A small ResNet (with batch normalization) trained an epoch on 1,000 Fashion-MNIST
     images."""
-    (train,) = kw.data.load("fashion_mnist", splits=("train[:2000]",))
+    (train,) = kw.data.load("fashion_mnist", splits=("train[:1000]",))
     keras.utils.set_random_seed(0)
     model = kw.tasks.image_classifier((28, 28, 1), 10, backbone="small_resnet", dropout=0.0)
     model.fit(train.x, train.y, batch_size=128, epochs=1, verbose=0)
