@@ -197,6 +197,19 @@ def _detector():
     return build, x, labels, (None, 8, 8, 8), None
 
 
+def _transfer():
+    """A classifier of 4x4 images on a copy of an 8x8 classifier's backbone."""
+    x = RNG.integers(0, 255, (N, 4, 4, 1)).astype("uint8")
+    names = ["a", "b", "c"]
+    build = lambda: kw.tasks.transfer(  # noqa: E731
+        kw.tasks.image_classifier(
+            (8, 8, 1), 5, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,))
+        ),
+        3, input_shape=(4, 4, 1), class_names=names,
+    )  # fmt: skip
+    return build, x, np.arange(N) % 3, (None, 3), names
+
+
 EXAMPLES = {
     "image_classifier": _image,
     "text_classifier": _text,
@@ -213,4 +226,5 @@ EXAMPLES = {
     "image_segmenter": lambda: _segmenter(3),
     "image_segmenter_binary": lambda: _segmenter(2),
     "object_detector": _detector,
+    "transfer": _transfer,
 }
