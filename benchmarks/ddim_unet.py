@@ -8,7 +8,7 @@ class-conditional with label dropout and with group norm, like the builder's. Bo
 Fashion-MNIST images, same batch size and AdamW, in the same process, epochs alternating
 (A B A B ...) so that machine noise hits both alike; the first epoch of each (tracing) is
 not timed and images/second come from each side's fastest epoch. Then both sample 100
-images at 20 DDIM steps (timed).
+images at 20 DDIM steps (timed; `--generate`, `--generate-steps`).
 
     python benchmarks/ddim_unet.py                   # 12,800 images, 3 timed epochs each
     python benchmarks/ddim_unet.py --samples 1024 --epochs 1
@@ -176,6 +176,8 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=12800)
     parser.add_argument("--epochs", type=int, default=3, help="timed epochs for each model")
     parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--generate", type=int, default=100, help="images each side samples")
+    parser.add_argument("--generate-steps", type=int, default=20, help="DDIM steps to sample")
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args(argv)
 
@@ -203,21 +205,24 @@ def main(argv=None):
     n = len(train.x)
     walk_rate, hand_rate = n / min(walk_seconds), n / min(hand_seconds)
 
-    labels = np.arange(100) % NUM_CLASSES
+    images, steps = args.generate, args.generate_steps
+    labels = np.arange(images) % NUM_CLASSES
     sampling = {}
     for name, sample in (
-        ("keras_walk", lambda: walk_model.generate(100, steps=20, labels=labels,
+        ("keras_walk", lambda: walk_model.generate(images, steps=steps, labels=labels,
                                                     guidance_scale=1.0, seed=0)),
-        ("hand_written", lambda: hand_model.generate(100, 20, labels, seed=0)),
+        ("hand_written", lambda: hand_model.generate(images, steps, labels, seed=0)),
     ):  # fmt: skip
         sample()  # trace
         start = time.perf_counter()
         sample()
         sampling[name] = time.perf_counter() - start
-    print(f"keras_walk:   {walk_rate:7.1f} images/s training, 100 images at 20 steps in "
+    sampled = f"{images} images at {steps} steps"
+    print(f"keras_walk:   {walk_rate:7.1f} images/s training, {sampled} in "
           f"{sampling['keras_walk']:.2f} s")  # fmt: skip
-    print(f"hand-written: {hand_rate:7.1f} images/s training, 100 images at 20 steps in "
+    print(f"hand-written: {hand_rate:7.1f} images/s training, {sampled} in "
           f"{sampling['hand_written']:.2f} s")  # fmt: skip
+    generate_key = f"generate_{images}_images_{steps}_steps_seconds"
     print(f"ratio keras_walk / hand-written (training throughput): {walk_rate / hand_rate:.3f}")
     sections = {
         "benchmark": "DDIM U-Net training: kw.tasks.diffusion_model vs hand-written Keras",
@@ -228,8 +233,8 @@ def main(argv=None):
             "ratio_of_median_epochs": round(
                 statistics.median(hand_seconds) / statistics.median(walk_seconds), 3
             ),
-            "keras_walk_generate_100_images_20_steps_seconds": round(sampling["keras_walk"], 2),
-            "hand_written_generate_100_images_20_steps_seconds": round(sampling["hand_written"], 2),
+            f"keras_walk_{generate_key}": round(sampling["keras_walk"], 2),
+            f"hand_written_{generate_key}": round(sampling["hand_written"], 2),
         },
         "config": {
             "samples": n,
