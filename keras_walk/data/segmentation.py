@@ -13,6 +13,13 @@ Both sets are *composed* from real pictures, so that every mask is exact:
     background pixels training never saw, from the same photographs;
   * `test_new_photos`: the test emoji on four photographs training never saw at all (a
     cat, coffee, gravel, a rocket launch at night): the harder question of new scenes.
+* **Clip-art cut-outs** (`"clipart_cutouts"`): the same composition with Open Clip Art
+  Library drawings (Debian's `openclipart-png`, public domain) instead of emoji: each
+  drawing with a transparent background, cropped to what it draws and scaled to fit 64x64.
+  Generated stars, gradients and patterns are left out, and so are drawings with no
+  transparent pixel (no silhouette to learn) and exact duplicates. A drawing's variants
+  (`deer_01.png`, `deer_02.png`) stay in one split: the test split holds every group whose
+  name hashes to 4 mod 5.
 * **Fashion scene masks** (`"fashion_scene_masks"`): the scenes of `"fashion_scenes"`
   (1 to 4 Fashion-MNIST items, one per quadrant of a 56x56 canvas) with a class per
   pixel: 0 for background, `1 + label` where an item's pixel is not black.
@@ -29,12 +36,20 @@ Examples:
 from __future__ import annotations
 
 import functools
+import os
+import re
+import warnings
+import zlib
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "BACKGROUNDS",
+    "CLIPART_ROOT",
     "background_photos",
+    "clipart_rgba",
+    "load_clipart_cutouts",
     "load_emoji_cutouts",
     "load_fashion_scene_masks",
     "paste_cutouts",
@@ -181,6 +196,118 @@ def _emoji_cutouts(data_dir, style) -> dict:
         emoji = rgba[~is_test] if split == "train" else rgba[is_test]
         images, masks = paste_cutouts(
             emoji, background_photos(split), CUTOUT_COPIES[split], CUTOUT_SEEDS[split],
+            recolour=split == "train",
+        )  # fmt: skip
+        images.flags.writeable = masks.flags.writeable = False
+        splits[split] = Arrays(images, masks)
+    return splits
+
+
+CLIPART_ROOT = Path("/usr/share/openclipart/png")  # Debian's openclipart-png
+# Generated shapes and fills, not drawings (../shared/DATASETS.md: drop generated stars).
+CLIPART_LEFT_OUT = ("shapes/stars", "special")
+CLIPART_TEST_EVERY = 5
+CLIPART_MAX_PIXELS = 16_000_000
+
+
+def clipart_rgba(root: Path | str = CLIPART_ROOT, size: int = 64):
+    """Open Clip Art drawings with a transparent background: `(rgba, names, is_test)`,
+    uint8 `(n, size, size, 4)` whose alpha channel is each drawing's exact silhouette, each
+    cropped to its drawn pixels and centred on a square canvas; `names` are the files' paths
+    under `root`. See the module's docstring for what is left out and how it splits."""
+    from PIL import Image
+
+    from keras_walk.data.registry import DatasetUnavailableError
+
+    root = Path(root)
+    files = sorted(root.rglob("*.png"))
+    if not files:
+        raise DatasetUnavailableError(
+            f"Dataset 'clipart_cutouts' is not available: no PNG files under {root}. Run "
+            "`make setup` (it runs `apt-get install openclipart-png`)."
+        )
+    rgba, names, seen = [], [], set()
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        if name.startswith(CLIPART_LEFT_OUT):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            try:
+                image = Image.open(path)
+            except Image.DecompressionBombError:
+                continue
+        with image:
+            if image.width * image.height > CLIPART_MAX_PIXELS:
+                continue  # a few posters of 100+ megapixels: slow to read, no more use
+            image = image.convert("RGBA")
+        alpha = np.asarray(image.getchannel("A"))
+        box = image.getchannel("A").getbbox()
+        if box is None or alpha.min() > 0:  # nothing drawn, or no transparent pixel
+            continue
+        drawn = image.crop(box)
+        side = max(drawn.size)
+        canvas = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+        canvas.paste(drawn, ((side - drawn.width) // 2, (side - drawn.height) // 2))
+        # Resized premultiplied ("RGBa") so that transparent pixels' colours do not bleed.
+        small = canvas.convert("RGBa").resize((size, size), Image.LANCZOS).convert("RGBA")
+        pixels = np.asarray(small)
+        key = pixels.tobytes()
+        if (pixels[..., 3] > 127).sum() < size * size // 50 or key in seen:
+            continue  # a sliver after resizing, or an exact duplicate
+        seen.add(key)
+        rgba.append(pixels)
+        names.append(name)
+    groups = [re.sub(r"[_\d]*$", "", name.removesuffix(".png")) for name in names]
+    is_test = np.array(
+        [zlib.crc32(group.encode()) % CLIPART_TEST_EVERY == CLIPART_TEST_EVERY - 1
+         for group in groups]
+    )  # fmt: skip
+    return np.stack(rgba), np.array(names), is_test
+
+
+def _cached_clipart_rgba(root: Path):
+    """`clipart_rgba(root)` without the names, kept in `$KERAS_WALK_DATA` after the first
+    call: reading 8,000 PNG files takes about 25 s, the saved arrays a fraction of one. The
+    file's name hashes the PNG files' names and sizes, so another copy or version of the
+    folder gets a file of its own."""
+    import hashlib
+
+    from keras_walk.data.registry import data_root
+
+    files = sorted(root.rglob("*.png"))
+    digest = hashlib.sha1(
+        "\n".join(f"{f.relative_to(root)} {f.stat().st_size}" for f in files).encode()
+    ).hexdigest()[:16]
+    cache = data_root() / f"clipart_rgba_{digest}.npz"
+    if cache.is_file():
+        with np.load(cache) as saved:
+            return saved["rgba"], saved["is_test"]
+    rgba, _names, is_test = clipart_rgba(root)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez(partial, rgba=rgba, is_test=is_test)
+    partial.replace(cache)  # whole or not at all, even with two processes at once
+    return rgba, is_test
+
+
+def load_clipart_cutouts(root: Path | str = CLIPART_ROOT) -> dict:
+    """The registry's loader for `"clipart_cutouts"` (see the module's docstring): composed
+    once a process, read-only like the emoji cut-outs."""
+    return _clipart_cutouts(str(root))
+
+
+@functools.lru_cache(maxsize=1)
+def _clipart_cutouts(root) -> dict:
+    from keras_walk.data.registry import Arrays
+
+    rgba, is_test = _cached_clipart_rgba(Path(root))
+    splits = {}
+    for split in CUTOUT_COPIES:
+        drawings = rgba[~is_test] if split == "train" else rgba[is_test]
+        copies = 2 if split == "train" else 1  # about as many images as the emoji cut-outs
+        images, masks = paste_cutouts(
+            drawings, background_photos(split), copies, CUTOUT_SEEDS[split],
             recolour=split == "train",
         )  # fmt: skip
         images.flags.writeable = masks.flags.writeable = False

@@ -1,9 +1,9 @@
 """
-Title: Image segmentation with a U-Net: emoji on photographs, clothes in scenes
+Title: Image segmentation with a U-Net: emoji and clip-art on photographs, clothes in scenes
 Author: keras_walk developers
 Date created: 2026/11/24
 Last modified: 2026/11/24
-Description: A U-Net labels every pixel: emoji silhouettes on real photographs, then ten kinds of clothing.
+Description: A U-Net labels every pixel: emoji and clip-art silhouettes on real photographs, then ten kinds of clothing.
 Accelerator: None needed (2-core CPU); uses GPUs or a TPU when present
 """
 
@@ -15,11 +15,12 @@ output has the image's height and width, with a class per pixel. This recipe tra
 U-Net of Ronneberger et al. (2015) twice, on two offline datasets whose masks are exact
 because the images are composed from real pictures:
 
-1. **Foreground / background** (`emoji_cutouts`): Noto emoji, whose alpha channel is
-   their exact silhouette, pasted at random sizes and places on crops of real
-   photographs and textures (scikit-image's CC0 pictures). It is tested twice: on new
-   emoji over the held-out 30% of the training photographs, and on new emoji over four
-   photographs training never saw. The head is `binary`: one sigmoid per pixel.
+1. **Foreground / background** (`emoji_cutouts` and `clipart_cutouts`): Noto emoji and
+   Open Clip Art drawings, whose alpha channel is their exact silhouette, pasted at
+   random sizes and places on crops of real photographs and textures (scikit-image's CC0
+   pictures). One U-Net learns both; each is tested twice: new emoji or drawings over the
+   held-out 30% of the training photographs, and over four photographs training never
+   saw. The head is `binary`: one sigmoid per pixel.
 2. **Ten classes** (`fashion_scene_masks`): 1 to 4 Fashion-MNIST items on a 56x56 canvas,
    each pixel labelled 0 (background) or 1 + the item's class. The head is `multiclass`: a
    softmax over 11 classes per pixel.
@@ -38,35 +39,45 @@ import keras
 import numpy as np
 
 import keras_walk as kw
+from keras_walk.data import Arrays
 
 """
 ## Hyperparameters
 
-The emoji U-Net has four levels (16 to 128 channels) and trains with Dice + crossentropy:
-crossentropy alone is dominated by the background, Dice scores the overlap of the emoji
-itself. The scene U-Net has three levels and plain crossentropy on 12,000 scenes.
+The cut-out U-Net has four levels (16 to 128 channels) and trains with Dice +
+crossentropy: crossentropy alone is dominated by the background, Dice scores the overlap
+of the cut-out itself. The scene U-Net has three levels and plain crossentropy on 12,000 scenes.
 """
 
 FULL = {
     "cutouts": {
-        "train_split": "train[:8256]", "val_split": "train[8256:]",
+        # name: (dataset, training split, validation split); trained on both together.
+        "datasets": {
+            "emoji": ("emoji_cutouts", "train[:8256]", "train[8256:]"),
+            "clipart": ("clipart_cutouts", "train[:7612]", "train[7612:]"),
+        },
         "test_splits": ("test", "test_new_photos"),
-        "filters": (16, 32, 64, 128), "loss": "dice+crossentropy", "epochs": 12,
+        "filters": (16, 32, 64, 128), "loss": "dice+crossentropy", "epochs": 8,
         "batch_size": 32, "learning_rate": 3e-3,
     },
     "scenes": {
-        "train_split": "train[:12000]", "val_split": "train[54000:55000]", "test_splits": ("test",),
-        "filters": (16, 32, 64), "loss": "crossentropy", "epochs": 5,
-        "batch_size": 64, "learning_rate": 3e-3,
+        "datasets": {"scenes": ("fashion_scene_masks", "train[:12000]", "train[54000:55000]")},
+        "test_splits": ("test",), "filters": (16, 32, 64), "loss": "crossentropy",
+        "epochs": 5, "batch_size": 64, "learning_rate": 3e-3,
     },
 }  # fmt: skip
 SMOKE = {
     "cutouts": {
-        **FULL["cutouts"], "train_split": "train[:256]", "val_split": "train[8256:8320]",
+        **FULL["cutouts"],
+        "datasets": {
+            "emoji": ("emoji_cutouts", "train[:128]", "train[8256:8320]"),
+            "clipart": ("clipart_cutouts", "train[:128]", "train[7612:7676]"),
+        },
         "test_splits": ("test[:64]", "test_new_photos[:64]"), "filters": (8, 16), "epochs": 2,
     },
     "scenes": {
-        **FULL["scenes"], "train_split": "train[:1536]", "val_split": "train[54000:54128]",
+        **FULL["scenes"],
+        "datasets": {"scenes": ("fashion_scene_masks", "train[:1536]", "train[54000:54128]")},
         "test_splits": ("test[:128]",), "filters": (8, 16, 32), "epochs": 2,
     },
 }  # fmt: skip
@@ -80,17 +91,26 @@ together: a flip inside the model would move the pixels but not their labels.
 """
 
 
-def make_data(name, config, seed):
-    train, val, *tests = kw.data.load(
-        name, splits=(config["train_split"], config["val_split"], *config["test_splits"])
+def make_data(config, seed):
+    """Training and validation images of all `config["datasets"]` together, and each one's
+    test splits by name: "test_new_photos[:64]" of "clipart" -> "clipart_test_new_photos"
+    (just "test_new_photos" when there is one dataset)."""
+    trains, vals, tests = [], [], {}
+    for short, (dataset, train_split, val_split) in config["datasets"].items():
+        train, val, *test_splits = kw.data.load(
+            dataset, splits=(train_split, val_split, *config["test_splits"])
+        )
+        trains.append(train)
+        vals.append(val)
+        for split, test in zip(config["test_splits"], test_splits, strict=True):
+            name = split.split("[")[0]
+            tests[name if len(config["datasets"]) == 1 else f"{short}_{name}"] = test
+    train, val = (
+        Arrays(*map(np.concatenate, zip(*splits, strict=True))) for splits in (trains, vals)
     )
     train_ds = kw.data.pipeline(
         train, config["batch_size"], shuffle=True, augment="flip", masks=True, seed=seed
     )
-    # Test splits by name: "test_new_photos[:64]" -> "test_new_photos".
-    tests = {
-        split.split("[")[0]: test for split, test in zip(config["test_splits"], tests, strict=True)
-    }
     return train_ds, kw.data.pipeline(val, 256), tests
 
 
@@ -104,18 +124,20 @@ a class is the pixels both masks give it over the pixels either gives it; Dice i
 """
 
 
-def train_segmenter(run, name, dataset, config):
-    info = kw.data.dataset_info(dataset)
-    train_ds, val_ds, tests = make_data(dataset, config, run.seed)
+def train_segmenter(run, name, config):
+    dataset = next(iter(config["datasets"].values()))[0]
+    info = kw.data.dataset_info(dataset)  # the datasets share shape and classes
+    train_ds, val_ds, tests = make_data(config, run.seed)
     keras.utils.set_random_seed(run.seed)
     steps = config["epochs"] * int(train_ds.cardinality())
     model = kw.tasks.image_segmenter(
-        info.input_shape, info.num_classes, class_names=info.class_names,
+        info.input_shape, info.num_classes,
+        class_names=info.class_names if len(config["datasets"]) == 1 else ("background", "foreground"),
         filters=config["filters"], loss=config["loss"],
         learning_rate=kw.training.warmup_cosine(config["learning_rate"], steps),
         seed=run.seed, name=f"{name}_segmenter",
     )  # fmt: skip
-    model.training_data = f"{dataset} {config['train_split']}"
+    model.training_data = " + ".join(f"{d} {split}" for d, split, _ in config["datasets"].values())
     history = model.fit(
         train_ds, validation_data=val_ds, epochs=config["epochs"],
         **run.fit_options(name, monitor="val_loss"),
@@ -127,7 +149,7 @@ def train_segmenter(run, name, dataset, config):
 ## Evaluate
 
 On the test split, against the trivial baselines a segmenter must beat: every pixel
-background, and (for the emoji) every pixel foreground.
+background, and (for the cut-outs) every pixel foreground.
 """
 
 
@@ -167,22 +189,31 @@ def evaluate(model, test, num_classes, output_dir, name):
     }
 
 
-def _emoji_row(scores):
+CUTOUT_TESTS = {
+    "emoji_test": "test emoji, held-out 30% of the training photographs",
+    "emoji_test_new_photos": "test emoji, 4 photographs training never saw",
+    "clipart_test": "test clip-art, held-out 30% of the training photographs",
+    "clipart_test_new_photos": "test clip-art, 4 photographs training never saw",
+}
+
+
+def _cutout_row(split, scores):
     return {
+        "test images": CUTOUT_TESTS.get(split, split),
         "U-Net IoU": scores["foreground_iou"], "U-Net Dice": scores["foreground_dice"],
-        "every pixel emoji IoU": scores["baseline_all_foreground_iou"],
+        "every pixel foreground IoU": scores["baseline_all_foreground_iou"],
         "every pixel background IoU": scores["baseline_all_background_iou"],
     }  # fmt: skip
 
 
 def main(argv=None):
     run = kw.training.RecipeRun(
-        argv, description="U-Net segmentation: emoji on photographs, clothes in scenes",
+        argv, description="U-Net segmentation: emoji and clip-art on photographs, clothes in scenes",
         output_dir="runs/segmentation", full=FULL, smoke=SMOKE, strategy=False,
     )  # fmt: skip
     metrics, histories = {}, {}
-    for name, dataset in (("cutouts", "emoji_cutouts"), ("scenes", "fashion_scene_masks")):
-        model, history, tests = train_segmenter(run, name, dataset, run.config[name])
+    for name in ("cutouts", "scenes"):
+        model, history, tests = train_segmenter(run, name, run.config[name])
         metrics[name] = {
             split: evaluate(model, test, model.num_classes, run.output_dir, f"{name}_{split}")
             for split, test in tests.items()
@@ -195,14 +226,12 @@ def main(argv=None):
         )  # fmt: skip
         model.save(run.output_dir / f"{name}_model.keras")
     cutouts, scenes = metrics["cutouts"], metrics["scenes"]["test"]
+    cutout_tests = [split for split in cutouts if split != "train_seconds"]
     results = run.write_results(
         "vision/segmentation", task=model, metrics=metrics,
         tables={
-            "emoji (foreground IoU and Dice)": [
-                {"test images": "test emoji, held-out 30% of the training photographs",
-                 **_emoji_row(cutouts["test"])},
-                {"test images": "test emoji, 4 photographs training never saw",
-                 **_emoji_row(cutouts["test_new_photos"])},
+            "emoji and clip-art cut-outs (foreground IoU and Dice)": [
+                _cutout_row(split, cutouts[split]) for split in cutout_tests
             ],
             "Fashion-MNIST scenes (mean IoU over 11 classes)": [
                 {"model": "U-Net", "mean IoU": scenes["mean_iou"],
@@ -215,9 +244,9 @@ def main(argv=None):
         history={f"{n}_{k}": v for n, h in histories.items() for k, v in h.items()},
     )  # fmt: skip
     print(
-        f"Emoji foreground IoU {cutouts['test']['foreground_iou']:.4f} (held-out parts of the "
-        f"training photographs), {cutouts['test_new_photos']['foreground_iou']:.4f} (new "
-        f"photographs); scene mean IoU {scenes['mean_iou']:.4f} (all background: "
+        "Foreground IoU: "
+        + ", ".join(f"{split} {cutouts[split]['foreground_iou']:.4f}" for split in cutout_tests)
+        + f"; scene mean IoU {scenes['mean_iou']:.4f} (all background: "
         f"{scenes['baseline_all_background_mean_iou']:.4f}); results in {run.output_dir}"
     )
     return results

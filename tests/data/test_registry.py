@@ -8,7 +8,7 @@ import keras_walk as kw
 
 def test_list_and_info():
     assert kw.data.list_datasets() == [
-        "digits", "emoji", "emoji_cutouts", "emoji_twitter", "fashion_detection",
+        "clipart_cutouts", "digits", "emoji", "emoji_cutouts", "emoji_twitter", "fashion_detection",
         "fashion_mnist", "fashion_scene_masks", "fashion_scenes", "gunpoint",
         "italy_power_demand",
     ]  # fmt: skip
@@ -18,7 +18,7 @@ def test_list_and_info():
 
 
 def test_unknown_dataset_name():
-    with pytest.raises(ValueError, match=r"Expected one of \['digits', 'emoji', .*"
+    with pytest.raises(ValueError, match=r"Expected one of \['clipart_cutouts', 'digits', .*"
                                          r"'italy_power_demand'\]. Received: name='cifar10'"):  # fmt: skip
         kw.data.load("cifar10")
 

@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 import keras_walk as kw
-from keras_walk.data.segmentation import BACKGROUNDS, background_photos, paste_cutouts
+from keras_walk.data.registry import DatasetUnavailableError
+from keras_walk.data.segmentation import (
+    BACKGROUNDS,
+    background_photos,
+    clipart_rgba,
+    paste_cutouts,
+)
 
 
 def test_cutout_masks_are_exactly_where_the_cutout_is():
@@ -40,6 +46,55 @@ def test_cutouts_split_emoji_and_photographs():
         assert first.shape[2] == rest.shape[2] == 3
         assert min(first.shape[:2]) >= 64 and min(rest.shape[:2]) >= 64
         assert first.size > 2 * rest.size  # 70% / 30%
+
+
+def _png(path, rgba):
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.asarray(rgba, "uint8"), "RGBA").save(path)
+
+
+def test_clipart_keeps_drawings_with_a_silhouette_and_groups_their_variants(tmp_path):
+    disc = np.zeros((40, 60, 4), "uint8")  # a red disc on a transparent, wider canvas
+    rows, cols = np.mgrid[:40, :60]
+    disc[(rows - 20) ** 2 + (cols - 40) ** 2 < 15**2] = (255, 0, 0, 255)
+    square = np.zeros((30, 30, 4), "uint8")
+    square[5:25, 5:25] = (0, 0, 255, 255)
+    triangle = np.zeros((30, 30, 4), "uint8")
+    triangle[np.tril(np.ones((30, 30), bool))] = (0, 255, 0, 255)
+    _png(tmp_path / "animals/deer_01.png", disc)
+    _png(tmp_path / "animals/deer_02.png", square)
+    _png(tmp_path / "animals/deer_03.png", triangle)
+    _png(tmp_path / "animals/zz_copy.png", disc)  # the same pixels as deer_01: left out
+    _png(tmp_path / "photos/opaque.png", np.full((20, 20, 4), 200, "uint8"))  # no silhouette
+    _png(tmp_path / "shapes/stars/star.png", triangle)  # generated shapes are left out
+    _png(tmp_path / "special/gradients/fill.png", disc)
+    rgba, names, is_test = clipart_rgba(tmp_path, size=32)
+    assert names.tolist() == ["animals/deer_01.png", "animals/deer_02.png", "animals/deer_03.png"]
+    assert rgba.shape == (3, 32, 32, 4)
+    # Cropped to what it draws and centred on a square: the disc and the square fill it.
+    disc_drawn, square_drawn = rgba[0, ..., 3] > 127, rgba[1, ..., 3] > 127
+    assert disc_drawn[16].all() and disc_drawn[:, 16].all() and not disc_drawn[0, 0]
+    assert square_drawn.all()
+    assert rgba[..., :3][rgba[..., 3] == 0].max(initial=0) == 0  # no colour where nothing is
+    assert len(set(is_test.tolist())) == 1  # deer_01, _02 and _03: one group, one split
+    with pytest.raises(DatasetUnavailableError, match="apt-get install openclipart-png"):
+        clipart_rgba(tmp_path / "nowhere")
+
+
+@pytest.mark.skipif(
+    not kw.data.dataset_info("clipart_cutouts").available(),
+    reason="Debian's openclipart-png is not installed (`make setup` installs it)",
+)
+def test_clipart_cutouts_load_with_exact_masks_in_the_stated_splits():
+    info = kw.data.dataset_info("clipart_cutouts")
+    splits = ("train", "test", "test_new_photos")
+    for split, data in zip(splits, kw.data.load("clipart_cutouts", splits=splits), strict=True):
+        assert len(data.x) == info.splits[split]
+        assert data.x.shape[1:] == info.input_shape and data.y.shape == data.x.shape[:3]
+        assert set(np.unique(data.y)) == {0, 1}
+        assert 0.1 < data.y.mean() < 0.7
 
 
 def test_scene_masks_label_every_item_pixel_with_its_class():

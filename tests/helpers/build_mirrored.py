@@ -15,6 +15,7 @@ tf.config.set_logical_device_configuration(
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import keras_walk as kw  # noqa: E402
 from tests.helpers.examples import (  # noqa: E402
+    DISTILLATION_EXAMPLES,
     EXAMPLES,
     GENERATIVE_EXAMPLES,
     IMAGE_TEXT_EXAMPLES,
@@ -25,7 +26,10 @@ strategy = kw.distribute.resolve_strategy("mirrored")
 results = {}
 # Text and table Tasks feed strings: Task._maybe_symbolic_build keeps Keras from averaging
 # them across replicas.
-everything = {**EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES, **SELF_SUPERVISED_EXAMPLES}
+everything = {
+    **EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES, **SELF_SUPERVISED_EXAMPLES,
+    **DISTILLATION_EXAMPLES,
+}  # fmt: skip
 for name, example in everything.items():
     with strategy.scope():
         build, x, y, *_ = example()

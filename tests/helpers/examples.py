@@ -180,6 +180,25 @@ def _contrastive_pretrainer():
 SELF_SUPERVISED_EXAMPLES = {"contrastive_pretrainer": _contrastive_pretrainer}
 
 
+def _distiller():
+    x = RNG.integers(0, 255, (N, 8, 8, 1)).astype("uint8")
+
+    def build():
+        teacher = kw.tasks.image_classifier((8, 8, 1), 3, name="teacher")
+        student = kw.tasks.image_classifier(
+            (8, 8, 1), 3, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,)),
+            name="student",
+        )  # fmt: skip
+        return kw.tasks.distiller(teacher, student)
+
+    return build, x, np.arange(N) % 3
+
+
+# A distiller trains its student from a frozen teacher (tests/tasks/test_distiller.py); it
+# joins the MirroredStrategy build.
+DISTILLATION_EXAMPLES = {"distiller": _distiller}
+
+
 def _segmenter(num_classes):
     x = RNG.integers(0, 255, (N, 8, 8, 3)).astype("uint8")
     masks = (x[..., 0] // (256 // num_classes + 1)).astype("uint8")  # a class per pixel

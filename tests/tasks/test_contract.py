@@ -3,6 +3,7 @@
 import pytest
 
 from tests.helpers.examples import (
+    DISTILLATION_EXAMPLES,
     EXAMPLES,
     GENERATIVE_EXAMPLES,
     IMAGE_TEXT_EXAMPLES,
@@ -27,6 +28,7 @@ def test_every_builder_builds_and_trains_under_mirrored_strategy():
         | set(GENERATIVE_EXAMPLES)
         | set(IMAGE_TEXT_EXAMPLES)
         | set(SELF_SUPERVISED_EXAMPLES)
+        | set(DISTILLATION_EXAMPLES)
     )
     for name, result in results.items():
         assert result["replicas"] == 2, name
