@@ -1,5 +1,6 @@
 """The docs: every snippet a page shows runs, and `mkdocs build --strict` passes."""
 
+import json
 import os
 import re
 import subprocess
@@ -216,6 +217,34 @@ def test_sweeps_render_one_table_per_sweep():
     assert render_sweeps(tables, "tables") == (
         "**search**\n\n| method | recall@10 |\n|---|---|\n| model | 0.5000 |\n"
     )
+
+
+def test_learn_tables_read_each_recipes_run_and_say_when_a_baseline_wins(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    import recipes as hook
+
+    runs = {
+        "wins": ({"accuracy": 0.9}, {"majority": {"accuracy": 0.6}}),
+        "ties": ({"accuracy": 0.8}, {"linear": {"accuracy": 0.8}}),
+        "loses": ({"rmse": 0.5}, {"mean": {"rmse": 0.9}, "linear": {"rmse": 0.4}}),
+    }
+    for name, (metrics, baselines) in runs.items():
+        folder = tmp_path / "recipes" / "results" / name
+        folder.mkdir(parents=True)
+        (folder / "results.json").write_text(
+            json.dumps({"metrics": {**metrics, "deep": {"iou": 0.75}}, "baselines": baselines})
+        )
+    monkeypatch.setattr(
+        hook, "BASELINES", [("wins", "accuracy", False), ("ties", "accuracy", False),
+                            ("loses", "rmse", True)],
+    )  # fmt: skip
+    rows = hook.render_baselines(tmp_path).splitlines()[2:]
+    assert [row.rsplit("|", 2)[1].strip() for row in rows] == ["yes", "**tie**", "**no**"]
+    assert "| mean 0.9000, linear 0.4000 |" in rows[2]
+    monkeypatch.setattr(
+        hook, "MODALITIES", [("x -> y", "net", "b", "wins", "metrics.deep.iou", "IoU")]
+    )
+    assert "[wins](../recipes/wins.md) | IoU: **0.7500** |" in hook.render_modalities(tmp_path)
 
 
 def test_mkdocs_build_strict(tmp_path):

@@ -9,6 +9,8 @@ language model's samples, `sweeps:` the sweeps of a results.json, `tables:` its 
 results by setting or method). `<!-- table: builders -->`
 and `<!-- table: catalog -->` become `keras_walk.tasks.builder_table()` and
 `keras_walk.data.catalog_table()`: tables read from the code, never typed by hand.
+`<!-- table: modalities -->` and `<!-- table: baselines -->` (the Learn pages) gather
+measured numbers from many recipes' results.json files, so that no page types one in.
 
 keras-io's own tutobook converter lives in the keras-io repository, not in a package, so
 this short renderer is ours.
@@ -23,7 +25,92 @@ from pathlib import Path
 
 _MARKER = re.compile(r"^<!-- (recipe|results|samples|sweeps|tables): (\S+) -->$", re.MULTILINE)
 # Tables generated from the code itself: `<!-- table: builders -->`, `<!-- table: catalog -->`.
-_TABLE = re.compile(r"^<!-- table: (builders|catalog) -->$", re.MULTILINE)
+_TABLE = re.compile(r"^<!-- table: (builders|catalog|modalities|baselines) -->$", re.MULTILINE)
+
+# Which model for which data: (input -> output, architecture, builder, recipe page, the
+# results.json of its full run, the measurement's path in it, what the number is).
+MODALITIES = [
+    ("table row -> class", "dense network on a Keras FeatureSpace", "multiclass_classifier",
+     "penguins", "metrics.accuracy", "test accuracy"),
+    ("table row -> number", "dense network (boosted trees: the non-deep baseline to beat)",
+     "regressor", "ames_house_prices", "metrics.rmse", "test RMSE of log price"),
+    ("image -> class", "2D convnet (conv blocks, batch norm, pooling)", "image_classifier",
+     "image_classification", "metrics.test_accuracy", "test accuracy"),
+    ("image -> class per pixel", "U-Net (encoder, transposed-conv decoder, concatenated skips)",
+     "image_segmenter", "segmentation", "metrics.cutouts.emoji_test.foreground_iou",
+     "foreground IoU, held-out emoji"),
+    ("image -> boxes and classes", "YOLO-style grid convnet + non-maximum suppression",
+     "object_detector", "object_detection", "metrics.per_class_nms.map_50", "mAP@0.5"),
+    ("signal -> class", "1D convnet (FCN)", "sequence_classifier", "signal_classification",
+     "metrics.gunpoint_accuracy", "GunPoint test accuracy"),
+    ("timeseries -> future values", "recurrent network (GRU)", "timeseries_forecaster",
+     "weather_forecasting", "metrics.mae", "test MAE, degrees F (persistence: see baselines)"),
+    ("text -> class", "bag of n-grams, 1D convnet, LSTM, transformer or pretrained MiniLM",
+     "text_classifier", "text_classification", "metrics.accuracy",
+     "test accuracy, the five encoders averaged"),
+    ("text -> next character", "recurrent or causal-transformer language model",
+     "language_model", "text_generation", "metrics.bits_per_character",
+     "validation bits per character"),
+    ("image -> text", "convnet encoder + transformer or GRU decoder", "image_captioner",
+     "captioning", "metrics.scene_token_accuracy", "token accuracy, held-out scenes"),
+    ("image <-> text", "CLIP-style dual encoder (contrastive)", "dual_encoder", "dual_encoder",
+     "metrics.zero_shot_accuracy", "zero-shot Fashion-MNIST accuracy"),
+    ("label -> image", "diffusion U-Net (DDIM sampling)", "diffusion_model", "ddim",
+     "metrics.class_accuracy", "generated images classified as asked"),
+]  # fmt: skip
+
+# Model against common-sense baselines: (recipe page, measurement, lower is better).
+BASELINES = [
+    ("breast_cancer", "accuracy", False), ("penguins", "accuracy", False),
+    ("ames_house_prices", "rmse", True), ("text_classification", "accuracy", False),
+    ("weather_forecasting", "mae", True),
+]  # fmt: skip
+
+
+def _results(docs: Path, recipe: str) -> dict:
+    return json.loads((docs / "recipes" / "results" / recipe / "results.json").read_text())
+
+
+def _at(results: dict, path: str):
+    value = results
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+def render_modalities(docs: Path) -> str:
+    """The modality table with each row's builder, recipe and measured number."""
+    rows = [
+        "| input -> output | architecture | builder | recipe | measured |",
+        "|---|---|---|---|---|",
+    ]
+    for task, architecture, builder, recipe, path, label in MODALITIES:
+        value = _at(_results(docs, recipe), path)
+        rows.append(
+            f"| {task} | {architecture} | `{builder}` | [{recipe}](../recipes/{recipe}.md) "
+            f"| {label}: **{_fmt(value)}** |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def render_baselines(docs: Path) -> str:
+    """Each recipe's model beside its common-sense and simple baselines, from its run."""
+    rows = [
+        "| recipe | measure | model | baselines | model beats every baseline |",
+        "|---|---|---|---|---|",
+    ]
+    for recipe, metric, lower in BASELINES:
+        results = _results(docs, recipe)
+        model = results["metrics"][metric]
+        others = {name: b[metric] for name, b in results["baselines"].items() if metric in b}
+        best = min(others.values()) if lower else max(others.values())
+        verdict = "tie" if model == best else "yes" if (model < best) == lower else "no"
+        listed = ", ".join(f"{name} {_fmt(v)}" for name, v in others.items())
+        rows.append(
+            f"| [{recipe}](../recipes/{recipe}.md) | {metric} ({'lower' if lower else 'higher'} "
+            f"is better) | **{_fmt(model)}** | {listed} | {verdict if verdict == 'yes' else f'**{verdict}**'} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def render_tutobook(source: str) -> str:
@@ -164,8 +251,10 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs ho
     def table(match):
         import keras_walk as kw
 
-        if match.group(1) == "builders":
-            return kw.tasks.builder_table()
-        return kw.data.catalog_table()
+        return {
+            "builders": kw.tasks.builder_table, "catalog": kw.data.catalog_table,
+            "modalities": lambda: render_modalities(docs),
+            "baselines": lambda: render_baselines(docs),
+        }[match.group(1)]()  # fmt: skip
 
     return _TABLE.sub(table, _MARKER.sub(replace, markdown))
