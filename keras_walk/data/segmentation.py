@@ -188,14 +188,22 @@ def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
 @functools.lru_cache(maxsize=2)
 def _emoji_cutouts(data_dir, style) -> dict:
     from keras_walk.data.image_text import emoji_rgba
-    from keras_walk.data.registry import Arrays
 
     rgba, _captions, is_test = emoji_rgba(style, data_dir)
+    return _composed_splits(rgba, is_test, CUTOUT_COPIES)
+
+
+def _composed_splits(rgba, is_test, copies: dict) -> dict:
+    """The cut-out splits: the training cut-outs on the training photographs (colours
+    varied), the test cut-outs on the held-out and on the new photographs, `copies[split]`
+    composites of each; read-only, since every caller of a cached loader shares them."""
+    from keras_walk.data.registry import Arrays
+
     splits = {}
     for split in CUTOUT_COPIES:
-        emoji = rgba[~is_test] if split == "train" else rgba[is_test]
+        cutouts = rgba[~is_test] if split == "train" else rgba[is_test]
         images, masks = paste_cutouts(
-            emoji, background_photos(split), CUTOUT_COPIES[split], CUTOUT_SEEDS[split],
+            cutouts, background_photos(split), copies[split], CUTOUT_SEEDS[split],
             recolour=split == "train",
         )  # fmt: skip
         images.flags.writeable = masks.flags.writeable = False
@@ -208,6 +216,7 @@ CLIPART_ROOT = Path("/usr/share/openclipart/png")  # Debian's openclipart-png
 CLIPART_LEFT_OUT = ("shapes/stars", "special")
 CLIPART_TEST_EVERY = 5
 CLIPART_MAX_PIXELS = 16_000_000
+CLIPART_COPIES = {"train": 2, "test": 1, "test_new_photos": 1}  # about as many as the emoji
 
 
 def clipart_rgba(root: Path | str = CLIPART_ROOT, size: int = 64):
@@ -241,9 +250,9 @@ def clipart_rgba(root: Path | str = CLIPART_ROOT, size: int = 64):
             if image.width * image.height > CLIPART_MAX_PIXELS:
                 continue  # a few posters of 100+ megapixels: slow to read, no more use
             image = image.convert("RGBA")
-        alpha = np.asarray(image.getchannel("A"))
-        box = image.getchannel("A").getbbox()
-        if box is None or alpha.min() > 0:  # nothing drawn, or no transparent pixel
+        alpha = image.getchannel("A")
+        box = alpha.getbbox()
+        if box is None or alpha.getextrema()[0] > 0:  # nothing drawn, or nothing transparent
             continue
         drawn = image.crop(box)
         side = max(drawn.size)
@@ -299,20 +308,8 @@ def load_clipart_cutouts(root: Path | str = CLIPART_ROOT) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _clipart_cutouts(root) -> dict:
-    from keras_walk.data.registry import Arrays
-
     rgba, is_test = _cached_clipart_rgba(Path(root))
-    splits = {}
-    for split in CUTOUT_COPIES:
-        drawings = rgba[~is_test] if split == "train" else rgba[is_test]
-        copies = 2 if split == "train" else 1  # about as many images as the emoji cut-outs
-        images, masks = paste_cutouts(
-            drawings, background_photos(split), copies, CUTOUT_SEEDS[split],
-            recolour=split == "train",
-        )  # fmt: skip
-        images.flags.writeable = masks.flags.writeable = False
-        splits[split] = Arrays(images, masks)
-    return splits
+    return _composed_splits(rgba, is_test, CLIPART_COPIES)
 
 
 def scene_masks(images, labels, placements) -> np.ndarray:

@@ -83,10 +83,6 @@ def test_clipart_keeps_drawings_with_a_silhouette_and_groups_their_variants(tmp_
         clipart_rgba(tmp_path / "nowhere")
 
 
-@pytest.mark.skipif(
-    not kw.data.dataset_info("clipart_cutouts").available(),
-    reason="Debian's openclipart-png is not installed (`make setup` installs it)",
-)
 def test_clipart_cutouts_load_with_exact_masks_in_the_stated_splits():
     info = kw.data.dataset_info("clipart_cutouts")
     splits = ("train", "test", "test_new_photos")
