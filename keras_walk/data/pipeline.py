@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras_walk import heads
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
+from keras_walk.data.epochs import shuffle_by_epoch
 
 __all__ = ["pipeline"]
 
@@ -49,7 +50,9 @@ def pipeline(
         data: `(x, y)` arrays (e.g. from `keras_walk.data.load`; `x` may be strings for a
             text model), `x` alone, or an unbatched `tf.data.Dataset` of `(x, y)` elements.
         batch_size: global batch size (see `keras_walk.distribute.global_batch_size`).
-        shuffle: shuffle every epoch (training data only).
+        shuffle: shuffle every epoch (training data only). With a `seed`, epoch `e`'s
+            order depends only on `(seed, e)`, so a `Task.fit` resumed from a backup sees
+            the orders of the run that was never interrupted (`keras_walk.data.epochs`).
         augment: a preset of `image_augmentation` or a Keras layer, applied per batch with
             `training=True`.
         map_fn: per-sample function `(x, y) -> (x, y)` run before caching (decode, resize).
@@ -90,6 +93,11 @@ def pipeline(
         )
     if (head is None) != (num_classes is None):
         raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
+    if shuffle_buffer is not None and (isinstance(shuffle_buffer, bool) or shuffle_buffer < 1):
+        raise ValueError(
+            "Invalid value for argument `shuffle_buffer`. Expected a positive integer. "
+            f"Received: shuffle_buffer={shuffle_buffer!r}"
+        )
     if masks and boxes:
         raise ValueError("Arguments `masks` and `boxes` describe different labels: pass one.")
     augment_layer = augmentation_layer(augment, seed, "xyxy" if boxes else None)
@@ -102,7 +110,7 @@ def pipeline(
     else:
         x, y = _split_xy(data)
         if x.dtype.kind in "USO":  # strings, for a text model
-            x = check_texts(x)
+            x = check_texts(x, "data")
             if y is not None and len(y) != len(x):
                 raise DataError(f"Invalid input data: {len(x)} texts but {len(y)} labels.")
         else:
@@ -208,7 +216,7 @@ def _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, length
     tensors = (tf.constant(x),) if y is None else (tf.constant(x), tf.constant(y))
     indices = tf.data.Dataset.range(len(x))
     if shuffle:
-        indices = indices.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        indices = shuffle_by_epoch(indices, len(x), seed)
     if lengths is None:
         batches = indices.batch(batch_size, drop_remainder=drop_remainder)
     else:
@@ -232,7 +240,8 @@ def _sortish_batches(indices, lengths, batch_size, drop_remainder, seed):
     size = int(lengths.shape[0])
     count = size // batch_size if drop_remainder else -(-size // batch_size)
     # unbatch() loses the count; Keras needs it to know an epoch's steps.
-    return batches.shuffle(count, seed=seed).apply(tf.data.experimental.assert_cardinality(count))
+    batches = batches.apply(tf.data.experimental.assert_cardinality(count))
+    return shuffle_by_epoch(batches, count, None if seed is None else seed + 1)
 
 
 def _batched_from_samples(
@@ -245,7 +254,7 @@ def _batched_from_samples(
     if shuffle:
         size = int(dataset.cardinality())
         buffer = shuffle_buffer or (size if size > 0 else 10_000)
-        dataset = dataset.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+        dataset = shuffle_by_epoch(dataset, buffer, seed)
     return dataset.batch(batch_size, drop_remainder=drop_remainder, num_parallel_calls=AUTOTUNE)
 
 

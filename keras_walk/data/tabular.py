@@ -24,6 +24,7 @@ from keras.utils import FeatureSpace
 
 from keras_walk import heads
 from keras_walk.data.checks import DataError, to_columns
+from keras_walk.data.epochs import shuffle_by_epoch
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 from keras_walk.layers.missing_string_lookup import MISSING, MissingStringLookup
 
@@ -310,7 +311,7 @@ class TabularFeatures:
         elements = features if labels is None else (features, labels)
         dataset = tf.data.Dataset.from_tensor_slices(elements).cache()
         if shuffle:
-            dataset = dataset.shuffle(num_rows, seed=seed, reshuffle_each_iteration=True)
+            dataset = shuffle_by_epoch(dataset, num_rows, seed)
         return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
@@ -422,6 +423,13 @@ def multi_hot(label_sets, class_names: Sequence) -> np.ndarray:
         >>> multi_hot([["a", "c"], [], ["b"]], class_names=["a", "b", "c"]).tolist()
         [[1, 0, 1], [0, 0, 0], [0, 1, 0]]
     """
+    if len(class_names) == 0:
+        raise ValueError("Invalid value for argument `class_names`: it is empty.")
+    if isinstance(label_sets, str | bytes):
+        raise ValueError(
+            "Invalid value for argument `label_sets`. Expected one list of labels per sample. "
+            f"Received: a single string {label_sets!r}"
+        )
     index = {name: i for i, name in enumerate(class_names)}
     rows = np.zeros((len(label_sets), len(class_names)), dtype="int64")
     for row, labels in enumerate(label_sets):

@@ -10,6 +10,8 @@ import re
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.data.epochs import shuffle_by_epoch
+
 __all__ = ["LEVELS", "UNKNOWN", "Vocabulary", "next_token_windows"]
 
 LEVELS = ("character", "word")
@@ -69,7 +71,7 @@ class Vocabulary:
         if not isinstance(text, str) or not text:
             raise ValueError(
                 "Invalid value for argument `text`. Expected a non-empty string (the training "
-                f"text). Received: {type(text).__name__} of length {len(text) if text else 0}"
+                f"text). Received: {type(text).__name__} {str(text)[:40]!r}"
             )
         if lowercase is None:
             lowercase = level == "word"
@@ -150,18 +152,23 @@ def next_token_windows(
             "Invalid value for argument `sequence_length`. Expected a positive integer. "
             f"Received: sequence_length={sequence_length!r}"
         )
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(
+            "Invalid value for argument `batch_size`. Expected a positive integer. "
+            f"Received: batch_size={batch_size!r}"
+        )
     count = (len(ids) - 1) // sequence_length
     if count < 1:
         raise ValueError(
-            f"The text is too short: {len(ids)} tokens make no window of "
-            f"sequence_length={sequence_length} + 1 tokens."
+            f"Invalid value for argument `ids`: the text is too short: {len(ids)} tokens make "
+            f"no window of sequence_length={sequence_length} + 1 tokens."
         )
     end = count * sequence_length
     inputs = ids[:end].reshape(count, sequence_length).astype(np.int32)
     targets = ids[1 : end + 1].reshape(count, sequence_length).astype(np.int32)
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets)).cache()
     if shuffle:
-        dataset = dataset.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+        dataset = shuffle_by_epoch(dataset, count, seed)
     if drop_remainder is None:
         drop_remainder = shuffle
     return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)

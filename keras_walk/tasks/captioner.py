@@ -37,6 +37,7 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.data.augment import augmentation_layer
+from keras_walk.data.epochs import shuffle_by_epoch
 from keras_walk.tasks.backbones import get_backbone
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_text_inputs import (
@@ -129,7 +130,7 @@ class ImageCaptioner(Task):
         batch_size, shuffle, seed = getattr(self, "_fit_batching", (32, False, None))
         dataset = tf.data.Dataset.from_tensor_slices((images, captions.astype(str)))
         if shuffle:
-            dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+            dataset = shuffle_by_epoch(dataset, len(images), seed)
         dataset = dataset.batch(batch_size).map(
             self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE
         )

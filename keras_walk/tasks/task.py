@@ -16,6 +16,9 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import in_range
+from keras_walk.data.checks import DataError
+from keras_walk.data.epochs import epoch_counters, set_epoch
 from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
 
@@ -181,13 +184,17 @@ class Task(keras.Model):
 
         `x` and `validation_data` may be NumPy arrays, lists of strings, pandas objects or
         a `tf.data.Dataset` (its first batches are checked). Bad labels raise a
-        `ValueError` (`keras_walk.heads.LabelError`) before the first step.
+        `ValueError` (`keras_walk.heads.LabelError`) before the first step. A dataset
+        shuffled by `keras_walk.data.pipeline` with a seed is told each epoch's number, so
+        a `fit` resumed from a backup sees the orders the uninterrupted run saw.
         """
         x, y = self._checked(x, y)
         if validation_data is not None:
             validation_data = self._checked_validation(validation_data)
         if shuffle is None:  # Keras ignores (and warns about) shuffle for datasets
             shuffle = not isinstance(x, tf.data.Dataset)
+        if epoch_counters(x):  # epoch e's order whatever epoch `fit` starts at (resumed)
+            callbacks = [*(callbacks or []), _DataEpoch(x)]
         return super().fit(
             x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
             validation_split=validation_split, validation_data=validation_data,
@@ -220,6 +227,7 @@ class Task(keras.Model):
         * `multilabel`: a tuple of the names above `threshold` per sample;
         * regression heads: the predicted values.
         """
+        in_range("threshold", threshold, 0.0, 1.0)
         scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
         return self.decode_predictions(scores, threshold)
 
@@ -300,15 +308,20 @@ class Task(keras.Model):
             labels = first_labels(x)
             if labels is not None:
                 self.check_labels(labels)
+        elif y is None and not self._validates_on_inputs_alone:  # a supervised Task
+            raise DataError(
+                "Invalid input data: argument `y` is missing. Pass the labels as `y`, or a "
+                "tf.data.Dataset of (x, y) as `x`."
+            )
         elif y is not None:
             y = to_labels(y)
-            self.check_labels(y)
             count = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
             if len(y) != count:
-                raise ValueError(
-                    f"Invalid input data: {count} samples but {len(y)} labels. Expected the "
-                    "same number of each."
+                raise DataError(
+                    f"Invalid input data: `x` has {count} samples but `y` has {len(y)}. "
+                    "Expected the same number of each."
                 )
+            self.check_labels(y)
         return x, y
 
     def _with_targets(self, x, y):
@@ -387,6 +400,18 @@ class Task(keras.Model):
             )
         rows = "\n".join(f"| {key} | {_cell(value)} |" for key, value in card.items())
         return f"| | |\n|---|---|\n{rows}\n"
+
+
+class _DataEpoch(keras.callbacks.Callback):
+    """Tells a `shuffle_by_epoch` dataset the epoch about to start (its first batch is read
+    after `on_epoch_begin`, even when Keras made the epoch's iterator earlier)."""
+
+    def __init__(self, dataset):
+        super().__init__()
+        self.dataset = dataset
+
+    def on_epoch_begin(self, epoch, logs=None):
+        set_epoch(self.dataset, epoch)
 
 
 def build_task(

@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from keras_walk import distribute
 
@@ -42,7 +43,8 @@ _WEIGHTS, _STATE = "model.weights.h5", "state.json"
 
 class BackupAndRestore(keras.callbacks.Callback):
     """Backs up the model and optimizer after every epoch; a `fit` run again with the same
-    `backup_dir` resumes after the last finished epoch.
+    `backup_dir` resumes after the last finished epoch, and returns the history of the
+    whole training (the restored epochs' logs come from the backup).
 
     Args:
         backup_dir: the folder of the backups (made if missing).
@@ -61,6 +63,8 @@ class BackupAndRestore(keras.callbacks.Callback):
         self.delete_on_finish = delete_on_finish
         self.keep = keep
         self._scratch = None
+        self._logs: list[dict] = []  # each finished epoch's logs, restored ones included
+        self._restored: list[int] = []  # the epochs whose logs came from a backup
 
     # --- Reading -------------------------------------------------------------------------
 
@@ -74,6 +78,7 @@ class BackupAndRestore(keras.callbacks.Callback):
         return backups[-1][0] if backups else None
 
     def on_train_begin(self, logs=None):
+        self._logs, self._restored = [], []
         backups = self.backups()
         if not backups:
             return
@@ -88,10 +93,24 @@ class BackupAndRestore(keras.callbacks.Callback):
         self.model.load_weights(folder / _WEIGHTS)
         # The attribute Keras's own BackupAndRestore sets: `fit` starts at this epoch.
         self.model._initial_epoch = epoch
+        state = json.loads((folder / _STATE).read_text())
+        self._logs = state.get("logs", [])[-epoch:]
+        generators = _seed_generator_states(self.model)
+        if len(state.get("seeds", [])) == len(generators):
+            for variable, value in zip(generators, state["seeds"], strict=True):
+                variable.assign(np.asarray(value, variable.dtype))
+        self._restored = list(range(epoch - len(self._logs), epoch))
+        history = getattr(self.model, "history", None)  # Keras's History, about to record
+        if isinstance(history, keras.callbacks.History):
+            for logs in self._logs:
+                for key, value in logs.items():
+                    history.history.setdefault(key, []).append(value)
 
     # --- Writing -------------------------------------------------------------------------
 
     def on_epoch_end(self, epoch, logs=None):
+        self._logs.append({key: float(value) for key, value in (logs or {}).items()
+                           if np.ndim(value) == 0})  # fmt: skip
         self.save(epoch + 1)
 
     def save(self, epochs_done: int) -> None:
@@ -100,7 +119,9 @@ class BackupAndRestore(keras.callbacks.Callback):
         target.mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(prefix=f".partial-epoch-{epochs_done:05d}-", dir=target))
         self.model.save_weights(partial / _WEIGHTS)
-        (partial / _STATE).write_text(json.dumps({"epoch": epochs_done}))
+        seeds = [np.asarray(v).tolist() for v in _seed_generator_states(self.model)]
+        state = {"epoch": epochs_done, "logs": self._logs[-epochs_done:], "seeds": seeds}
+        (partial / _STATE).write_text(json.dumps(state))
         final = target / f"epoch-{epochs_done:05d}"
         if final.exists():  # a backup of the same epoch, from a run that was resumed
             shutil.rmtree(final)
@@ -112,6 +133,10 @@ class BackupAndRestore(keras.callbacks.Callback):
                 shutil.rmtree(stale, ignore_errors=True)
 
     def on_train_end(self, logs=None):
+        history = getattr(self.model, "history", None)
+        if self._restored and isinstance(history, keras.callbacks.History):
+            # `History` forgot the restored epochs' numbers when training began.
+            history.epoch = self._restored + list(history.epoch)
         if self.delete_on_finish and distribute.is_chief():
             shutil.rmtree(self.backup_dir, ignore_errors=True)
 
@@ -132,3 +157,14 @@ def _complete_backups(folder: Path) -> list[tuple[int, Path]]:
         if match and (backup / _WEIGHTS).is_file() and (backup / _STATE).is_file():
             found.append((int(match.group(1)), backup))
     return sorted(found)
+
+
+def _seed_generator_states(model) -> list:
+    """The state of every `keras.random.SeedGenerator` of the model's layers (dropout masks,
+    random flips...), in layer order. Keras's `save_weights` leaves them out, so a resumed
+    run would draw its first epochs' random numbers again; the backup keeps them."""
+    return [
+        generator.state
+        for layer in model._flatten_layers()  # noqa: SLF001 - Keras's own layer walk
+        for generator in getattr(layer, "_seed_generators", [])
+    ]

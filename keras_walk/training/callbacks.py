@@ -34,8 +34,10 @@ def default_callbacks(
       to kill mid-save): an interrupted `fit` resumes from the last finished epoch when it
       is run again with the same `output_dir`; the backup is deleted when training
       completes.
-    * `ModelCheckpoint(output_dir/best.keras)`: the best model by `monitor`.
-    * `CSVLogger(output_dir/history.csv)`, appended across resumes.
+    * `ModelCheckpoint(output_dir/best.keras)`: the best model by `monitor`, written to a
+      temporary file and renamed, so a kill mid-write never leaves half a model.
+    * `CSVLogger(output_dir/history.csv)`, appended to by a resumed run, started afresh by
+      a new one.
 
     Two runs writing the same backup would corrupt it, so `output_dir` is locked for this
     process (`lock_output_dir`): a second process that asks for it gets a `RuntimeError`.
@@ -46,7 +48,7 @@ def default_callbacks(
 
         >>> import tempfile
         >>> [type(c).__name__ for c in default_callbacks(tempfile.mkdtemp())]
-        ['BackupAndRestore', 'ModelCheckpoint', 'CSVLogger']
+        ['BackupAndRestore', 'AtomicModelCheckpoint', 'CSVLogger']
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -55,16 +57,18 @@ def default_callbacks(
     if (backup or checkpoint) and chief:
         lock_output_dir(output_dir)
     callbacks: list[keras.callbacks.Callback] = []
+    resuming = False
     if backup:
         callbacks.append(BackupAndRestore(output_dir / "backup"))
+        resuming = callbacks[-1].latest_epoch() is not None
     if checkpoint:
         callbacks.append(
-            keras.callbacks.ModelCheckpoint(
-                str(writes_to / "best.keras"), monitor=monitor, save_best_only=True
-            )
+            AtomicModelCheckpoint(writes_to / "best.keras", monitor=monitor, save_best_only=True)
         )
     if csv_log:
-        callbacks.append(keras.callbacks.CSVLogger(str(writes_to / "history.csv"), append=True))
+        # A resumed run adds its epochs to the log; a fresh one starts a new log.
+        log = keras.callbacks.CSVLogger(str(writes_to / "history.csv"), append=resuming)
+        callbacks.append(log)
     if early_stopping_patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(
@@ -74,6 +78,23 @@ def default_callbacks(
     if tensorboard:
         callbacks.append(keras.callbacks.TensorBoard(str(output_dir / "tensorboard")))
     return callbacks
+
+
+class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
+    """Keras's `ModelCheckpoint` writes `best.keras` in place: a process killed mid-write
+    leaves a truncated zip that no longer loads. This one writes `.partial-best.keras` and
+    renames it over `best.keras`, which POSIX makes atomic."""
+
+    def __init__(self, path: Path, **options):
+        self.final_path = Path(path)
+        super().__init__(
+            str(self.final_path.with_name(f".partial-{self.final_path.name}")), **options
+        )
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        if os.path.exists(self.filepath):
+            os.replace(self.filepath, self.final_path)
 
 
 class OutputDirInUseError(RuntimeError):

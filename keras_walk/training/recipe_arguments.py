@@ -1,4 +1,5 @@
-"""The command line every recipe shares: `--smoke`, `--epochs`, `--output-dir`, `--seed`."""
+"""The command line every recipe shares: `--smoke`, `--epochs`, `--output-dir`, `--seed`,
+`--deterministic`."""
 
 from __future__ import annotations
 
@@ -54,6 +55,11 @@ def recipe_arguments(
     parser.add_argument("--epochs", type=int, default=None, help="override the epochs")
     parser.add_argument("--output-dir", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1337)
+    parser.add_argument(
+        "--deterministic", action="store_true",
+        help="op determinism: two runs with the same seed give bit-identical weights "
+        "(slower on GPUs; see the reliability page)",
+    )  # fmt: skip
     if strategy:
         parser.add_argument("--strategy", default="auto", choices=distribute.STRATEGIES)
     if datasets:
@@ -75,5 +81,9 @@ def recipe_arguments(
         # before anything else touches its runtime.
         distribute.resolve_strategy(getattr(args, "strategy", "auto"))
     keras.utils.set_random_seed(args.seed)
+    if args.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
     args.output_dir.mkdir(parents=True, exist_ok=True)
     return args, config

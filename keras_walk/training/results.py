@@ -85,5 +85,7 @@ def write_results(path: str | os.PathLike, **sections) -> dict:
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    partial = path.with_name(f".partial-{path.name}")  # renamed into place: whole or absent
+    partial.write_text(json.dumps(results, indent=2) + "\n")
+    os.replace(partial, path)
     return results

@@ -54,11 +54,13 @@ def main(argv):
         augment=None, dropout=0.0, learning_rate=run.config["learning_rate"], seed=run.seed,
     )  # fmt: skip
     callbacks = [KillOnce(kill_epoch, out / "killed")] if task == kill_task else []
+    trained = []  # the epochs this process trains (a resumed fit's history has them all)
+    callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda e, _: trained.append(e)))
     history = model.fit(
-        # A fixed order and no dropout: a resumed or multi-worker run then does the same
-        # arithmetic as an uninterrupted single one, so the tests can compare their results
-        # closely (reshuffled epochs would differ by luck alone).
-        kw.data.pipeline(train, run.config["batch_size"], shuffle=False),
+        # Shuffled by epoch (the order of epoch e depends on the seed and e only) and no
+        # dropout: a resumed or multi-worker run then does the same arithmetic as an
+        # uninterrupted single one, so the tests can compare their results closely.
+        kw.data.pipeline(train, run.config["batch_size"], shuffle=True, seed=run.seed),
         epochs=run.config["epochs"],
         **run.fit_options(callbacks=callbacks, best_checkpoint=False),
     ).history  # fmt: skip
@@ -69,7 +71,8 @@ def main(argv):
         json.dumps(
             {
                 "accuracy": accuracy,
-                "epochs_here": len(history["loss"]),
+                "epochs_here": len(trained),
+                "epochs_in_history": len(history["loss"]),
                 "steps": int(model.optimizer.iterations.numpy()),
                 "replicas": model.distribute_strategy.num_replicas_in_sync,
             }

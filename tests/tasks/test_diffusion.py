@@ -206,7 +206,11 @@ def test_an_interrupted_fit_resumes_from_its_last_epoch(digits, tmp_path):
                   callbacks=[*kw.training.default_callbacks(tmp_path, monitor="loss"),
                              StopAfter(1)])  # fmt: skip
     resumed = build()
+    trained = []  # the epochs the resumed fit trains
+    count = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: trained.append(epoch))
     history = resumed.fit(x, y, batch_size=64, epochs=4, verbose=0,
-                          callbacks=kw.training.default_callbacks(tmp_path, monitor="loss"))  # fmt: skip
-    assert history.epoch == [2, 3] and int(resumed.optimizer.iterations) == 4 * 4
+                          callbacks=[*kw.training.default_callbacks(tmp_path, monitor="loss"),
+                                     count])  # fmt: skip
+    assert trained == [2, 3] and int(resumed.optimizer.iterations) == 4 * 4
+    assert history.epoch == [0, 1, 2, 3] and len(history.history["loss"]) == 4
     assert resumed.generate(2, steps=2, labels=[0, 1], seed=0).shape == (2, 8, 8, 1)

@@ -79,11 +79,14 @@ def test_interrupted_fine_tune_resumes_without_repeating_the_head_phase(pretrain
         fine_tune(target, digits.x, digits.y, head_epochs=2, fine_tune_epochs=2,
                   callbacks=callbacks, backup_dir=tmp_path / "backup", verbose=0)  # fmt: skip
     assert (tmp_path / "backup" / "head_phase_done.npz").exists()
+    trained = []  # the epochs the second call trains
+    count = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: trained.append(epoch))
     history = fine_tune(
-        target, digits.x, digits.y, head_epochs=2, fine_tune_epochs=2,
+        target, digits.x, digits.y, head_epochs=2, fine_tune_epochs=2, callbacks=[count],
         backup_dir=tmp_path / "backup", verbose=0,
     )  # fmt: skip
-    assert history["phase"] == ["fine_tune"]  # the head phase was done; epoch 3 resumed
+    assert trained == [3]  # the head phase was done, and epoch 2 was backed up
+    assert history["phase"] == ["fine_tune", "fine_tune"]  # the phase's whole history
     assert not (tmp_path / "backup").exists()
 
 

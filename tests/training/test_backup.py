@@ -33,9 +33,12 @@ x = np.random.default_rng(0).integers(0, 256, (256, 8, 8, 1), "uint8")
 y = np.arange(256) % 3
 model = kw.tasks.image_classifier(
     (8, 8, 1), 3, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (8,), 1), seed=0)
+trained = []  # the epochs this process trains
+count = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: trained.append(epoch))
 history = model.fit(x, y, batch_size=64, epochs=4, shuffle=False, verbose=0,
-                    callbacks=[kw.training.BackupAndRestore(backup_dir)])
-np.save(result, np.array([history.epoch[0], int(model.optimizer.iterations)]))
+                    callbacks=[kw.training.BackupAndRestore(backup_dir), count])
+np.save(result, np.array([trained[0], len(history.history["loss"]), *history.epoch,
+                          int(model.optimizer.iterations)]))
 """
 
 
@@ -54,9 +57,10 @@ def test_a_kill_during_the_save_leaves_the_previous_backup_whole(tmp_path):
     assert kw.training.BackupAndRestore(backup).latest_epoch() == 1  # ...that is not used
 
     subprocess.run(command, check=True, capture_output=True)
-    first_epoch, steps = np.load(result)
+    first_epoch, losses, *epochs, steps = np.load(result)
     assert first_epoch == 1  # resumed after the one whole backup (epoch 1 of 4 finished)
     assert steps == 4 * 4  # 4 epochs of 4 steps in all, none twice
+    assert losses == 4 and epochs == [0, 1, 2, 3]  # the history of the whole training
     assert not backup.exists()  # removed once training completed
 
 
@@ -71,5 +75,5 @@ def test_backups_keep_the_newest_and_restore_the_optimizer(tmp_path):
     again = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
     again.compile("adam", "mse")
     history = again.fit(x, x[:, :2], batch_size=16, epochs=4, verbose=0, callbacks=[callback])
-    assert history.epoch == [3]
+    assert history.epoch == [0, 1, 2, 3] and len(history.history["loss"]) == 4  # 3 restored
     assert int(again.optimizer.iterations) == 4 * 4  # the optimizer's state came back too

@@ -33,14 +33,17 @@ def test_interrupted_run_resumes_from_last_epoch(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         model.fit(data, **fit, epochs=5, verbose=0,
                   callbacks=[*kw.training.default_callbacks(tmp_path), StopAfter(1)])  # fmt: skip
+    interrupted = model.history
     assert (tmp_path / "backup").exists()
     weights_at_interrupt = [w.copy() for w in model.get_weights()]
 
     resumed = _model()  # a fresh process would build a fresh model
     history = resumed.fit(data, **fit, epochs=5, verbose=0,
                           callbacks=kw.training.default_callbacks(tmp_path))  # fmt: skip
-    assert history.epoch == [2, 3, 4]  # epochs 0 and 1 were not trained again
-    assert int(resumed.optimizer.iterations) == 5 * 4
+    assert int(resumed.optimizer.iterations) == 5 * 4  # epochs 0 and 1 not trained again
+    assert history.epoch == [0, 1, 2, 3, 4]  # the whole training's history, restored...
+    assert len(history.history["val_loss"]) == 5
+    assert history.history["loss"][0] == interrupted.history["loss"][0]  # ...from the backup
     assert not (tmp_path / "backup").exists()  # removed once training completed
     rows = (tmp_path / "history.csv").read_text().strip().splitlines()
     assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2", "3", "4"]
@@ -54,7 +57,7 @@ def test_interrupted_run_resumes_from_last_epoch(tmp_path):
 def test_early_stopping_and_tensorboard(tmp_path):
     names = [type(c).__name__ for c in kw.training.default_callbacks(
         tmp_path, early_stopping_patience=2, tensorboard=True, backup=False)]  # fmt: skip
-    assert names == ["ModelCheckpoint", "CSVLogger", "EarlyStopping", "TensorBoard"]
+    assert names == ["AtomicModelCheckpoint", "CSVLogger", "EarlyStopping", "TensorBoard"]
 
 
 def test_write_results(tmp_path):
