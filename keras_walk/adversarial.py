@@ -19,6 +19,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.arguments import non_empty
+
 __all__ = ["accuracy_under_attack", "adversarial_fit", "fgsm"]
 
 
@@ -94,6 +96,7 @@ def accuracy_under_attack(
     """Test accuracy on FGSM images at each `epsilon`: `{epsilon: accuracy}` (0 is clean).
 
     For classifiers with one `(n, classes)` output and integer labels."""
+    non_empty("epsilons", tuple(epsilons))
     for epsilon in epsilons:
         _check_epsilon(epsilon)
     x, y = _check_data(model, x, y)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from keras_walk import heads
+from keras_walk.arguments import positive_int
+from keras_walk.data.checks import DataError
 
 __all__ = [
     "Baseline",
@@ -65,6 +67,10 @@ class Baseline:
     def fit(self, x, y) -> Baseline:
         """Fits on the training split; returns `self`."""
         y = np.asarray(y)
+        if len(y) == 0 or len(x) == 0:
+            raise DataError("Invalid input data: `x` or `y` is empty (0 samples).")
+        if len(x) != len(y):
+            raise DataError(f"Invalid input data: `x` has {len(x)} samples but `y` has {len(y)}.")
         if self.head == "binary":
             y = y.reshape(-1)
         self.estimator.fit(self._x(x), y)
@@ -204,6 +210,8 @@ def tfidf_logistic(head: str = "binary", *, ngrams: int = 2, min_df: int = 2) ->
     from sklearn.pipeline import make_pipeline
 
     _require(head, classifier=True)
+    positive_int("ngrams", ngrams)
+    positive_int("min_df", min_df)
     model = LogisticRegression(C=10.0, max_iter=5000)
     if head == "multilabel":
         model = MultiOutputClassifier(model)

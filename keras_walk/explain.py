@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.data.checks import DataError
 from keras_walk.layers.nested import leaf_layers
 
 __all__ = ["feature_map_layer", "first_layer_filters", "grad_cam", "layer_activations"]
@@ -36,7 +37,7 @@ def _check_images(model, images) -> np.ndarray:
     images = np.asarray(images)
     expected = tuple(model.input_shape[1:])
     if not len(images) or images.shape[1:] != expected:
-        raise ValueError(
+        raise DataError(
             f"Invalid images for {model.name!r}: expected a non-empty batch of shape "
             f"(n, {', '.join(map(str, expected))}). Received: shape {images.shape}"
         )

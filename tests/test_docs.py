@@ -277,3 +277,23 @@ def test_mkdocs_build_strict(tmp_path):
     page = (tmp_path / "recipes" / "image_classification" / "index.html").read_text()
     assert "make_datasets" in page  # built from the recipe file itself
     assert "test_accuracy" in page  # with its measured results
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    from recipes import count_cases
+
+    count = count_cases(ROOT / "tests/test_bad_inputs.py")["bad-inputs"]
+    reliability = (tmp_path / "user-guide" / "reliability" / "index.html").read_text()
+    assert f"<strong>{count} cases</strong>" in reliability  # the count, written by the hook
+
+
+def test_the_reliability_page_states_the_bad_input_suites_count():
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    from recipes import count_cases
+    from tests import test_bad_inputs
+
+    counts = count_cases(ROOT / "tests/test_bad_inputs.py")
+    assert counts["bad-inputs-api"] == len(test_bad_inputs.CASES)
+    assert counts["bad-inputs-cli"] == len(test_bad_inputs.CLI_CASES)
+    assert counts["bad-inputs"] >= 150
+    page = (ROOT / "docs/user-guide/reliability.md").read_text()
+    assert "<!-- count: bad-inputs --> cases" in page  # the hook writes the number there
+    assert f"{counts['bad-inputs']} wrong things" in (ROOT / "README.md").read_text()

@@ -11,6 +11,7 @@ and `<!-- table: catalog -->` become `keras_walk.tasks.builder_table()` and
 `keras_walk.data.catalog_table()`: tables read from the code, never typed by hand.
 `<!-- table: modalities -->` and `<!-- table: baselines -->` (the Learn pages) gather
 measured numbers from many recipes' results.json files, so that no page types one in.
+`<!-- count: bad-inputs -->` is the number of cases in the bad-input test suite.
 
 keras-io's own tutobook converter lives in the keras-io repository, not in a package, so
 this short renderer is ours.
@@ -26,6 +27,8 @@ from pathlib import Path
 _MARKER = re.compile(r"^<!-- (recipe|results|samples|sweeps|tables): (\S+) -->$", re.MULTILINE)
 # Tables generated from the code itself: `<!-- table: builders -->`, `<!-- table: catalog -->`.
 _TABLE = re.compile(r"^<!-- table: (builders|catalog|modalities|baselines) -->$", re.MULTILINE)
+# Counts read from the test suite: `<!-- count: bad-inputs -->` (and `-api`, `-cli`).
+_COUNT = re.compile(r"<!-- count: (bad-inputs(?:-api|-cli)?) -->")
 
 # Which model for which data: (input -> output, architecture, builder, recipe page, the
 # results.json of its full run, the measurement's path in it, what the number is).
@@ -257,4 +260,21 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs ho
             "baselines": lambda: render_baselines(docs),
         }[match.group(1)]()  # fmt: skip
 
-    return _TABLE.sub(table, _MARKER.sub(replace, markdown))
+    def count(match):
+        return str(count_cases(root / "tests/test_bad_inputs.py")[match.group(1)])
+
+    return _COUNT.sub(count, _TABLE.sub(table, _MARKER.sub(replace, markdown)))
+
+
+def count_cases(module: Path) -> dict[str, int]:
+    """The bad-input suite's cases, counted from its source (`CASES`, `CLI_CASES`) without
+    importing it: `bad-inputs-api`, `bad-inputs-cli` and their sum `bad-inputs`."""
+    lengths = {}
+    for node in ast.parse(module.read_text()).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.List):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    lengths[target.id] = len(node.value.elts)
+    api, cli = lengths["CASES"], lengths["CLI_CASES"]
+    return {"bad-inputs": api + cli, "bad-inputs-api": api, "bad-inputs-cli": cli}

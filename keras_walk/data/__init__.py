@@ -2,7 +2,13 @@
 
 from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
 from keras_walk.data.catalog import DataInfo, catalog, catalog_table
-from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
+from keras_walk.data.checks import (
+    DataError,
+    check_features,
+    check_image_files,
+    check_image_shape,
+    check_texts,
+)
 from keras_walk.data.corpora import Corpus, corpus_info, list_corpora, load_corpus
 from keras_walk.data.pipeline import pipeline
 from keras_walk.data.pretrained import list_pretrained, pretrained_info, pretrained_preset
@@ -44,6 +50,7 @@ __all__ = [
     "catalog",
     "catalog_table",
     "check_features",
+    "check_image_files",
     "check_image_shape",
     "check_texts",
     "corpus_info",

@@ -49,8 +49,8 @@ def image_augmentation(
         ]
     else:
         raise ValueError(
-            f"Invalid value for argument `augment`. Expected one of {list(AUGMENTATIONS)} or "
-            f"a Keras layer. Received: augment={preset!r}"
+            f"Invalid value for argument `preset`. Expected one of {list(AUGMENTATIONS)}. "
+            f"Received: preset={preset!r}"
         )
     return keras.Sequential(layers, name=f"augment_{preset}")
 
@@ -69,6 +69,11 @@ def augmentation_layer(
                 f"Invalid value for argument `augment` with boxes: {augment!r} would change "
                 "the pictures in ways its boxes cannot follow exactly. Use 'flip', or pass "
                 "your own Keras layers made with bounding_box_format='xyxy'."
+            )
+        if augment not in AUGMENTATIONS:
+            raise ValueError(
+                f"Invalid value for argument `augment`. Expected one of {list(AUGMENTATIONS)} "
+                f"or a Keras layer. Received: augment={augment!r}"
             )
         return image_augmentation(augment, seed=seed, bounding_box_format=bounding_box_format)
     raise ValueError(

@@ -52,7 +52,7 @@ def to_model_inputs(x, kind: str, input_shape=None, table_check=None):
                     f"a DataFrame with columns {list(x.columns)}."
                 )
             x = x[x.columns[0]]
-        return check_texts(_to_numpy(x))
+        return check_texts(_to_numpy(x), "x")
     array = _to_numpy(x)
     if kind == "tokens":
         return array

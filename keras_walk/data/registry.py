@@ -509,6 +509,11 @@ def load(
         (144, 8, 8, 1)
     """
     info = dataset_info(name)
+    if download not in (True, False, "auto"):
+        raise ValueError(
+            "Invalid value for argument `download`. Expected True, False or 'auto'. "
+            f"Received: download={download!r}"
+        )
     single = isinstance(splits, str)
     split_list = [splits] if single else list(splits)
     if not split_list:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.data.checks import check_image_files
 from keras_walk.data.registry import (
     DatasetUnavailableError,
     dataset_info,
@@ -33,7 +34,9 @@ def from_directory(
 
     A thin call to `keras.utils.image_dataset_from_directory` with `batch_size=None`, so that
     `keras_walk.data.pipeline` does the batching. The dataset has `.class_names`.
-    Raises `ValueError` if the folder is missing or holds no images.
+    Raises `ValueError` if the folder is missing or holds no images, and `DataError` naming
+    the files that are empty, truncated or not what their extension says
+    (`keras_walk.data.checks.check_image_files`), before any of them is decoded.
     """
     import keras
 
@@ -41,6 +44,32 @@ def from_directory(
         raise ValueError(
             f"Invalid value for argument `directory`: {str(directory)!r} is not a folder."
         )
+    if len(tuple(image_size)) != 2 or min(image_size) < 1:
+        raise ValueError(
+            "Invalid value for argument `image_size`. Expected (height, width), both positive. "
+            f"Received: image_size={image_size!r}"
+        )
+    if color_mode not in ("rgb", "rgba", "grayscale"):
+        raise ValueError(
+            "Invalid value for argument `color_mode`. Expected 'rgb', 'rgba' or 'grayscale'. "
+            f"Received: color_mode={color_mode!r}"
+        )
+    if validation_split is not None and not 0 < validation_split < 1:
+        raise ValueError(
+            "Invalid value for argument `validation_split`. Expected 0 < validation_split < 1. "
+            f"Received: validation_split={validation_split!r}"
+        )
+    if (subset is None) != (validation_split is None) or subset not in (
+        None,
+        "training",
+        "validation",
+    ):
+        raise ValueError(
+            "Invalid value for argument `subset`: 'training' or 'validation' with a "
+            f"`validation_split`, or neither. Received: subset={subset!r}, "
+            f"validation_split={validation_split!r}"
+        )
+    check_image_files(directory)
     dataset = keras.utils.image_dataset_from_directory(
         directory,
         image_size=image_size,

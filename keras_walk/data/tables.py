@@ -285,6 +285,16 @@ def split_validation(frame, fraction: float = 0.15, seed: int = 0, stratify: str
     """Splits a training DataFrame into `(train, validation)`; the test split stays untouched."""
     from sklearn.model_selection import train_test_split
 
+    if not 0 < fraction < 1:
+        raise ValueError(
+            f"Invalid value for argument `fraction`. Expected 0 < fraction < 1. "
+            f"Received: fraction={fraction!r}"
+        )
+    if stratify is not None and stratify not in frame:
+        raise ValueError(
+            f"Invalid value for argument `stratify`: no column {stratify!r}. "
+            f"Columns: {list(frame.columns)}"
+        )
     train, val = train_test_split(
         frame,
         test_size=fraction,

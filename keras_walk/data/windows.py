@@ -107,9 +107,13 @@ def forecasting_windows(
     columns = to_columns(series, "series", "a pandas DataFrame or a dict of columns in time order")
     target_names = [targets] if isinstance(targets, str) else list(targets)
     feature_names = list(features) if features is not None else list(columns)
-    missing = [name for name in target_names + feature_names if name not in columns]
-    if missing:
-        raise DataError(f"Invalid series: no column(s) {missing}. Columns: {list(columns)}")
+    for argument, names in (("targets", target_names), ("features", feature_names)):
+        missing = [name for name in names if name not in columns]
+        if missing:
+            raise DataError(
+                f"Invalid value for argument `{argument}`: `series` has no column(s) "
+                f"{missing}. Columns: {list(columns)}"
+            )
     for argument, value in (("input_width", input_width), ("horizon", horizon)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(

@@ -35,10 +35,12 @@ def caption_metrics(references, predicted) -> dict:
 
     references = [[r] if isinstance(r, str) else list(r) for r in references]
     predicted = [str(p) for p in predicted]
+    if not references:
+        raise ValueError("Invalid value for argument `references`: it is empty (0 images).")
     if len(references) != len(predicted):
         raise ValueError(
-            f"Invalid input: {len(references)} references but {len(predicted)} captions. "
-            "Expected one caption per image."
+            f"Invalid input: `references` has {len(references)} images but `predicted` has "
+            f"{len(predicted)} captions. Expected one caption per image."
         )
     references = [[_words(r) for r in refs] for refs in references]
     predicted = [_words(p) for p in predicted]

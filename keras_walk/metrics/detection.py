@@ -17,6 +17,8 @@ import io
 
 import numpy as np
 
+from keras_walk.arguments import positive_int
+
 __all__ = ["mean_average_precision"]
 
 
@@ -44,6 +46,7 @@ def mean_average_precision(labels, detections, num_classes: int) -> dict:
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
+    positive_int("num_classes", num_classes)
     labels = np.asarray(labels)
     if len(labels) != len(detections):
         raise ValueError(

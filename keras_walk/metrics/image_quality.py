@@ -56,6 +56,11 @@ def frechet_distance(features_a, features_b) -> float:
         9.0
     """
     a, b = _features(features_a, "features_a"), _features(features_b, "features_b")
+    if a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise ValueError(
+            "Invalid values for arguments `features_a` and `features_b`: expected at least 2 "
+            f"vectors each, of the same length. Received: shapes {a.shape} and {b.shape}"
+        )
     mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)
     cov_a = np.atleast_2d(np.cov(a, rowvar=False))
     cov_b = np.atleast_2d(np.cov(b, rowvar=False))

@@ -47,6 +47,15 @@ def retrieval_ranks(query_embeddings, gallery_embeddings, query_ids=None, galler
             )
         query_ids = gallery_ids = np.arange(len(queries))
     query_ids, gallery_ids = np.asarray(query_ids), np.asarray(gallery_ids)
+    for name, ids, embeddings in (
+        ("query_ids", query_ids, queries),
+        ("gallery_ids", gallery_ids, gallery),
+    ):
+        if len(ids) != len(embeddings):
+            raise ValueError(
+                f"Invalid value for argument `{name}`: {len(ids)} ids for {len(embeddings)} "
+                "embeddings. Expected one id per embedding."
+            )
     ranks = np.empty(len(queries), "int64")
     for start in range(0, len(queries), chunk):
         similarity = queries[start : start + chunk] @ gallery.T

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import keras
 
+from keras_walk.arguments import one_of, positive_int
+
 __all__ = ["BinaryDice", "MeanDice", "segmentation_metrics"]
 
 
@@ -63,6 +65,9 @@ class BinaryDice(keras.metrics.BinaryIoU):
 def segmentation_metrics(head: str, num_classes: int) -> list:
     """Pixel accuracy, IoU and Dice for a per-pixel head: for `binary`, of the foreground
     (`iou`, `dice`); for `multiclass`, their means over the classes (`mean_iou`, `dice`)."""
+    one_of("head", head, ("binary", "multiclass"))
+    if head == "multiclass":
+        positive_int("num_classes", num_classes)
     if head == "binary":
         return [
             keras.metrics.BinaryAccuracy(name="accuracy"),

@@ -64,9 +64,10 @@ def make_optimizer(
         or not isinstance(
             learning_rate, int | float | keras.optimizers.schedules.LearningRateSchedule
         )
+        or (isinstance(learning_rate, int | float) and not learning_rate > 0)
     ):
         raise ValueError(
-            "Invalid value for argument `learning_rate`. Expected a float, a "
+            "Invalid value for argument `learning_rate`. Expected a positive float, a "
             f"LearningRateSchedule or None. Received: learning_rate={learning_rate!r}"
         )
     if weight_decay is not None and (isinstance(weight_decay, bool) or weight_decay < 0):

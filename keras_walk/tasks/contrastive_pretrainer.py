@@ -32,6 +32,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute
+from keras_walk.arguments import positive_int
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError
 from keras_walk.layers.contrastive import ContrastiveLogits
@@ -156,6 +157,8 @@ def contrastive_pretrainer(
             "Invalid value for argument `input_shape`. Expected (height, width, channels). "
             f"Received: input_shape={input_shape}"
         )
+    positive_int("projection_dim", projection_dim)
+    positive_int("projection_units", projection_units)
     augmentation = augmentation_layer(augment, seed=seed)
     if augmentation is None:
         raise ValueError(

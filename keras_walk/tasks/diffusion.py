@@ -35,6 +35,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import distribute
+from keras_walk.arguments import non_empty
 from keras_walk.layers.unet import noise_unet
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.generative_inputs import (
@@ -434,6 +435,9 @@ def diffusion_model(
         isinstance(d, int | np.integer) for d in images
     )
     input_shape = tuple(images) if shape_given else tuple(np.shape(images)[1:])
+    if not shape_given and len(images) == 0:
+        raise ValueError("Invalid value for argument `images`: it is empty (0 images).")
+    non_empty("widths", tuple(widths))
     _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema_momentum)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():

@@ -23,6 +23,7 @@ import numpy as np  # noqa: F401 (the examples)
 import tensorflow as tf
 from keras import ops
 
+from keras_walk.arguments import is_model
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
 from keras_walk.tasks.task import Task
 
@@ -116,6 +117,8 @@ def distiller(
         >>> model.student is student, model.predict(np.zeros((2, 8, 8, 1)), verbose=0).shape
         (True, (2, 3))
     """
+    is_model("teacher", teacher)
+    is_model("student", student)
     if tuple(teacher.output_shape) != tuple(student.output_shape) or len(student.output_shape) != 2:
         raise ValueError(
             "Invalid teacher and student: both must give (n, classes) probabilities for the "

@@ -34,6 +34,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import one_of
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import check_texts
 from keras_walk.layers.contrastive import ContrastiveLogits
@@ -270,7 +271,7 @@ class DualEncoder(Task):
         Raises:
             ValueError: fewer than two class names, or a template without `{}`.
         """
-        class_names = [str(c) for c in check_texts(class_names)]
+        class_names = [str(c) for c in check_texts(class_names, "class_names")]
         if len(class_names) < 2:
             raise ValueError(
                 "Invalid value for argument `class_names`. A classifier needs at least 2 "
@@ -358,6 +359,7 @@ def dual_encoder(
         jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
     """
+    one_of("contrastive_loss", contrastive_loss, ("softmax", "sigmoid"))
     captions, input_shape = pairs_input_shape(images, captions)
     if text_encoder not in TEXT_ENCODERS:
         raise ValueError(

@@ -26,6 +26,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute
+from keras_walk.arguments import positive_int
 from keras_walk.tasks.generative_inputs import (
     check_class_labels,
     check_generator_shape,
@@ -337,6 +338,7 @@ def gan(
         ('adversarial', (None, 28, 28, 1), (None, 1))
     """
     input_shape = tuple(input_shape)
+    positive_int("latent_dim", latent_dim)
     scale = 2 ** len(filters)
     check_generator_shape(input_shape, scale, "input_shape", "2 ** len(filters)", num_classes)
     if not 0 <= label_smoothing < 0.5:

@@ -87,9 +87,10 @@ def image_classifier(
     head = heads.check_head(head or heads.default_head(num_classes), what="images")
     heads.output_units(head, num_classes)
     input_shape = tuple(input_shape)
-    if len(input_shape) != 3:
+    if len(input_shape) != 3 or not all(isinstance(n, int) and n > 0 for n in input_shape):
         raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels). "
+            "Invalid value for argument `input_shape`. Expected (height, width, channels), "
+            "positive integers. "
             f"Received: input_shape={input_shape}"
         )
     if pooling not in _POOLING:

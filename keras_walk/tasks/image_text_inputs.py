@@ -23,7 +23,7 @@ def check_captions(captions) -> np.ndarray:
         ...
         keras_walk.data.checks.DataError: Invalid captions: caption 1 is empty (' '). Every image needs a caption with words in it.
     """
-    captions = check_texts(captions)
+    captions = check_texts(captions, "captions")
     for index, caption in enumerate(captions):
         if not caption.strip():
             raise DataError(

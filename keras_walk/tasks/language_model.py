@@ -257,6 +257,13 @@ def language_model(
         text, level, max_tokens=max_tokens or (10_000 if level == "word" else None),
         lowercase=lowercase,
     )  # fmt: skip
+    tokens = len(text) if level == "character" else len(vocabulary.split(text))
+    if tokens <= sequence_length:
+        raise ValueError(
+            f"Invalid value for argument `text`: its {tokens} tokens are too few for one "
+            f"training window of sequence_length={sequence_length} + 1. Give more text or "
+            "a shorter sequence_length."
+        )
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         model = LanguageModel(

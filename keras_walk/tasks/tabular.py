@@ -152,7 +152,7 @@ def _inputs(features):
     array = np.asarray(features)
     if array.ndim != 2:
         raise ValueError(_FEATURES_ERROR.format(features=f"an array of shape {array.shape}"))
-    check_features(array)
+    check_features(array, names=("features", "y"))
     inputs = keras.Input((array.shape[1],), name="features")
     normalization = layers.Normalization(name="normalize")
     normalization.adapt(array.astype("float32"))

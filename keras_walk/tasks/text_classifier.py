@@ -138,7 +138,7 @@ def text_classifier(
         raise ValueError(
             f"Invalid value for argument `dropout`. Expected a float in [0, 1). Received: {dropout}"
         )
-    texts = check_texts(train_texts)
+    texts = check_texts(train_texts, "train_texts")
     if encoder == "auto":
         encoder = choose_text_encoder(texts)
     if learning_rate is None and encoder == "pretrained":

@@ -7,6 +7,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.data.windows import ForecastWindows
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.tasks.conventions import removed_arguments
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS
@@ -65,6 +66,11 @@ def timeseries_forecaster(
         >>> timeseries_forecaster(windows, units=8).output_shape
         (None, 1)
     """
+    if not isinstance(windows, ForecastWindows):
+        raise ValueError(
+            "Invalid value for argument `windows`. Expected the ForecastWindows of "
+            f"keras_walk.data.forecasting_windows. Received: {type(windows).__name__}"
+        )
     heads.check_head(head, heads.REGRESSION_HEADS, "forecasts")
     outputs_count = windows.train.targets.shape[-1]
     features = len(windows.feature_names)

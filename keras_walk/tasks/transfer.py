@@ -23,6 +23,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_walk.arguments import is_model
 from keras_walk.layers.nested import leaf_layers
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.task import Task
@@ -86,7 +87,7 @@ def transfer(
         >>> target.output_shape, backbone_of(target).input_shape
         ((None, 3), (None, 28, 28, 1))
     """
-    source = backbone_of(pretrained)
+    source = backbone_of(is_model("pretrained", pretrained))
     backbone = keras.models.clone_model(source)
     backbone.set_weights(source.get_weights())
     backbone_shape = tuple(source.input_shape[1:])

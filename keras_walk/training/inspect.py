@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
+from keras_walk.arguments import positive_int
 from keras_walk.data.inputs import first_labels
 from keras_walk.training.plots import plt
 
@@ -172,7 +173,11 @@ def lr_find(
             "(e.g. from `keras_walk.data.pipeline`)."
         )
     if not 0 < start < end:
-        raise ValueError(f"Invalid range: expected 0 < start < end. Received: {start}, {end}")
+        raise ValueError(
+            "Invalid values for arguments `start` and `end`: expected 0 < start < end. "
+            f"Received: start={start}, end={end}"
+        )
+    positive_int("steps", steps)
     labels = first_labels(data)  # the first batches, as `Task.fit` checks them
     if labels is not None:
         task.check_labels(labels)

@@ -33,6 +33,8 @@ def class_weights(labels, head: str = "multiclass") -> dict[int, float]:
             f"'multiclass'. Received: head={head!r}"
         )
     labels = np.asarray(labels).reshape(-1).astype("int64")
+    if len(labels) == 0:
+        raise ValueError("Invalid value for argument `labels`: it is empty (0 labels).")
     classes, counts = np.unique(labels, return_counts=True)
     weights = len(labels) / (len(classes) * counts)
     return {int(c): float(w) for c, w in zip(classes, weights, strict=True)}

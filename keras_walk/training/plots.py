@@ -30,7 +30,12 @@ __all__ = [
 
 def plot_history(history: dict, path: str | os.PathLike, metrics=("loss", "accuracy")) -> None:
     """Training and validation curves, one panel per metric, from `History.history`."""
-    metrics = [m for m in metrics if m in history]
+    wanted, metrics = list(metrics), [m for m in metrics if m in history]
+    if not metrics:
+        raise ValueError(
+            f"Invalid value for argument `history`: none of the metrics {wanted} in it. "
+            f"Received keys: {sorted(history)}"
+        )
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6), squeeze=False)
     for ax, metric in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(history[metric]) + 1)

@@ -14,6 +14,7 @@ import time
 import keras
 
 from keras_walk import distribute
+from keras_walk.arguments import positive_number
 from keras_walk.training.callbacks import default_callbacks
 from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import write_results
@@ -160,6 +161,7 @@ def warmup_cosine(
             "Invalid value for argument `total_steps`. Expected a positive integer. "
             f"Received: total_steps={total_steps!r}"
         )
+    positive_number("peak_learning_rate", peak_learning_rate)
     if not 0 <= warmup_fraction < 1:
         raise ValueError(
             "Invalid value for argument `warmup_fraction`. Expected a float in [0, 1). "

@@ -87,7 +87,7 @@ def test_bad_input(scenes):
     with pytest.raises(ValueError, match="3 images but 2 captions"):
         kw.tasks.image_captioner(x[:3], y[:2])
     model = kw.tasks.image_captioner(x[:8], y[:8], **SMALL)
-    with pytest.raises(ValueError, match="a text model takes strings. Received: int"):
+    with pytest.raises(ValueError, match="a text model takes strings in `captions`. Received: int"):
         model.fit(x[:2], ["a bag", 7])
     with pytest.raises(ValueError, match="4 images but 3 captions"):
         model.fit(x[:4], y[:3])
@@ -99,5 +99,7 @@ def test_bad_input(scenes):
         model.caption(x[:2], method="beam", beam_width=0)
     with pytest.raises(ValueError, match="Expected one of \\['transformer', 'gru'\\]"):
         kw.tasks.image_captioner(x[:2], y[:2], decoder="lstm")
-    with pytest.raises(ValueError, match="2 references but 1 captions"):
+    with pytest.raises(
+        ValueError, match="`references` has 2 images but `predicted` has 1 captions"
+    ):
         kw.metrics.caption_metrics(["a", "b"], ["a"])

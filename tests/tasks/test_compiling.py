@@ -9,8 +9,8 @@ import keras_walk as kw
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"learning_rate": "fast"}, "Expected a float, a LearningRateSchedule or None"),
-        ({"learning_rate": True}, "Expected a float, a LearningRateSchedule or None"),
+        ({"learning_rate": "fast"}, "Expected a positive float, a LearningRateSchedule or None"),
+        ({"learning_rate": True}, "Expected a positive float, a LearningRateSchedule or None"),
         ({"weight_decay": -1.0}, "Expected a number >= 0"),
         ({"optimizer": "rmsprop"}, r"Expected one of \['adamw', 'adam', 'sgd'\]"),
         ({"optimizer": keras.optimizers.SGD(), "weight_decay": 0.1}, "would ignore it"),

@@ -152,7 +152,7 @@ def untrained(scenes):
     "captions, message",
     [
         (["a bag", ""], "caption 1 is empty"),
-        (["a bag", 3], "a text model takes strings. Received: int at index 1"),
+        (["a bag", 3], "a text model takes strings in `captions`. Received: int at index 1"),
         (["a bag"] * 3, "4 images but 3 captions"),
     ],
 )

@@ -69,14 +69,16 @@ def test_auto_applies_the_samples_to_words_rule():
 
 
 def test_non_string_input_is_refused_before_training():
-    with pytest.raises(DataError, match="a text model takes strings. Received: int64 at index 0"):
+    with pytest.raises(
+        DataError, match="a text model takes strings in `train_texts`. Received: int64 at index 0"
+    ):
         kw.tasks.text_classifier(np.array([1, 2, 3]))
-    with pytest.raises(DataError, match="takes strings. Received: float at index 1"):
+    with pytest.raises(DataError, match="takes strings in `data`. Received: float at index 1"):
         kw.data.pipeline((np.array(["ok", 2.5], dtype=object), np.array([0, 1])), 2)
 
 
 def test_empty_text_list_is_refused():
-    with pytest.raises(DataError, match="the list of texts is empty"):
+    with pytest.raises(DataError, match="`train_texts` is empty"):
         kw.tasks.text_classifier([])
     with pytest.raises(DataError, match="a single string; wrap it in a list"):
         kw.tasks.text_classifier("one review")
