@@ -143,8 +143,12 @@ def recipes():
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="override the epochs")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=None)
 @click.option("--seed", type=int, default=None)
+@click.option(
+    "--deterministic", is_flag=True,
+    help="op determinism: the same seed gives bit-identical weights (slower on GPUs)",
+)  # fmt: skip
 @click.argument("recipe_args", nargs=-1, type=click.UNPROCESSED)
-def run(name, smoke, epochs, output_dir, seed, recipe_args):
+def run(name, smoke, epochs, output_dir, seed, deterministic, recipe_args):
     """Runs recipe NAME (see `keras-walk recipes`): its results.json, plots and model go
     to its output folder. In a terminal, Keras shows a progress bar for every epoch;
     arguments after the options go to the recipe as they are."""
@@ -154,6 +158,7 @@ def run(name, smoke, epochs, output_dir, seed, recipe_args):
     args += ["--epochs", str(epochs)] if epochs else []
     args += ["--output-dir", str(output_dir)] if output_dir else []
     args += ["--seed", str(seed)] if seed is not None else []
+    args += ["--deterministic"] if deterministic else []
     args += list(recipe_args)
     click.echo(f"keras-walk run: {' '.join(args[1:])}", err=True)
     return subprocess.call(args)

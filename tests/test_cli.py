@@ -24,7 +24,8 @@ def test_the_installed_script_answers_help_and_runs_a_recipe(tmp_path):
     done = subprocess.run([SCRIPT, "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and all(command in done.stdout for command in COMMANDS)
     done = subprocess.run(
-        [SCRIPT, "run", "breast_cancer", "--smoke", "--output-dir", str(tmp_path / "run")],
+        [SCRIPT, "run", "breast_cancer", "--smoke", "--deterministic", "--output-dir",
+         str(tmp_path / "run")],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
