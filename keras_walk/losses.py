@@ -13,7 +13,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from keras_walk.layers.contrastive import replica_offset
+from keras_walk.layers.contrastive import CONTRASTIVE_LOSSES, replica_offset
 
 __all__ = [
     "SEGMENTATION_LOSSES",
@@ -60,7 +60,7 @@ class ContrastiveLoss(keras.losses.Loss):
     """
 
     def __init__(self, kind: str = "softmax", name: str | None = None, **kwargs):
-        if kind not in ("softmax", "sigmoid"):
+        if kind not in CONTRASTIVE_LOSSES:
             raise ValueError(
                 "Invalid value for argument `kind`. Expected 'softmax' or 'sigmoid'. "
                 f"Received: kind={kind!r}"

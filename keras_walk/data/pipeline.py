@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
+from keras_walk.arguments import positive_int
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
 from keras_walk.data.epochs import shuffle_by_epoch
@@ -86,18 +87,11 @@ def pipeline(
         >>> [int(b[0].shape[0]) for b in ds]
         [4, 4, 2]
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
-            "Invalid value for argument `batch_size`. Expected a positive integer. "
-            f"Received: batch_size={batch_size!r}"
-        )
+    positive_int("batch_size", batch_size)
     if (head is None) != (num_classes is None):
         raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
-    if shuffle_buffer is not None and (isinstance(shuffle_buffer, bool) or shuffle_buffer < 1):
-        raise ValueError(
-            "Invalid value for argument `shuffle_buffer`. Expected a positive integer. "
-            f"Received: shuffle_buffer={shuffle_buffer!r}"
-        )
+    if shuffle_buffer is not None:
+        positive_int("shuffle_buffer", shuffle_buffer)
     if masks and boxes:
         raise ValueError("Arguments `masks` and `boxes` describe different labels: pass one.")
     augment_layer = augmentation_layer(augment, seed, "xyxy" if boxes else None)

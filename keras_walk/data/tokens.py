@@ -10,6 +10,7 @@ import re
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.arguments import positive_int
 from keras_walk.data.epochs import shuffle_by_epoch
 
 __all__ = ["LEVELS", "UNKNOWN", "Vocabulary", "next_token_windows"]
@@ -77,9 +78,12 @@ class Vocabulary:
             lowercase = level == "word"
         splitter = cls([UNKNOWN], level, lowercase)
         counts = collections.Counter(splitter.split(text))
+        adapted_tokens = counts.total()
         counts.pop(UNKNOWN, None)
         limit = None if max_tokens is None else max(max_tokens - 1, 1)
-        return cls([UNKNOWN, *(token for token, _ in counts.most_common(limit))], level, lowercase)
+        vocabulary = cls([UNKNOWN, *(t for t, _ in counts.most_common(limit))], level, lowercase)
+        vocabulary.adapted_tokens = adapted_tokens  # the training text's length in tokens
+        return vocabulary
 
     def split(self, text: str) -> list[str]:
         """Tokens of `text`: its characters, or its words and punctuation marks."""
@@ -147,16 +151,8 @@ def next_token_windows(
             "Invalid value for argument `ids`. Expected a 1-D array of integer token ids "
             f"(Vocabulary.encode(text)). Received: shape {ids.shape}, dtype {ids.dtype}"
         )
-    if not isinstance(sequence_length, int) or sequence_length < 1:
-        raise ValueError(
-            "Invalid value for argument `sequence_length`. Expected a positive integer. "
-            f"Received: sequence_length={sequence_length!r}"
-        )
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
-            "Invalid value for argument `batch_size`. Expected a positive integer. "
-            f"Received: batch_size={batch_size!r}"
-        )
+    positive_int("sequence_length", sequence_length)
+    positive_int("batch_size", batch_size)
     count = (len(ids) - 1) // sequence_length
     if count < 1:
         raise ValueError(

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.arguments import positive_int
 from keras_walk.data.checks import DataError, to_columns
 
 __all__ = ["ForecastSplit", "ForecastWindows", "forecasting_windows"]
@@ -114,12 +115,8 @@ def forecasting_windows(
                 f"Invalid value for argument `{argument}`: `series` has no column(s) "
                 f"{missing}. Columns: {list(columns)}"
             )
-    for argument, value in (("input_width", input_width), ("horizon", horizon)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"Invalid value for argument `{argument}`. Expected a positive integer. "
-                f"Received: {argument}={value!r}"
-            )
+    positive_int("input_width", input_width)
+    positive_int("horizon", horizon)
     if len(splits) != 3 or any(f <= 0 for f in splits) or not math.isclose(sum(splits), 1.0):
         raise ValueError(
             "Invalid value for argument `splits`. Expected three positive fractions that sum "

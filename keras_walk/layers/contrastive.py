@@ -20,6 +20,7 @@ __all__ = ["ContrastiveLogits", "gather_replicas", "replica_offset"]
 # CLIP's initial temperature 0.07 (scale 1 / 0.07) and its cap on the scale, 100; SigLIP's
 # initial scale 10 and bias -10.
 _INITIAL = {"softmax": (math.log(1 / 0.07), 0.0), "sigmoid": (math.log(10.0), -10.0)}
+CONTRASTIVE_LOSSES = tuple(_INITIAL)  # CLIP's softmax (InfoNCE) and SigLIP's sigmoid
 MAX_SCALE = 100.0
 
 

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 from keras import layers
 
+from keras_walk.arguments import positive_int
+
 __all__ = ["SEQUENCE_ENCODERS", "encode_sequence"]
 
 SEQUENCE_ENCODERS = ("conv1d", "fcn", "lstm", "gru", "bilstm", "transformer")
@@ -72,10 +74,7 @@ def encode_sequence(
             f"Invalid value for argument `encoder`. Expected one of {list(allowed)}, a Keras "
             f"layer or model, or a callable. Received: encoder={encoder!r}"
         )
-    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-        raise ValueError(
-            f"Invalid value for argument `units`. Expected a positive integer. Received: {units!r}"
-        )
+    positive_int("units", units)
     if encoder == "conv1d":
         x = layers.Conv1D(units, 7, activation="relu", padding="same", name="conv_1")(x)
         x = layers.MaxPooling1D(3, name="pool_1")(x)

@@ -18,6 +18,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import positive_int
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.task import Task, compile_task
 
@@ -281,11 +282,7 @@ def vae(
 
 def _build(input_shape, latent_dim, filters, variational, kl_weight, optimizer, learning_rate,
            weight_decay, strategy, jit_compile, seed, name):  # fmt: skip
-    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
-        raise ValueError(
-            f"Invalid value for argument `latent_dim`. Expected a positive integer. "
-            f"Received: latent_dim={latent_dim!r}"
-        )
+    positive_int("latent_dim", latent_dim)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         task = ImageAutoencoder(

@@ -437,7 +437,6 @@ def diffusion_model(
     input_shape = tuple(images) if shape_given else tuple(np.shape(images)[1:])
     if not shape_given and len(images) == 0:
         raise ValueError("Invalid value for argument `images`: it is empty (0 images).")
-    non_empty("widths", tuple(widths))
     _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema_momentum)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
@@ -451,6 +450,7 @@ def diffusion_model(
 
 
 def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
+    non_empty("widths", tuple(widths))
     scale = 2 ** (len(widths) - 1)
     check_generator_shape(
         input_shape, scale, "images", "2 ** (len(widths) - 1); images or a shape", num_classes

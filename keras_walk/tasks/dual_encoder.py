@@ -37,7 +37,7 @@ from keras_walk import distribute, heads
 from keras_walk.arguments import one_of
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import check_texts
-from keras_walk.layers.contrastive import ContrastiveLogits
+from keras_walk.layers.contrastive import CONTRASTIVE_LOSSES, ContrastiveLogits
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.losses import ContrastiveLoss, check_contrastive_batch
 from keras_walk.metrics.retrieval import retrieval_metrics
@@ -359,7 +359,7 @@ def dual_encoder(
         jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
     """
-    one_of("contrastive_loss", contrastive_loss, ("softmax", "sigmoid"))
+    one_of("contrastive_loss", contrastive_loss, CONTRASTIVE_LOSSES)  # before adapting
     captions, input_shape = pairs_input_shape(images, captions)
     if text_encoder not in TEXT_ENCODERS:
         raise ValueError(

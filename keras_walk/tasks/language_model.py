@@ -9,6 +9,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import positive_int
 from keras_walk.data.tokens import Vocabulary
 from keras_walk.tasks.task import Task, compile_task
 
@@ -248,19 +249,14 @@ def language_model(
         'to'
     """
     _check_encoder(encoder)  # before adapting a vocabulary on millions of characters
-    if not isinstance(sequence_length, int) or sequence_length < 1:
-        raise ValueError(
-            "Invalid value for argument `sequence_length`. Expected a positive integer. "
-            f"Received: sequence_length={sequence_length!r}"
-        )
+    positive_int("sequence_length", sequence_length)
     vocabulary = Vocabulary.adapt(
         text, level, max_tokens=max_tokens or (10_000 if level == "word" else None),
         lowercase=lowercase,
     )  # fmt: skip
-    tokens = len(text) if level == "character" else len(vocabulary.split(text))
-    if tokens <= sequence_length:
+    if vocabulary.adapted_tokens <= sequence_length:
         raise ValueError(
-            f"Invalid value for argument `text`: its {tokens} tokens are too few for one "
+            f"Invalid value for argument `text`: its {vocabulary.adapted_tokens} tokens are too few for one "
             f"training window of sequence_length={sequence_length} + 1. Give more text or "
             "a shorter sequence_length."
         )

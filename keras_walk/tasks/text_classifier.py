@@ -9,6 +9,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import positive_int
 from keras_walk.data.checks import check_texts
 from keras_walk.data.pretrained import list_pretrained, pretrained_preset
 from keras_walk.layers import BertVocabularyTokenizer, TrimPadding
@@ -129,11 +130,7 @@ def text_classifier(
     heads.output_units(head, num_classes)
     for argument, value in (("max_tokens", max_tokens), ("sequence_length", sequence_length),
                             ("ngrams", ngrams), ("units", units)):  # fmt: skip
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"Invalid value for argument `{argument}`. Expected a positive integer. "
-                f"Received: {argument}={value!r}"
-            )
+        positive_int(argument, value)
     if not 0 <= dropout < 1:
         raise ValueError(
             f"Invalid value for argument `dropout`. Expected a float in [0, 1). Received: {dropout}"

@@ -14,7 +14,7 @@ import time
 import keras
 
 from keras_walk import distribute
-from keras_walk.arguments import positive_number
+from keras_walk.arguments import positive_int, positive_number
 from keras_walk.training.callbacks import default_callbacks
 from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import write_results
@@ -156,11 +156,7 @@ def warmup_cosine(
         >>> [round(float(schedule(step)), 6) for step in (0, 10, 100)]
         [0.0, 0.001, 0.0]
     """
-    if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps < 1:
-        raise ValueError(
-            "Invalid value for argument `total_steps`. Expected a positive integer. "
-            f"Received: total_steps={total_steps!r}"
-        )
+    positive_int("total_steps", total_steps)
     positive_number("peak_learning_rate", peak_learning_rate)
     if not 0 <= warmup_fraction < 1:
         raise ValueError(
