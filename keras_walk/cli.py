@@ -147,8 +147,12 @@ def recipes():
     "--deterministic", is_flag=True,
     help="op determinism: the same seed gives bit-identical weights (slower on GPUs)",
 )  # fmt: skip
+@click.option(
+    "--precision", type=click.Choice(["auto", "float32", "mixed_bfloat16", "mixed_float16"]),
+    default=None, help="Keras dtype policy (auto: float16 on GPUs, bfloat16 on TPUs)",
+)  # fmt: skip
 @click.argument("recipe_args", nargs=-1, type=click.UNPROCESSED)
-def run(name, smoke, epochs, output_dir, seed, deterministic, recipe_args):
+def run(name, smoke, epochs, output_dir, seed, deterministic, precision, recipe_args):
     """Runs recipe NAME (see `keras-walk recipes`): its results.json, plots and model go
     to its output folder. In a terminal, Keras shows a progress bar for every epoch;
     arguments after the options go to the recipe as they are."""
@@ -159,6 +163,7 @@ def run(name, smoke, epochs, output_dir, seed, deterministic, recipe_args):
     args += ["--output-dir", str(output_dir)] if output_dir else []
     args += ["--seed", str(seed)] if seed is not None else []
     args += ["--deterministic"] if deterministic else []
+    args += ["--precision", precision] if precision else []
     args += list(recipe_args)
     click.echo(f"keras-walk run: {' '.join(args[1:])}", err=True)
     return subprocess.call(args)

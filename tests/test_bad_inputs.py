@@ -1464,6 +1464,7 @@ CLI_CASES = [
     ("predict/threshold", ["predict", "{model}", "{good}", "--threshold", "2"], "threshold"),
     ("run/unknown", ["run", "no_such_recipe"], "no_such_recipe"),
     ("run/epochs", ["run", "image_classification", "--epochs", "zero"], "epochs"),
+    ("run/precision", ["run", "image_classification", "--precision", "fp8"], "precision"),
     ("datasets/kind", ["datasets", "--kind", "smell"], "kind"),
 ]
 

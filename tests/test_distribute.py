@@ -84,6 +84,25 @@ def test_auto_mixed_precision_on_cpu_follows_the_measurements(monkeypatch):
         distribute.set_mixed_precision("auto", model="cnn")
 
 
+def test_recipe_precision_flag(monkeypatch, tmp_path):
+    """`--precision` of every recipe: `auto` by default for a recipe that names its model
+    family (bfloat16 on a CPU that has it, for a convnet), float32 for the others; the
+    policy is set and recorded in results.json."""
+    from keras_walk.training import RecipeRun
+
+    monkeypatch.setattr(distribute, "cpu_has_bfloat16", lambda: True)
+    common = {"description": "t", "output_dir": str(tmp_path), "full": {}, "smoke": {}}
+    run = RecipeRun(["--smoke"], precision_family="conv", **common)
+    assert run.args.precision == keras.config.dtype_policy().name == "mixed_bfloat16"
+    assert run.write_results("t")["config"]["precision"] == "mixed_bfloat16"
+    run = RecipeRun(["--smoke", "--precision", "float32"], precision_family="conv", **common)
+    assert run.args.precision == keras.config.dtype_policy().name == "float32"
+    assert RecipeRun(["--smoke"], **common).args.precision == "float32"
+    assert RecipeRun(["--smoke", "--precision", "auto"], **common).args.precision == "float32"
+    with pytest.raises(SystemExit):
+        RecipeRun(["--smoke", "--precision", "fp8"], **common)
+
+
 def test_describe():
     info = distribute.describe("default")
     assert info["replicas"] == 1 and info["dtype_policy"] == "float32"

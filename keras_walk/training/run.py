@@ -43,9 +43,10 @@ class RecipeRun:
     Args:
         argv: the command line (`None`: `sys.argv[1:]`).
         **arguments: `description`, `output_dir`, `full`, `smoke`, `strategy`,
-            `datasets`, as `keras_walk.training.recipe_arguments` takes them (it parses
-            `--smoke`, `--epochs`, `--output-dir`, `--seed`, seeds Keras and makes the
-            output folder).
+            `datasets`, `precision_family`, as `keras_walk.training.recipe_arguments`
+            takes them (it parses `--smoke`, `--epochs`, `--output-dir`, `--seed`,
+            `--deterministic`, `--precision`, sets the dtype policy, seeds Keras and makes
+            the output folder).
 
     Examples:
 
@@ -104,9 +105,12 @@ class RecipeRun:
         return self.train_seconds.get(name or "model", 0.0)
 
     def write_results(self, recipe: str, *, task=None, **sections) -> dict:
-        """Writes `results.json`: the recipe, `smoke`, the configuration with its seed, the
-        Task's summary card (when `task` is given), then `sections` (metrics, history...)."""
-        config = {**self.config, "seed": self.seed, **sections.pop("config", {})}
+        """Writes `results.json`: the recipe, `smoke`, the configuration with its seed and
+        dtype policy, the Task's summary card (when `task` is given), then `sections` (metrics, history...)."""
+        config = {
+            **self.config, "seed": self.seed, "precision": self.args.precision,
+            **sections.pop("config", {}),
+        }  # fmt: skip
         if task is not None:
             sections["task"] = task.summary_card()
         return write_results(
