@@ -21,9 +21,11 @@ Then the labels: only 5,000 of Fashion-MNIST's 60,000 training images keep their
 compare four ways to use them, all with the same encoder architecture:
 
 * **from scratch**: the encoder and a head trained on the 5,000 labels alone;
-* **fine-tuned**: the SimCLR encoder and a new head trained on them, at a lower learning
-  rate;
-* **linear probe**: the SimCLR encoder frozen, only a linear head trained;
+* **linear probe**: the SimCLR encoder frozen, only a new linear head trained;
+* **fine-tuned**: then the same model unfrozen, encoder and head trained together at a
+  lower learning rate (*LP-FT*, Kumar et al. 2022: a head that already fits the features
+  sends gentle gradients back, where a random head's large ones would first distort what
+  pretraining learnt);
 * **kNN**: no training at all: each test image takes the majority label of its 20 nearest
   labelled images in the encoder's space.
 
@@ -111,6 +113,24 @@ def train_classifier(run, name, model, labelled, validation, config):
     return history
 
 
+def probe_then_fine_tune(run, phase, model, labelled, validation, config):
+    """`kw.tasks.fine_tune` one phase at a time, so that the probe is scored before the
+    encoder moves: `"probe"` trains the head on the frozen encoder, `"fine_tune"` then
+    everything, at the lower rate, batch normalization re-estimating its statistics on
+    the labelled images (pretraining saw augmented views). Early stopping in each."""
+    probe = phase == "probe"
+    fit_options = run.fit_options(phase, early_stopping_patience=config["patience"])
+    return kw.tasks.fine_tune(
+        model, labelled.x, labelled.y,
+        head_epochs=config["epochs"] if probe else 0,
+        fine_tune_epochs=0 if probe else config["epochs"],
+        learning_rate=config["learning_rate"],
+        fine_tune_learning_rate=config["fine_tune_learning_rate"], freeze_batch_norm=False,
+        callbacks=lambda _phase: fit_options["callbacks"], verbose=fit_options["verbose"],
+        batch_size=config["batch_size"], validation_data=(validation.x, validation.y),
+    )  # fmt: skip
+
+
 def test_accuracy(model, test):
     return round(float(np.mean(np.argmax(model.predict(test.x, verbose=0), 1) == test.y)), 4)
 
@@ -139,22 +159,18 @@ def main(argv=None):
     }
 
     pretrainer, pretrain_history = pretrain(run, config, unlabelled)
-    fine_tuned = pretrainer.to_classifier(
-        10, learning_rate=config["fine_tune_learning_rate"], name="fine_tuned", **common
+    fine_tuned = pretrainer.to_classifier(10, name="fine_tuned", **common)
+    histories["linear_probe"] = probe_then_fine_tune(
+        run, "probe", fine_tuned, labelled, validation, config
     )
-    histories["fine_tuned"] = train_classifier(
+    probe_accuracy = test_accuracy(fine_tuned, test)  # before the encoder moves
+    histories["fine_tuned"] = probe_then_fine_tune(
         run, "fine_tune", fine_tuned, labelled, validation, config
     )
-    probe = pretrainer.to_classifier(
-        10, freeze_encoder=True, learning_rate=config["learning_rate"], dropout=0.0,
-        name="linear_probe", **common,
-    )  # fmt: skip
-    histories["linear_probe"] = train_classifier(run, "probe", probe, labelled, validation, config)
-
     accuracy = {
         "fine_tuned": test_accuracy(fine_tuned, test),
         "from_scratch": test_accuracy(scratch, test),
-        "linear_probe": test_accuracy(probe, test),
+        "linear_probe": probe_accuracy,
         "knn": knn_accuracy(pretrainer, labelled, test, config["neighbours"]),
     }
     gain = round(100 * (accuracy["fine_tuned"] - accuracy["from_scratch"]), 2)
