@@ -66,7 +66,8 @@ def test_two_workers_train_one_model_with_identical_weights(two_workers, tmp_pat
     )  # fmt: skip
     alone = _result(single / "single.json")
     assert alone["steps"] == first["steps"]
-    assert abs(alone["accuracy"] - first["accuracy"]) <= 0.02
+    # 0.02 is 10 of 500 test images; rounded, since 0.624 - 0.604 is 0.0200000...18.
+    assert round(abs(alone["accuracy"] - first["accuracy"]), 6) <= 0.02
     assert first["accuracy"] > 0.5  # it learnt: chance is 0.1
     # Only the chief wrote into the run's folder; worker 1 wrote into a throwaway one.
     assert (out / "run" / "history.csv").is_file()

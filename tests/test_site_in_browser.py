@@ -139,7 +139,7 @@ def test_search_finds_a_builder_offline(site, browser):
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").fill("image_classifier")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=30_000)
+    results.first.wait_for(timeout=90_000)
     assert results.count() > 0
     assert "image_classifier" in page.locator(".md-search-result").inner_text()
     page.close()
