@@ -148,6 +148,7 @@ def recipes():
     help="op determinism: the same seed gives bit-identical weights (slower on GPUs)",
 )  # fmt: skip
 @click.option(
+    # The recipes' own --precision choices, spelt here so the command starts without Keras.
     "--precision", type=click.Choice(["auto", "float32", "mixed_bfloat16", "mixed_float16"]),
     default=None, help="Keras dtype policy (auto: float16 on GPUs, bfloat16 on TPUs)",
 )  # fmt: skip

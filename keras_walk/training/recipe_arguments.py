@@ -91,10 +91,7 @@ def recipe_arguments(
         # A worker of a TF_CONFIG cluster: TensorFlow wants the multi-worker strategy made
         # before anything else touches its runtime.
         distribute.resolve_strategy(getattr(args, "strategy", "auto"))
-    if args.precision == "float32":  # the default: no need to ask TensorFlow for devices
-        keras.mixed_precision.set_global_policy("float32")
-    else:
-        args.precision = distribute.set_mixed_precision(args.precision, model=precision_family)
+    args.precision = distribute.set_mixed_precision(args.precision, model=precision_family)
     keras.utils.set_random_seed(args.seed)
     if args.deterministic:
         import tensorflow as tf
