@@ -190,7 +190,7 @@ def image_features(
     Examples:
 
         >>> import tempfile
-        >>> features = image_features("digits", cache_dir=tempfile.mkdtemp())
+        >>> features = image_features("digits", cache_dir=tempfile.mkdtemp(), steps=300)
         >>> features.test_accuracy > 0.9, features.features(np.zeros((3, 8, 8, 1))).shape[0]
         (True, 3)
     """
