@@ -37,6 +37,7 @@ def test_smoke_run_learns_both_segmenters_and_writes_everything(tmp_path):
         assert (tmp_path / f"cutouts_{split}_samples.png").is_file()
     assert len(on_disk["tables"]["emoji and clip-art cut-outs (foreground IoU and Dice)"]) == 4
     assert scenes["mean_iou"] > scenes["baseline_all_background_mean_iou"]
+    assert scenes["flip_averaged_mean_iou"] > scenes["baseline_all_background_mean_iou"]
     assert len(on_disk["tables"]) == 2
 
     # The saved cut-out segmenter reloads and agrees with the reported IoU.
@@ -45,3 +46,6 @@ def test_smoke_run_learns_both_segmenters_and_writes_everything(tmp_path):
     predicted = model.predict_masks(test.x)
     iou = np.sum((predicted == 1) & (test.y == 1)) / np.sum((predicted == 1) | (test.y == 1))
     assert np.isclose(iou, cutouts["emoji_test"]["foreground_iou"], atol=1e-4)
+    flipped = model.predict_masks(test.x, test_time_flip=True)
+    iou = np.sum((flipped == 1) & (test.y == 1)) / np.sum((flipped == 1) | (test.y == 1))
+    assert np.isclose(iou, cutouts["emoji_test"]["flip_averaged_foreground_iou"], atol=1e-4)

@@ -105,3 +105,24 @@ def test_dice_metrics_and_loss_match_a_hand_computed_case():
     binary = BinaryDice()
     binary.update_state(masks == 1, (predicted == 1)[..., None].astype("float32"))
     assert float(binary.result()) == pytest.approx(2 * 1 / (2 + 2))
+
+
+def test_test_time_flip_averages_both_ways_and_refuses_what_it_cannot_mirror():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (6, 16, 16, 3)).astype("uint8")
+    keras.utils.set_random_seed(0)
+    model = kw.tasks.image_segmenter((16, 16, 3), 3, filters=(4, 8))
+    scores = model.predict(images, verbose=0)
+    mirrored = model.predict(images[:, :, ::-1], verbose=0)[:, :, ::-1]
+    flipped = model.predict_masks(images, test_time_flip=True)
+    np.testing.assert_array_equal(flipped, ((scores + mirrored) / 2).argmax(-1))
+    assert (flipped != model.predict_masks(images)).any()  # an untrained net is not symmetric
+    # Averaged over both ways, the answer mirrors exactly with the picture.
+    np.testing.assert_array_equal(
+        model.predict_masks(images[:, :, ::-1], test_time_flip=True), flipped[:, :, ::-1]
+    )
+    with pytest.raises(ValueError, match=r"must be an array .* Received: shape \(16, 16, 3\)"):
+        model.predict_masks(images[0], test_time_flip=True)
+    dataset = kw.data.pipeline(images, 2)
+    with pytest.raises(ValueError, match="Received: _PrefetchDataset|Received: .*Dataset"):
+        model.predict_masks(dataset, test_time_flip=True)
