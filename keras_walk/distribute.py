@@ -245,14 +245,13 @@ def set_mixed_precision(policy: str | None = "auto", *, model: str | None = None
             f"None. Received: model={model!r}"
         )
     tpu = any(os.environ.get(name) for name in _TPU_ENV)
-    # Asked only when the answer matters: listing devices starts TensorFlow's runtime,
+    # Called only when the answer matters: listing devices starts TensorFlow's runtime,
     # which a multi-worker cluster wants left alone until its strategy exists.
-    on_accelerator = lambda: tpu or bool(tf.config.list_logical_devices("GPU"))  # noqa: E731
-    gpu = policy == "auto" and not tpu and on_accelerator()
+    has_gpu = lambda: bool(tf.config.list_logical_devices("GPU"))  # noqa: E731
     if policy == "auto":
         if tpu:
             policy = "mixed_bfloat16"
-        elif gpu:
+        elif has_gpu():
             policy = "mixed_float16"
         elif cpu_has_bfloat16() and model in CPU_BFLOAT16_FAMILIES:
             policy = "mixed_bfloat16"
@@ -264,7 +263,7 @@ def set_mixed_precision(policy: str | None = "auto", *, model: str | None = None
             "Invalid value for argument `policy`. Expected 'auto', 'float32', "
             f"'mixed_float16' or 'mixed_bfloat16'. Received: policy={policy!r}"
         )
-    if "bfloat16" in policy and not (cpu_has_bfloat16() or on_accelerator()):
+    if "bfloat16" in policy and not (tpu or cpu_has_bfloat16() or has_gpu()):
         warnings.warn(
             f"{policy!r} on a CPU without native bfloat16 (no AVX512_BF16 or AMX): TensorFlow "
             "emulates it, which is slower than float32. Use 'float32' here.",

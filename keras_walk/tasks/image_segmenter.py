@@ -144,21 +144,18 @@ class ImageSegmenter(Task):
             >>> model.predict_masks(images, test_time_flip=True).shape
             (2, 16, 16)
         """
-        verbose = kwargs.pop("verbose", 0)
-        if test_time_flip:
-            images = None if hasattr(x, "element_spec") else np.asarray(x)  # not a dataset
-            if images is None or images.ndim != 4:
-                raise ValueError(
-                    "`test_time_flip=True` mirrors the images, so `x` must be an array "
-                    "of shape (n, height, width, channels). Received: "
-                    + (type(x).__name__ if images is None else f"shape {images.shape}")
-                )
-            x = images
-        scores = np.asarray(self.predict(x, verbose=verbose, **kwargs))
-        if test_time_flip:
-            mirrored = np.asarray(self.predict(x[:, :, ::-1], verbose=verbose, **kwargs))
-            scores = (scores + mirrored[:, :, ::-1]) / 2
-        return self._masks(scores, threshold)
+        kwargs.setdefault("verbose", 0)
+        if not test_time_flip:
+            return self._masks(self.predict(x, **kwargs), threshold)
+        images = None if hasattr(x, "element_spec") else np.asarray(x)  # not a dataset
+        if images is None or images.ndim != 4:
+            raise ValueError(
+                "`test_time_flip=True` mirrors the images, so `x` must be an array of shape "
+                "(n, height, width, channels). Received: "
+                + (type(x).__name__ if images is None else f"shape {images.shape}")
+            )
+        mirrored = self.predict(images[:, :, ::-1], **kwargs)[:, :, ::-1]
+        return self._masks((self.predict(images, **kwargs) + mirrored) / 2, threshold)
 
     def decode_predictions(self, scores, threshold: float = 0.5):
         """Class names per pixel, `(n, height, width)` (class ids without `class_names`):
