@@ -133,13 +133,24 @@ def _link_problem(folder: Path, base: str, href: str) -> list[str]:
 
 
 def test_search_finds_a_builder_offline(site, browser):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     _, base = site
     page = browser.new_page()
     page.goto(base, wait_until="load")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("image_classifier")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=90_000)
+    # Typed key by key, as a reader types: a query set at once by `fill` is sometimes
+    # never answered by Material's search. Typed again if the index was still loading.
+    search = page.locator("input.md-search__input")
+    for _ in range(9):
+        search.fill("")
+        search.press_sequentially("image_classifier", delay=20)
+        try:
+            results.first.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     assert results.count() > 0
     assert "image_classifier" in page.locator(".md-search-result").inner_text()
     page.close()
