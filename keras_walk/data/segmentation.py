@@ -130,6 +130,11 @@ def paste_cutouts(
         raise ValueError(
             f"Invalid photos: expected at least one, each {size} pixels or more a side"
         )
+    from PIL import Image
+
+    # PIL images, made once: cropping one is a copy in C, where `Image.fromarray` of a
+    # crop of the array first made the strided crop contiguous (half the composing time).
+    photos = [Image.fromarray(np.ascontiguousarray(photo)) for photo in photos]
     rng = np.random.default_rng(seed)
     images = np.empty((len(rgba) * copies, size, size, 3), "uint8")
     masks = np.empty((len(rgba) * copies, size, size), "uint8")
@@ -142,14 +147,15 @@ def paste_cutouts(
 
 
 def _background(photos, size, rng, recolour):
-    """A random square crop of a random photo, as float32 `(size, size, 3)`."""
+    """A random square crop of a random photo (a PIL image), as float32 `(size, size, 3)`."""
     from PIL import Image
 
     photo = photos[rng.integers(len(photos))]
-    side = rng.integers(max(size, min(photo.shape[:2]) // 4), min(photo.shape[:2]) + 1)
-    top = rng.integers(photo.shape[0] - side + 1)
-    left = rng.integers(photo.shape[1] - side + 1)
-    crop = Image.fromarray(photo[top : top + side, left : left + side])
+    width, height = photo.size
+    side = rng.integers(max(size, min(height, width) // 4), min(height, width) + 1)
+    top = rng.integers(height - side + 1)
+    left = rng.integers(width - side + 1)
+    crop = photo.crop((left, top, left + side, top + side))
     background = np.asarray(crop.resize((size, size), Image.BILINEAR), "float32")
     if rng.random() < 0.5:
         background = background[:, ::-1]
