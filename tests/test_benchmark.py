@@ -17,6 +17,7 @@ def test_benchmark_script_measures_both_sides(tmp_path):
     assert metrics["hand_written_test_accuracy"] > 0.5
 
 
+@pytest.mark.slow
 def test_image_quality_floor_separates_real_from_noisy_images(tmp_path):
     bench = load_script("benchmarks/image_quality_floor.py")
     output = tmp_path / "floor.json"
@@ -34,6 +35,7 @@ def test_image_quality_floor_separates_real_from_noisy_images(tmp_path):
     assert 0.7 < real["memorization_ratio"] < 1.4  # real test images are not copies
 
 
+@pytest.mark.slow
 def test_ddim_benchmark_compares_the_same_unet(tmp_path):
     bench = load_script("benchmarks/ddim_unet.py")
     output = tmp_path / "ddim.json"

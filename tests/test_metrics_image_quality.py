@@ -47,6 +47,7 @@ def test_memorization_tells_copies_from_new_samples():
     assert 0.8 < kw.metrics.memorization(fresh, train, test)["ratio"] < 1.25
 
 
+@pytest.mark.slow
 def test_digit_features_cache_measure_the_real_floor_and_refuse_a_changed_file(tmp_path):
     features = kw.metrics.image_features("digits", cache_dir=tmp_path)
     assert features.test_accuracy > 0.9

@@ -109,6 +109,7 @@ def uninterrupted(tmp_path_factory) -> Path:
     return output_dir
 
 
+@pytest.mark.slow
 def test_two_seeded_deterministic_runs_give_bit_identical_weights(uninterrupted, tmp_path):
     _run(tmp_path)
     assert _same(_weights(tmp_path), _weights(uninterrupted))
@@ -120,6 +121,7 @@ def test_two_seeded_deterministic_runs_give_bit_identical_weights(uninterrupted,
     assert not _same(_weights(tmp_path / "other"), _weights(uninterrupted))
 
 
+@pytest.mark.slow
 def test_killed_at_random_moments_a_run_resumes_to_the_same_result(uninterrupted, tmp_path):
     seed = int(os.environ.get("KILL_SEED", time.time_ns() % 2**32))  # rerun with KILL_SEED
     chance = random.Random(seed)

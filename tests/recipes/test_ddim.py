@@ -3,10 +3,12 @@ import time
 
 import keras
 import numpy as np
+import pytest
 
 from tests.helpers.scripts import load_script
 
 
+@pytest.mark.slow
 def test_smoke_run_measures_quality_sweeps_and_reloads(tmp_path):
     recipe = load_script("recipes/generative/ddim.py")
     start = time.perf_counter()

@@ -4,10 +4,12 @@ import json
 
 import keras
 import numpy as np
+import pytest
 
 from tests.helpers.scripts import load_script
 
 
+@pytest.mark.slow
 def test_dual_encoder_smoke_run(tmp_path):
     recipe = load_script("recipes/multimodal/dual_encoder.py")
     results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
@@ -28,6 +30,7 @@ def test_dual_encoder_smoke_run(tmp_path):
     assert model.encode_texts(["a bag at the top left"]).shape == (1, 128)
 
 
+@pytest.mark.slow
 def test_captioning_smoke_run(tmp_path):
     recipe = load_script("recipes/multimodal/captioning.py")
     recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])

@@ -3,10 +3,12 @@ import time
 
 import keras
 import numpy as np
+import pytest
 
 from tests.helpers.scripts import load_script
 
 
+@pytest.mark.slow
 def test_smoke_run_learns_both_segmenters_and_writes_everything(tmp_path):
     import keras_walk as kw
 

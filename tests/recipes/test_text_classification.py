@@ -3,6 +3,7 @@ import time
 
 import keras
 import numpy as np
+import pytest
 
 from tests.helpers.scripts import load_script
 
@@ -36,6 +37,7 @@ def test_spam_smoke_run(tmp_path):
     assert results["baselines"]["majority"]["accuracy"] < 0.7
 
 
+@pytest.mark.slow
 def test_pretrained_encoder_fine_tunes_one_epoch_with_warmup(tmp_path):
     # The full run's fifth encoder, on 96 reviews: one epoch, the learning rate warmed up
     # from 0 to 5e-5 over the first 10% of steps, then decayed by a cosine to 0.

@@ -31,6 +31,7 @@ def trained(request, scenes):
     return model, history
 
 
+@pytest.mark.slow
 def test_learns_to_caption_held_out_scenes(trained, scenes):
     model, history = trained
     _, (x, y) = scenes

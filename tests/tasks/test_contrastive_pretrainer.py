@@ -25,6 +25,7 @@ def pretrained(fashion):
     return model, history
 
 
+@pytest.mark.slow
 def test_pretraining_learns_features_that_separate_classes(pretrained, fashion):
     model, history = pretrained
     train, test = fashion

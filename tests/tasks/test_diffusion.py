@@ -30,6 +30,7 @@ def trained(digits):
     return model, before, history
 
 
+@pytest.mark.slow
 def test_it_learns_to_predict_the_noise(trained):
     model, before, history = trained
     assert history["loss"][-1] < 0.6 * before

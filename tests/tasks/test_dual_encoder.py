@@ -31,6 +31,7 @@ def trained(scenes):
     return model, history
 
 
+@pytest.mark.slow
 def test_learns_scenes_and_classifies_fashion_mnist_zero_shot(trained, scenes):
     model, history = trained
     assert history["loss"][-1] < 0.5 * history["loss"][0], history["loss"]

@@ -15,6 +15,7 @@ def digits():
     return kw.data.load("digits", splits=("train", "test"))
 
 
+@pytest.mark.slow
 def test_conditional_gan_draws_the_asked_for_digit_and_reloads(digits, tmp_path):
     train, test = digits
     keras.utils.set_random_seed(0)

@@ -16,6 +16,7 @@ def cutouts():
     return kw.data.load("emoji_cutouts", splits=("train[:1024]", "test[:512]"))
 
 
+@pytest.mark.slow
 def test_learns_emoji_silhouettes_it_never_saw_on_real_photographs(cutouts):
     train, test = cutouts
     keras.utils.set_random_seed(0)
@@ -40,6 +41,7 @@ def test_learns_emoji_silhouettes_it_never_saw_on_real_photographs(cutouts):
     np.testing.assert_array_equal(names == "emoji", masks == 1)
 
 
+@pytest.mark.slow
 def test_multiclass_scenes_beat_the_all_background_baseline():
     train, test = kw.data.load("fashion_scene_masks", splits=("train[:1536]", "test[:500]"))
     keras.utils.set_random_seed(0)

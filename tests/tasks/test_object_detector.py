@@ -23,6 +23,7 @@ def trained():
     return model, history, test
 
 
+@pytest.mark.slow
 def test_finds_clothes_in_scenes_it_never_saw(trained):
     model, history, test = trained
     assert history["loss"][-1] < 0.6 * history["loss"][0], history["loss"]
