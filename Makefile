@@ -62,11 +62,13 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/python recipes/vision/image_classification.py
 
-# One pytest worker per core (pytest-xdist), each test file on one worker so that a
-# module's fixtures are built once: most tests trace and run small models, using one core
-# at a time, so two workers take about 70% of one's time on this 2-core machine.
+# One pytest worker per core plus one (pytest-xdist), each test file on one worker so that
+# a module's fixtures are built once. Most tests trace and run small models, often on one
+# core at a time, so one worker per core leaves cores idle: on this 2-core machine two
+# workers kept 1.54 cores busy on average and three 1.89, and the suite took 18:31 instead
+# of 19:49 (back-to-back fresh-clone runs, 2026-11-25).
 test: setup
-	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadfile
+	$(BIN)/python -m pytest --numprocesses $(shell expr $$(nproc) + 1) --maxprocesses 4 --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -25,8 +25,8 @@ collect_ignore = ["helpers"]
 
 def pytest_collection_modifyitems(items):
     """Test files with the most `slow` tests (over ~30 s each) run first, each file's tests
-    in their order. `make test` runs every file whole on one of two workers (pytest-xdist's
+    in their order. `make test` runs every file whole on one of its workers (pytest-xdist's
     `--dist loadfile`, which hands out files in this order): a long file started last keeps
-    one worker busy while the other idles, and longest first packs the two best."""
+    one worker busy while the others idle, and longest first packs them best."""
     slow = collections.Counter(item.path for item in items if item.get_closest_marker("slow"))
     items.sort(key=lambda item: -slow[item.path])  # stable: files stay whole
