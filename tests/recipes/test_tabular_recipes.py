@@ -27,8 +27,9 @@ def test_smoke_run(name, tmp_path):
     seconds = time.perf_counter() - start
     # Issue #3 asks for < 20 s; measured 2.4-11 s on the AMD EPYC, up to 21 s alone on the
     # Intel Xeon (ames_house_prices: 14 s of it is FeatureSpace.adapt, one pass per column).
-    # `make test` runs three workers on two cores, so the guard allows three times the budget.
-    assert seconds < 60, f"--smoke took {seconds:.0f} s"
+    # This machine sometimes runs at half speed (see the image recipe page), so the guard
+    # allows twice the budget.
+    assert seconds < 40, f"--smoke took {seconds:.0f} s"
 
     on_disk = json.loads((tmp_path / "results.json").read_text())
     assert on_disk["metrics"][metric] == results["metrics"][metric]
