@@ -206,7 +206,7 @@ def _composed_splits(rgba, is_test, copies: dict) -> dict:
 
     Composed once a machine: the arrays are kept in `$KERAS_WALK_DATA` (about 200 MB a
     dataset; `make setup` composes both), named by a hash of everything they are made of:
-    the cut-outs, the split, the copies and seeds, the photographs' names, scikit-image's
+    the cut-outs, the copies and seeds, the photographs' names, scikit-image's
     version and the source code of the functions that compose. Change any and a new file
     is composed; delete the files to reclaim the space."""
     import hashlib
@@ -225,24 +225,16 @@ def _composed_splits(rgba, is_test, copies: dict) -> dict:
     digest = hashlib.sha1()
     for part in recipe:
         digest.update(part if isinstance(part, bytes) else part.encode())
-    cache = data_root() / f"cutouts_{digest.hexdigest()[:16]}.npz"
-    if cache.is_file():
-        with np.load(cache) as saved:
-            splits = {
-                split: Arrays(saved[f"{split}_images"], saved[f"{split}_masks"])
-                for split in CUTOUT_COPIES
-            }
-    else:
+
+    def compose():
         splits = _compose_splits(rgba, is_test, copies)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp.npz")
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(partial, **{f"{split}_images": images for split, (images, _) in splits.items()},
-                     **{f"{split}_masks": masks for split, (_, masks) in splits.items()})  # fmt: skip
-            partial.replace(cache)  # whole or not at all, even with two processes at once
-        except OSError as error:  # a read-only or full disk: compose again next time
-            partial.unlink(missing_ok=True)
-            warnings.warn(f"Composed cut-outs not kept in {cache.parent}: {error}", stacklevel=3)
+        return {f"{split}_{kind}": array for split, arrays in splits.items()
+                for kind, array in zip(("images", "masks"), arrays, strict=True)}  # fmt: skip
+
+    saved = _kept_on_disk(data_root() / f"cutouts_{digest.hexdigest()[:16]}.npz", compose)
+    splits = {
+        split: Arrays(saved[f"{split}_images"], saved[f"{split}_masks"]) for split in CUTOUT_COPIES
+    }
     for arrays in splits.values():
         arrays.x.flags.writeable = arrays.y.flags.writeable = False
     return splits
@@ -339,16 +331,33 @@ def _cached_clipart_rgba(root: Path):
     digest = hashlib.sha1(
         "\n".join(f"{f.relative_to(root)} {f.stat().st_size}" for f in files).encode()
     ).hexdigest()[:16]
-    cache = data_root() / f"clipart_rgba_{digest}.npz"
-    if cache.is_file():
-        with np.load(cache) as saved:
-            return saved["rgba"], saved["is_test"]
-    rgba, _names, is_test = clipart_rgba(root)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp.npz")
-    np.savez(partial, rgba=rgba, is_test=is_test)
-    partial.replace(cache)  # whole or not at all, even with two processes at once
-    return rgba, is_test
+
+    def decode():
+        rgba, _names, is_test = clipart_rgba(root)
+        return {"rgba": rgba, "is_test": is_test}
+
+    saved = _kept_on_disk(data_root() / f"clipart_rgba_{digest}.npz", decode)
+    return saved["rgba"], saved["is_test"]
+
+
+def _kept_on_disk(path: Path, make) -> dict:
+    """The arrays saved at `path`, else `make()`'s dict of arrays, saved there for next
+    time: written whole or not at all (a temporary file, then renamed), even with two
+    processes at once; on a read-only or full disk, a warning, and `make()` runs again
+    next time. Hand-written because `np.savez` has no atomic mode."""
+    if path.is_file():
+        with np.load(path) as saved:
+            return dict(saved)
+    arrays = make()
+    partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(partial, **arrays)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        warnings.warn(f"Not kept in {path.parent}: {error}", stacklevel=3)
+    return arrays
 
 
 def load_clipart_cutouts(root: Path | str = CLIPART_ROOT) -> dict:
