@@ -88,11 +88,17 @@ def _canvases(count: int, channels: int) -> np.ndarray:
     return np.zeros((count, SCENE_SIZE, SCENE_SIZE, channels), "uint8")
 
 
-def _paste(canvas: np.ndarray, slot: int, image: np.ndarray) -> None:
-    row, column = divmod(slot, 2)
-    canvas[
-        row * ITEM_SIZE : (row + 1) * ITEM_SIZE, column * ITEM_SIZE : (column + 1) * ITEM_SIZE
-    ] = image
+def _paste_slots(scenes: np.ndarray, images: np.ndarray, picks: np.ndarray) -> None:
+    """Pastes `images[picks[scene, slot]]` into each scene's slot (where the pick is not -1),
+    one slot for all scenes at a time."""
+    for slot in range(4):
+        chosen = picks[:, slot] >= 0
+        row, column = divmod(slot, 2)
+        scenes[
+            chosen,
+            row * ITEM_SIZE : (row + 1) * ITEM_SIZE,
+            column * ITEM_SIZE : (column + 1) * ITEM_SIZE,
+        ] = images[picks[chosen, slot]].reshape(-1, ITEM_SIZE, ITEM_SIZE, scenes.shape[-1])
 
 
 def compose_scenes(images, labels, num_scenes: int, seed: int = 0, max_items: int = 4):
@@ -113,6 +119,21 @@ def compose_scenes(images, labels, num_scenes: int, seed: int = 0, max_items: in
     return scenes, np.array(captions)
 
 
+def _scene_picks(num_items: int, num_scenes: int, seed: int = 0, max_items: int = 4) -> np.ndarray:
+    """Which item goes in each slot of each scene: int `(num_scenes, 4)`, -1 where a slot
+    is empty. Each scene draws its number of items, its slots and its items in turn
+    (the draws that `place_items` has always made, so the scenes stay the same)."""
+    if not 1 <= max_items <= 4:
+        raise ValueError(f"Invalid value for argument `max_items`: expected 1..4, got {max_items}")
+    rng = np.random.default_rng(seed)
+    picks = np.full((num_scenes, 4), -1, "int64")
+    for scene in range(num_scenes):
+        count = rng.integers(1, max_items + 1)
+        slots = rng.choice(4, size=count, replace=False)
+        picks[scene, slots] = rng.integers(0, num_items, size=count)
+    return picks
+
+
 def place_items(images, labels, num_scenes: int, seed: int = 0, max_items: int = 4):
     """The scenes of `compose_scenes` and, per scene, `{slot: index of its item}`: what
     captions (and segmentation masks) are made from."""
@@ -122,18 +143,12 @@ def place_items(images, labels, num_scenes: int, seed: int = 0, max_items: int =
             f"Invalid items: expected images of shape (n, {ITEM_SIZE}, {ITEM_SIZE}, channels) "
             f"and n labels. Received: {images.shape} and {len(labels)} labels"
         )
-    if not 1 <= max_items <= 4:
-        raise ValueError(f"Invalid value for argument `max_items`: expected 1..4, got {max_items}")
-    rng = np.random.default_rng(seed)
+    picks = _scene_picks(len(images), num_scenes, seed, max_items)
     scenes = _canvases(num_scenes, images.shape[-1] if images.ndim == 4 else 1)
-    placements = []
-    for scene in range(num_scenes):
-        count = rng.integers(1, max_items + 1)
-        slots = rng.choice(4, size=count, replace=False)
-        picks = rng.integers(0, len(images), size=count)
-        for slot, pick in zip(slots, picks, strict=True):
-            _paste(scenes[scene], slot, images[pick].reshape(ITEM_SIZE, ITEM_SIZE, -1))
-        placements.append({int(s): int(p) for s, p in zip(slots, picks, strict=True)})
+    _paste_slots(scenes, images, picks)
+    placements = [
+        {slot: pick for slot, pick in enumerate(row) if pick >= 0} for row in picks.tolist()
+    ]
     return scenes, placements
 
 
@@ -142,9 +157,10 @@ def one_item_scenes(images, seed: int = 0) -> np.ndarray:
     model trained on scenes sees single Fashion-MNIST items (zero-shot classification)."""
     images = np.asarray(images)
     slots = np.random.default_rng(seed).integers(0, 4, size=len(images))
+    picks = np.full((len(images), 4), -1, "int64")
+    picks[np.arange(len(images)), slots] = np.arange(len(images))
     scenes = _canvases(len(images), images.shape[-1] if images.ndim == 4 else 1)
-    for scene, (slot, image) in enumerate(zip(slots, images, strict=True)):
-        _paste(scenes[scene], int(slot), image.reshape(ITEM_SIZE, ITEM_SIZE, -1))
+    _paste_slots(scenes, images, picks)
     return scenes
 
 

@@ -375,21 +375,16 @@ def _clipart_cutouts(root) -> dict:
 def scene_masks(images, labels, placements) -> np.ndarray:
     """Per-pixel classes of composed scenes (see `image_text.place_items`): 0 for background,
     `1 + label` where an item's pixel is not black."""
-    from keras_walk.data.image_text import ITEM_SIZE, SCENE_SIZE
+    from keras_walk.data.image_text import ITEM_SIZE, SCENE_SIZE, _paste_slots
 
     images, labels = np.asarray(images), np.asarray(labels)
-    masks = np.zeros((len(placements), SCENE_SIZE, SCENE_SIZE), "uint8")
-    for scene, placed in enumerate(placements):
-        for slot, pick in placed.items():
-            row, column = divmod(slot, 2)
-            item = images[pick].reshape(ITEM_SIZE, ITEM_SIZE) > 0
-            window = masks[
-                scene,
-                row * ITEM_SIZE : (row + 1) * ITEM_SIZE,
-                column * ITEM_SIZE : (column + 1) * ITEM_SIZE,
-            ]
-            window[item] = 1 + labels[pick]
-    return masks
+    picks = np.array([[placed.get(slot, -1) for slot in range(4)] for placed in placements])
+    picks = picks.reshape(len(placements), 4)
+    classes = (1 + labels).astype("uint8")[:, None, None]
+    item_masks = np.where(images.reshape(-1, ITEM_SIZE, ITEM_SIZE) > 0, classes, np.uint8(0))
+    masks = np.zeros((len(placements), SCENE_SIZE, SCENE_SIZE, 1), "uint8")
+    _paste_slots(masks, item_masks, picks)
+    return masks[..., 0]
 
 
 def load_fashion_scene_masks(data_dir, download) -> dict:
