@@ -201,6 +201,14 @@ class DualEncoder(Task):
     def _encode(self, items) -> tuple[np.ndarray, str]:
         if isinstance(items, str):
             items = [items]
+        width = self.image_encoder.output_shape[-1]
+        if (
+            isinstance(items, np.ndarray)
+            and items.ndim == 2
+            and items.dtype.kind == "f"
+            and items.shape[1] == width
+        ):
+            return items, "vectors"  # already encoded
         array = items if isinstance(items, np.ndarray) else np.asarray(items, dtype=object)
         if array.dtype.kind in "USO" and array.ndim == 1:
             return self.encode_texts(array), "texts"
@@ -208,7 +216,9 @@ class DualEncoder(Task):
 
     def search(self, queries, gallery, k: int = 5) -> SearchResults:
         """The `k` gallery items most similar to each query: texts -> images (`queries`
-        strings, `gallery` images) or images -> texts.
+        strings, `gallery` images) or images -> texts. Either side may also be the float
+        vectors `encode_images` or `encode_texts` returned: a large gallery is encoded once
+        and searched many times.
 
         Raises:
             ValueError: `k` < 1 or larger than the gallery, or queries and gallery of the
@@ -216,7 +226,7 @@ class DualEncoder(Task):
         """
         query_vectors, query_kind = self._encode(queries)
         gallery_vectors, gallery_kind = self._encode(gallery)
-        if query_kind == gallery_kind:
+        if query_kind == gallery_kind != "vectors":
             raise ValueError(
                 f"Invalid arguments: `queries` and `gallery` are both {query_kind}. Search "
                 "texts in images or images in texts."

@@ -68,8 +68,8 @@ FULL = {
     "emoji_test": None,  # all 382
 }
 SMOKE = {
-    **FULL, "scene_epochs": 1, "scene_train": 1024, "scene_validation": 128, "scene_test": 64,
-    "emoji_epochs": 1, "emoji_train": 256, "emoji_test": 64,
+    **FULL, "scene_epochs": 1, "scene_train": 512, "scene_validation": 64, "scene_test": 64,
+    "emoji_epochs": 1, "emoji_train": 128, "emoji_test": 32,
 }  # fmt: skip
 
 

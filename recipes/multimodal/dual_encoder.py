@@ -72,9 +72,9 @@ FULL = {
     "emoji_train": None,  # all 1,529
 }
 SMOKE = {
-    **FULL, "scene_epochs": 1, "scene_train": 1024, "scene_validation": 256,
+    **FULL, "scene_epochs": 1, "scene_train": 512, "scene_validation": 128,
     "emoji_epochs": 1,
-    "retrieval_gallery": 300, "zero_shot_images": 500, "emoji_train": 256,
+    "retrieval_gallery": 300, "zero_shot_images": 200, "emoji_train": 128,
 }  # fmt: skip
 
 # Prompts for zero-shot classification: CLIP's default, the bare noun phrase, and an
@@ -168,24 +168,25 @@ def tfidf_pixel_ranks(noto_train, queries, gallery, gallery_captions):
     )
 
 
-def emoji_search(model, noto_train, twemoji_train, twemoji_test):
-    galleries = {
-        "all_twemoji": kw.data.Arrays(
-            np.concatenate([twemoji_train.x, twemoji_test.x]),
-            np.concatenate([twemoji_train.y, twemoji_test.y]),
-        ),
-        "test_twemoji": twemoji_test,
-    }
+def emoji_search(model, noto_train, every_twemoji, test_count):
+    """Text -> image search among all Twemoji and among the last `test_count` (the test
+    split), each image and caption encoded once."""
+    image_vectors = model.encode_images(every_twemoji.x)
+    text_vectors = model.encode_texts(every_twemoji.y)
+    galleries = {"all_twemoji": slice(None), "test_twemoji": slice(-test_count, None)}
     results = {}
-    for name, gallery in galleries.items():
-        ids = gallery.y.astype(str)
-        images, texts = model.encode_images(gallery.x), model.encode_texts(gallery.y)
+    for name, part in galleries.items():
+        ids = every_twemoji.y[part].astype(str)
         results[name] = {
-            "model": kw.metrics.retrieval_metrics(texts, images, ids, ids),
-            "tfidf_pixels": tfidf_pixel_ranks(noto_train, gallery.y, gallery.x, ids),
+            "model": kw.metrics.retrieval_metrics(
+                text_vectors[part], image_vectors[part], ids, ids
+            ),
+            "tfidf_pixels": tfidf_pixel_ranks(
+                noto_train, every_twemoji.y[part], every_twemoji.x[part], ids
+            ),
             "chance_recall@10": round(min(10 / len(ids), 1.0), 4),
         }
-    return results
+    return results, image_vectors
 
 
 """
@@ -193,8 +194,9 @@ def emoji_search(model, noto_train, twemoji_train, twemoji_test):
 """
 
 
-def plot_search(model, queries, gallery, path, k=6):
-    found = model.search(queries, gallery, k=k).indices
+def plot_search(model, queries, gallery, path, k=6, gallery_vectors=None):
+    found = model.search(queries, gallery if gallery_vectors is None else gallery_vectors, k=k)
+    found = found.indices
     kw.training.plot_image_grid(
         gallery[found.reshape(-1)],
         path,
@@ -259,10 +261,17 @@ def main(argv=None):
         noto_train = kw.data.Arrays(*(part[: config["emoji_train"]] for part in noto_train))
     twemoji_train, twemoji_test = kw.data.load("emoji_twitter", splits=("train", "test"))
     emoji_model, emoji_history = train_emoji_model(run, config, noto_train)
-    emoji = emoji_search(emoji_model, noto_train, twemoji_train, twemoji_test)
+    every_twemoji = kw.data.Arrays(
+        *(np.concatenate(parts) for parts in zip(twemoji_train, twemoji_test, strict=True))
+    )
+    emoji, twemoji_vectors = emoji_search(
+        emoji_model, noto_train, every_twemoji, len(twemoji_test.y)
+    )
     queries = ["red apple", "dog face", "rocket", "snowflake", "grinning face", "pizza"]
-    every_twemoji = np.concatenate([twemoji_train.x, twemoji_test.x])
-    plot_search(emoji_model, queries, every_twemoji, run.output_dir / "emoji_search.png")
+    plot_search(
+        emoji_model, queries, every_twemoji.x, run.output_dir / "emoji_search.png",
+        gallery_vectors=twemoji_vectors,
+    )  # fmt: skip
 
     scene_model.save(run.output_dir / "scene_model.keras")
     emoji_model.save(run.output_dir / "emoji_model.keras")

@@ -59,6 +59,10 @@ def test_search_finds_the_scene_a_caption_describes(trained, scenes):
     assert np.mean(found) > 0.3
     captions = model.search(test.x[:3], list(test.y), k=2)  # image -> text
     assert captions.indices.shape == (3, 2)
+    # A gallery encoded once gives the same answers.
+    encoded = model.search(list(test.y[:20]), model.encode_images(test.x), k=5)
+    np.testing.assert_array_equal(encoded.indices, results.indices)
+    np.testing.assert_allclose(encoded.scores, results.scores, atol=1e-6)
 
 
 def test_round_trip_keeps_embeddings_and_compile_state(trained, scenes, tmp_path):
