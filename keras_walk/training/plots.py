@@ -167,7 +167,12 @@ def plot_segmentation(
         cells[0].set_title("image", fontsize=7)
         cells[1].set_title("true", fontsize=7)
         cells[2].set_title(f"IoU {np.mean(ious):.2f}" if ious else "predicted", fontsize=7)
-    fig.tight_layout()
+    # A fixed grid with room for one short title above each cell: `tight_layout` measures
+    # every title and tick of dozens of axes and took half of this function's time.
+    height = 1.6 * rows
+    fig.subplots_adjust(
+        left=0.01, right=0.99, bottom=0.02 / rows, top=1 - 0.22 / height, wspace=0.06, hspace=0.2
+    )
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
