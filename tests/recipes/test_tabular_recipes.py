@@ -25,11 +25,11 @@ def test_smoke_run(name, tmp_path):
     start = time.perf_counter()
     results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
     seconds = time.perf_counter() - start
-    # Issue #3 asks for < 20 s; measured 2.4-11 s on the AMD EPYC, up to 21 s alone on the
-    # Intel Xeon (ames_house_prices: 14 s of it is FeatureSpace.adapt, one pass per column).
-    # This machine sometimes runs at half speed (see the image recipe page), so the guard
-    # allows twice the budget.
-    assert seconds < 40, f"--smoke took {seconds:.0f} s"
+    # Issue #3 asks for < 20 s; measured 2.4-11 s on the AMD EPYC, 1.9-8.5 s alone on the
+    # Intel Xeon since TabularFeatures.adapt skips FeatureSpace.adapt's per-column pipelines
+    # (ames_house_prices took 21 s before). This machine sometimes runs at half speed (see
+    # the image recipe page) and the tests share its two cores, hence the margin.
+    assert seconds < 30, f"--smoke took {seconds:.0f} s"
 
     on_disk = json.loads((tmp_path / "results.json").read_text())
     assert on_disk["metrics"][metric] == results["metrics"][metric]
