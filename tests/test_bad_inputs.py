@@ -951,7 +951,7 @@ CASES = [
     # segmentation and detection
     (
         "image_segmenter/input_shape",
-        lambda f: kw.tasks.image_segmenter((15, 15, 1), 3, filters=(4, 8)),
+        lambda f: kw.tasks.image_segmenter((16, 16), 3, filters=(4, 8)),
         ValueError,
         "input_shape",
     ),

@@ -174,6 +174,17 @@ class ImageSegmenter(Task):
         return scores.argmax(axis=-1).astype("int32")
 
 
+def _padding_to_multiple(size, multiple: int):
+    """`((top, bottom), (left, right))` zeros that make `(height, width)` multiples of
+    `multiple`, split evenly; `None` when they already are (or are unknown)."""
+    if any(side is None for side in size):
+        return None
+    extra = [(-int(side)) % multiple for side in size]
+    if not any(extra):
+        return None
+    return tuple((amount // 2, amount - amount // 2) for amount in extra)
+
+
 def image_segmenter(
     input_shape: tuple[int, int, int],
     num_classes: int,
@@ -200,7 +211,9 @@ def image_segmenter(
     inside the model would move the pixels but not their labels.
 
     Args:
-        input_shape: `(height, width, channels)` of one image, pixels in 0..255.
+        input_shape: `(height, width, channels)` of one image, pixels in 0..255. Sides that
+            the U-Net's levels cannot halve evenly are zero-padded inside the model and the
+            masks cropped back, so any size works.
         num_classes: classes per pixel, background included (2 for foreground/background).
         head: `"binary"` (2 classes, one sigmoid per pixel) or `"multiclass"` (a softmax
             per pixel); by default `binary` for 2 classes, `multiclass` for more.
@@ -231,6 +244,8 @@ def image_segmenter(
         ((None, 32, 32, 1), 'binary')
         >>> model.predict_masks(np.zeros((1, 32, 32, 3), "uint8")).shape
         (1, 32, 32)
+        >>> image_segmenter((50, 70, 1), 3, filters=(8, 16, 32)).output_shape  # padded inside
+        (None, 50, 70, 3)
     """
     head = heads.check_head(
         head or heads.default_head(num_classes), SEGMENTATION_HEADS, what="segmentation"
@@ -248,14 +263,21 @@ def image_segmenter(
             "Invalid value for argument `dropout`. Expected a float in [0, 1). "
             f"Received: dropout={dropout}"
         )
+    padding = _padding_to_multiple(input_shape[:2], 2 ** max(len(tuple(filters)) - 1, 0))
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
-        body = unet(input_shape, filters, residual=residual)
         inputs = keras.Input(input_shape, name="images")
         x = inputs
         if rescale is not None:
             x = layers.Rescaling(rescale, name="rescale")(x)
+        if padding is not None:
+            # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
+            # the next size it can, and its output cropped back: masks stay image-sized.
+            x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
+        body = unet(tuple(x.shape[1:]), filters, residual=residual)
         x = body(x)
+        if padding is not None:
+            x = layers.Cropping2D(padding, name="crop_to_image")(x)
         if dropout:
             x = layers.SpatialDropout2D(dropout, seed=seed, name="dropout")(x)
         # A Dense layer on the channel axis is a 1x1 convolution: the same head as an

@@ -85,7 +85,7 @@ def test_masks_that_do_not_fit_fail_before_a_step():
     with pytest.raises(LabelError, match=r"\[0, 3\)"):
         model.fit(x, np.full((4, 16, 16), 3, "uint8"), verbose=0)
     with pytest.raises(ValueError, match="height and width must be divisible by 4"):
-        kw.tasks.image_segmenter((18, 18, 1), 3, filters=(4, 8, 16))
+        kw.tasks.unet((18, 18, 1), filters=(4, 8, 16))
     with pytest.raises(ValueError, match="Expected one of \\['binary', 'multiclass'\\]"):
         kw.tasks.image_segmenter((16, 16, 1), 3, head="multilabel")
     with pytest.raises(ValueError, match="Expected one of \\['crossentropy', 'dice'"):
@@ -128,3 +128,21 @@ def test_test_time_flip_averages_both_ways_and_refuses_what_it_cannot_mirror():
     dataset = kw.data.pipeline(images, 2)
     with pytest.raises(ValueError, match="Received: _PrefetchDataset|Received: .*Dataset"):
         model.predict_masks(dataset, test_time_flip=True)
+
+
+def test_sides_the_unet_cannot_halve_are_padded_inside_and_masks_stay_aligned(tmp_path):
+    # Each pixel's class is whether it is bright: learnable pixel by pixel, so a crop that
+    # shifted the output by one pixel against the image would show as ~50% accuracy.
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (96, 25, 35, 1), dtype="uint8")
+    masks = (images[..., 0] > 127).astype("uint8")
+    model = kw.tasks.image_segmenter((25, 35, 1), 2, filters=(8, 16, 16), learning_rate=1e-2)
+    assert model.output_shape == (None, 25, 35, 1)
+    assert model.get_layer("pad_to_multiple").padding == ((1, 2), (0, 1))  # to 28 x 36
+    model.fit(images, masks, batch_size=16, epochs=6, verbose=0)
+    predicted = model.predict_masks(images[:32])
+    assert predicted.shape == (32, 25, 35)
+    assert np.mean(predicted == masks[:32]) > 0.9
+    model.save(tmp_path / "odd.keras")
+    reloaded = keras.models.load_model(tmp_path / "odd.keras")
+    np.testing.assert_array_equal(reloaded.predict_masks(images[:4]), predicted[:4])
