@@ -108,7 +108,8 @@ class ObjectDetector(Task):
             batch_size: images per prediction batch.
 
         Returns:
-            One dict per image: `boxes` (`(k, 4)` float, `[x1, y1, x2, y2]` pixels),
+            One dict per image: `boxes` (`(k, 4)` float, `[x1, y1, x2, y2]` pixels, inside
+            the image),
             `scores` (`(k,)`), `classes` (`(k,)` ints) and `names` (class names, or the
             class ids without `class_names`), most confident first.
         """
@@ -183,7 +184,8 @@ class ObjectDetector(Task):
 
     def decode_grid(self, grid):
         """The grid's raw outputs -> `(boxes, class_scores)`: `(n, cells, 4)` pixel boxes
-        `[x1, y1, x2, y2]` and `(n, cells, num_classes)` objectness x class probability."""
+        `[x1, y1, x2, y2]`, clipped to the image, and `(n, cells, num_classes)` objectness
+        x class probability."""
         grid = np.asarray(grid, "float32")
         n, rows, columns, _ = grid.shape
         height, width = self.input_shape[1:3]
@@ -196,6 +198,9 @@ class ObjectDetector(Task):
             [centre_x - box_width / 2, centre_y - box_height / 2,
              centre_x + box_width / 2, centre_y + box_height / 2], axis=-1,
         )  # fmt: skip
+        # A box's centre is always inside its cell, but its sides may reach past the image:
+        # no object is there, so they are cut at the edges (as YOLO's decoders do).
+        boxes = np.clip(boxes, 0.0, np.array([width, height, width, height], "float32"))
         logits = grid[..., 5:] - grid[..., 5:].max(-1, keepdims=True)
         probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
         scores = sigmoid(grid[..., :1]) * probabilities

@@ -148,7 +148,11 @@ def test_per_class_nms_keeps_overlapping_objects_of_different_classes():
     assert list(agnostic["classes"]) == [0]  # the class-1 object was suppressed
     assert list(per_class["classes"]) == [0, 1]
     np.testing.assert_allclose(per_class["boxes"][1], agnostic["boxes"][0], atol=1e-3)
-    np.testing.assert_allclose(per_class["boxes"], [[0, -8, 32, 24]] * 2, atol=1e-3)
+    # Centred at y = 8 with the image's height, the box would reach y = -8: it is cut at
+    # the image's top edge.
+    np.testing.assert_allclose(per_class["boxes"], [[0, 0, 32, 24]] * 2, atol=1e-3)
+    boxes, _ = model.decode_grid(np.full((1, 2, 2, 8), 20.0, "float32"))  # all image-sized
+    assert boxes.min() == 0.0 and boxes.max() == 32.0
 
 
 def test_classes_per_box_adds_second_guesses_at_their_own_score():
