@@ -78,7 +78,7 @@ SMOKE = {
     "scenes": {
         **FULL["scenes"],
         "datasets": {"scenes": ("fashion_scene_masks", "train[:1536]", "train[54000:54128]")},
-        "test_splits": ("test[:128]",), "filters": (8, 16, 32), "epochs": 2,
+        "test_splits": ("test[:128]",), "filters": (8, 16), "epochs": 2,
     },
 }  # fmt: skip
 
