@@ -88,6 +88,7 @@ bench: setup
 	$(BIN)/python benchmarks/ddim_unet.py --output runs/benchmarks/ddim_unet.json
 	$(BIN)/python benchmarks/mixed_precision.py --output runs/benchmarks/mixed_precision.json
 	$(BIN)/python benchmarks/builder_families.py --output runs/benchmarks/builder_families.json
+	$(BIN)/python benchmarks/smoke_times.py --output runs/benchmarks/smoke_times.json
 
 # The flagship recipe as a 2-worker MultiWorkerMirroredStrategy cluster on this machine.
 multi-worker: setup
@@ -153,7 +154,7 @@ publish-results:
 	if [ -f runs/benchmarks/ddim_unet.json ]; then cp runs/benchmarks/ddim_unet.json \
 	  docs/recipes/results/ddim/benchmark.json; fi
 	mkdir -p docs/benchmarks
-	for bench in mixed_precision builder_families; do \
+	for bench in mixed_precision builder_families smoke_times; do \
 	  if [ -f runs/benchmarks/$$bench.json ]; then cp runs/benchmarks/$$bench.json docs/benchmarks/; fi; \
 	done
 

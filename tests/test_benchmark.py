@@ -94,3 +94,18 @@ def test_family_twin_matches_the_builder(family):
     bench = load_script("benchmarks/builder_families.py")
     setup = bench.FAMILIES[family][0](64)
     assert setup["walk"][0].count_params() == setup["hand"][0].count_params()
+
+
+def test_smoke_times_runs_each_recipe_as_a_user_would(tmp_path):
+    bench = load_script("benchmarks/smoke_times.py")
+    assert "tabular/penguins" in bench.RECIPES and "multimodal/captioning" in bench.RECIPES
+    output = tmp_path / "smoke.json"
+    results = bench.main(["--recipes", "tabular/penguins", "--output", str(output)])
+    row = results["recipes"]["tabular/penguins"]
+    assert row["exit_code"] == 0 and 0 < row["seconds"] < 120
+    (table,) = results["tables"].values()
+    assert table == [{"recipe": "tabular/penguins", "seconds": row["seconds"],
+                      "under 30 s": "yes" if row["seconds"] < 30 else "no"}]  # fmt: skip
+    assert output.exists() and results["machine"]["cpu_count"] >= 1
+    with pytest.raises(SystemExit):  # argparse: a recipe that does not exist
+        bench.main(["--recipes", "tabular/no_such_recipe"])
