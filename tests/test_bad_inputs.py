@@ -999,7 +999,7 @@ CASES = [
     ),
     (
         "object_detector/input_shape",
-        lambda f: kw.tasks.object_detector((30, 30, 3), 2),
+        lambda f: kw.tasks.object_detector((30, 30), 2),
         ValueError,
         "input_shape",
     ),

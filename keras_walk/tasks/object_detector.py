@@ -50,10 +50,21 @@ class ObjectDetector(Task):
         this image size, and no Keras metric (mAP needs whole images' detections: see
         `keras_walk.metrics.mean_average_precision`)."""
         if isinstance(loss, str) and loss == "auto":
-            loss = DetectionLoss(image_size=self.input_shape[1:3])
+            loss = DetectionLoss(image_size=self.grid_image_size)
         if isinstance(metrics, str) and metrics == "auto":
             metrics = []
         super().compile(optimizer, loss, metrics, **kwargs)
+
+    @property
+    def grid_image_size(self) -> tuple[int, int]:
+        """`(height, width)` the grid of cells covers: the image's own, padded at the bottom
+        and right up to whole cells when its sides are not multiples of the cell size."""
+        height, width = self.input_shape[1:3]
+        try:
+            (_, bottom), (_, right) = self.get_layer("pad_to_cells").padding
+        except ValueError:  # no padding layer: the sides were whole cells
+            bottom = right = 0
+        return height + bottom, width + right
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds `(n, max_objects, 5)` rows of
@@ -188,7 +199,7 @@ class ObjectDetector(Task):
         x class probability."""
         grid = np.asarray(grid, "float32")
         n, rows, columns, _ = grid.shape
-        height, width = self.input_shape[1:3]
+        height, width = self.grid_image_size
         sigmoid = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
         row, column = np.meshgrid(np.arange(rows), np.arange(columns), indexing="ij")
         centre_x = (column + sigmoid(grid[..., 1])) / columns * width
@@ -200,7 +211,9 @@ class ObjectDetector(Task):
         )  # fmt: skip
         # A box's centre is always inside its cell, but its sides may reach past the image:
         # no object is there, so they are cut at the edges (as YOLO's decoders do).
-        boxes = np.clip(boxes, 0.0, np.array([width, height, width, height], "float32"))
+        image_height, image_width = self.input_shape[1:3]
+        size = np.array([image_width, image_height, image_width, image_height], "float32")
+        boxes = np.clip(boxes, 0.0, size)
         logits = grid[..., 5:] - grid[..., 5:].max(-1, keepdims=True)
         probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
         scores = sigmoid(grid[..., :1]) * probabilities
@@ -226,8 +239,10 @@ def object_detector(
     predicting objectness, a box and a class (see the module's docstring).
 
     Args:
-        input_shape: `(height, width, channels)`; height and width divisible by the grid's
-            cell size, `2 ** (len(filters) - 1)`.
+        input_shape: `(height, width, channels)`. The grid's cells are
+            `2 ** (len(filters) - 1)` pixels wide; sides that are not whole cells are
+            zero-padded at the bottom and right inside the model (boxes keep their pixel
+            coordinates, detections stay inside the image).
         num_classes: object classes (no background class: objectness says "nothing here").
         head: `"detection"`, the heads table's row for this output.
         filters: channels per convnet block; each block after the first halves the
@@ -251,23 +266,30 @@ def object_detector(
         (None, 8, 8, 8)
         >>> len(model.detect(np.zeros((2, 32, 32, 1), "uint8")))
         2
+        >>> object_detector((30, 45, 1), 3, filters=(8, 16, 16)).grid_image_size  # padded
+        (32, 48)
     """
     heads.check_head(head, ("detection",), what="object detection")
     heads.output_units(head, num_classes)
     input_shape = tuple(input_shape)
     cell = 2 ** (len(filters) - 1)
-    if len(input_shape) != 3 or any(size % cell for size in input_shape[:2]):
+    if len(input_shape) != 3 or any(size is None or size < 1 for size in input_shape[:2]):
         raise ValueError(
-            f"Invalid input_shape={input_shape} for {len(filters)} blocks: expected (height, "
-            f"width, channels) with height and width divisible by the cell size {cell}."
+            f"Invalid input_shape={input_shape}: expected (height, width, channels) with a "
+            "known, positive height and width."
         )
+    extra = [(-int(size)) % cell for size in input_shape[:2]]
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
-        body = basic_convnet(input_shape, filters, (1,) + (2,) * (len(filters) - 1))
         inputs = keras.Input(input_shape, name="images")
         x = inputs
         if rescale is not None:
             x = layers.Rescaling(rescale, name="rescale")(x)
+        if any(extra):
+            # Zeros at the bottom and right up to whole cells: boxes keep their pixel
+            # coordinates, and the last row and column of cells reach past the image.
+            x = layers.ZeroPadding2D(((0, extra[0]), (0, extra[1])), name="pad_to_cells")(x)
+        body = basic_convnet(tuple(x.shape[1:]), filters, (1,) + (2,) * (len(filters) - 1))
         x = conv_block(body(x), filters[-1], 1, name="grid")
         # Per cell: objectness, 4 box numbers, class logits; float32 for a stable loss.
         outputs = layers.Dense(5 + num_classes, dtype="float32", name="head")(x)

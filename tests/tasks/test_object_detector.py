@@ -88,8 +88,8 @@ def test_bad_labels_and_thresholds_fail_before_a_step():
     for value in (0, 4, 1.5):
         with pytest.raises(ValueError, match="`classes_per_box`. Expected an integer from 1 to"):
             model.detect(x, classes_per_box=value)
-    with pytest.raises(ValueError, match="divisible by the cell size 4"):
-        kw.tasks.object_detector((30, 30, 1), 3, filters=(8, 16, 16))
+    with pytest.raises(ValueError, match=r"Invalid input_shape=\(30, 30\): expected"):
+        kw.tasks.object_detector((30, 30), 3, filters=(8, 16, 16))
 
 
 def test_grid_targets_put_each_box_in_the_cell_of_its_centre():
@@ -166,3 +166,38 @@ def test_classes_per_box_adds_second_guesses_at_their_own_score():
     np.testing.assert_allclose(two["boxes"][0], [16, 16, 32, 32], atol=1e-3)
     no_nms = model.decode_predictions(grid, 0.05, nms=False, classes_per_box=3)[0]
     np.testing.assert_allclose(no_nms["scores"], [0.6, 0.3, 0.1], atol=1e-4)
+
+
+def test_sides_that_are_not_whole_cells_are_padded_and_boxes_keep_their_place(tmp_path):
+    # One bright square per image, some touching the right and bottom edges: 30x45 images,
+    # 4-pixel cells, so the grid covers 32x48 and its last cells reach past the image.
+    rng = np.random.default_rng(0)
+    images = np.zeros((384, 30, 45, 1), "uint8")
+    labels = np.full((384, 1, 5), -1.0, "float32")
+    for i in range(len(images)):
+        size = int(rng.integers(6, 11))
+        x1, y1 = int(rng.integers(0, 46 - size)), int(rng.integers(0, 31 - size))
+        images[i, y1 : y1 + size, x1 : x1 + size] = 255
+        labels[i, 0] = [x1, y1, x1 + size, y1 + size, i % 2]
+        images[i] = images[i] // (1 + i % 2)  # class 1 is dimmer
+    keras.utils.set_random_seed(0)
+    model = kw.tasks.object_detector((30, 45, 1), 2, filters=(16, 16, 32), learning_rate=5e-3)
+    assert model.grid_image_size == (32, 48) and model.output_shape == (None, 8, 12, 7)
+    model.fit(images[:320], labels[:320], batch_size=32, epochs=15, verbose=0)
+    found = model.detect(images[320:], score_threshold=0.05)
+    boxes = np.concatenate([f["boxes"] for f in found])
+    assert boxes.min() >= 0 and (boxes[:, 2] <= 45).all() and (boxes[:, 3] <= 30).all()
+    scores = mean_average_precision(labels[320:], found, 2)
+    assert scores["map_50"] > 0.8, scores
+    # The objects that touch the right or bottom edge are found as well as the others.
+    edge = (labels[320:, 0, 2] >= 44) | (labels[320:, 0, 3] >= 29)
+    assert edge.sum() >= 5
+    edge_scores = mean_average_precision(
+        labels[320:][edge], [found[i] for i in np.flatnonzero(edge)], 2
+    )
+    assert edge_scores["map_50"] > 0.7, edge_scores
+    model.save(tmp_path / "padded.keras")
+    reloaded = keras.models.load_model(tmp_path / "padded.keras")
+    assert reloaded.grid_image_size == (32, 48) and reloaded.loss.image_size == (32, 48)
+    np.testing.assert_allclose(reloaded.detect(images[320:324])[0]["boxes"],
+                               model.detect(images[320:324])[0]["boxes"], atol=1e-4)  # fmt: skip
