@@ -78,9 +78,12 @@ class ImageAutoencoder(Task):
         **kwargs,
     ):
         input_shape = tuple(int(d) for d in input_shape)
-        _check_shape(input_shape, len(filters))
+        _check_shape(input_shape)
         height, width, channels = input_shape
         scale = 2 ** len(filters)
+        # Each stride-2 conv halves a side, rounding up; the decoder doubles back from there
+        # and crops what it made beyond the image, so any size works.
+        rows, columns = -(-height // scale), -(-width // scale)
         # === Encoder ===
         images = keras.Input(input_shape, name="images")
         x = layers.Rescaling(1 / 255, name="rescale")(images)
@@ -98,12 +101,15 @@ class ImageAutoencoder(Task):
             code = layers.Dense(latent_dim, name="code")(x)
         # === Decoder ===
         codes = keras.Input((latent_dim,), name="codes")
-        y = layers.Dense((height // scale) * (width // scale) * filters[-1], activation="relu",
+        y = layers.Dense(rows * columns * filters[-1], activation="relu",
                          name="decoder_dense")(codes)  # fmt: skip
-        y = layers.Reshape((height // scale, width // scale, filters[-1]), name="decoder_maps")(y)
+        y = layers.Reshape((rows, columns, filters[-1]), name="decoder_maps")(y)
         for index, count in enumerate(reversed(filters)):
             y = layers.Conv2DTranspose(count, 3, strides=2, padding="same", activation="relu",
                                        name=f"decoder_deconv{index + 1}")(y)  # fmt: skip
+        if (rows * scale, columns * scale) != (height, width):
+            crop = ((0, rows * scale - height), (0, columns * scale - width))
+            y = layers.Cropping2D(crop, name="decoder_crop")(y)
         pixels = layers.Conv2D(channels, 3, padding="same", activation="sigmoid",
                                dtype="float32", name="pixels")(y)  # fmt: skip
         decoder = keras.Model(codes, pixels, name="decoder")
@@ -208,8 +214,8 @@ def autoencoder(
     """A compiled convolutional autoencoder: images -> `latent_dim` code -> images.
 
     Args:
-        input_shape: `(height, width, channels)`; height and width divisible by
-            `2 ** len(filters)`.
+        input_shape: `(height, width, channels)`, any size: the decoder crops what its
+            transposed convolutions make beyond the image.
         latent_dim: size of the code.
         filters: filters of each stride-2 conv of the encoder (mirrored by the decoder).
         optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
@@ -250,8 +256,8 @@ def vae(
     decoding draws from N(0, I) (`generate`).
 
     Args:
-        input_shape: `(height, width, channels)`; height and width divisible by
-            `2 ** len(filters)`.
+        input_shape: `(height, width, channels)`, any size: the decoder crops what its
+            transposed convolutions make beyond the image.
         latent_dim: size of the code.
         kl_weight: weight of the KL term (1: the ELBO; below 1 sharper reconstructions and
             a less regular code space, the beta-VAE trade-off).
@@ -291,13 +297,11 @@ def _build(input_shape, latent_dim, filters, variational, kl_weight, optimizer, 
         return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
 
 
-def _check_shape(input_shape, blocks):
-    scale = 2**blocks
-    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
+def _check_shape(input_shape):
+    if len(input_shape) != 3 or min(input_shape) < 1:
         raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels) with "
-            f"height and width divisible by {scale} (2 ** len(filters)). "
-            f"Received: input_shape={input_shape}"
+            "Invalid value for argument `input_shape`. Expected (height, width, channels), "
+            f"each at least 1. Received: input_shape={input_shape}"
         )
 
 

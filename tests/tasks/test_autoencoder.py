@@ -69,7 +69,7 @@ def test_kl_weight_pulls_the_codes_towards_the_prior(digits):
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: kw.tasks.autoencoder((30, 30, 1)), "divisible by 4"),
+        (lambda: kw.tasks.autoencoder((0, 30, 1)), "each at least 1"),
         (lambda: kw.tasks.autoencoder((28, 28)), r"\(height, width, channels\)"),
         (lambda: kw.tasks.autoencoder((28, 28, 1), latent_dim=0), "positive integer"),
         (lambda: kw.tasks.vae((28, 28, 1), kl_weight=-1), "Expected >= 0"),
@@ -87,3 +87,21 @@ def test_targets_outside_the_unit_interval_are_refused(digits):
     with pytest.raises(ValueError, match=r"Expected pixel intensities in \[0, 1\]"):
         model.fit(train.x, train.x.astype("float32"), epochs=1, verbose=0)  # not / 255
     assert int(model.optimizer.iterations) == 0
+
+
+@pytest.mark.parametrize("build", [kw.tasks.autoencoder, kw.tasks.vae])
+def test_any_image_size_reconstructs_to_that_size(build, tmp_path):
+    # 30x27 is not a multiple of 4: the decoder makes 32x28 and crops to the image.
+    rng = np.random.default_rng(0)
+    images = np.repeat(rng.integers(0, 256, (64, 30, 1, 1), dtype="uint8"), 27, axis=2)
+    images = np.repeat(images, 3, axis=3)  # vertical stripes, RGB
+    keras.utils.set_random_seed(0)
+    model = build((30, 27, 3), latent_dim=8, filters=(8, 16), seed=0)
+    assert model.output_shape == (None, 30, 27, 3)
+    losses = model.fit(images, batch_size=16, epochs=4, verbose=0).history["loss"]
+    assert losses[-1] < losses[0]
+    assert model.reconstruct(images[:2]).shape == (2, 30, 27, 3)
+    assert model.anomaly_scores(images[:5]).shape == (5,)
+    model.save(tmp_path / "odd.keras")
+    reloaded = keras.models.load_model(tmp_path / "odd.keras")
+    np.testing.assert_allclose(reloaded.encode(images[:4]), model.encode(images[:4]), atol=1e-5)
