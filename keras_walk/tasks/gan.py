@@ -44,6 +44,9 @@ __all__ = ["GAN", "gan"]
 def _generator(image_shape, latent_dim, filters, num_labels):
     height, width, channels = image_shape
     scale = 2 ** len(filters)
+    # Sides that are not multiples of `scale`: start from the rounded-up map and crop the
+    # last upsampling's extra rows and columns, so any image size works.
+    rows, columns = -(-height // scale), -(-width // scale)
     codes = keras.Input((latent_dim,), name="codes")
     inputs = [codes]
     x = codes
@@ -52,11 +55,10 @@ def _generator(image_shape, latent_dim, filters, num_labels):
         inputs.append(labels)
         embedded = layers.Embedding(num_labels, latent_dim, name="label_embedding")(labels)
         x = layers.Concatenate(name="coded_labels")([codes, embedded])
-    x = layers.Dense((height // scale) * (width // scale) * filters[-1], use_bias=False,
-                     name="project")(x)  # fmt: skip
+    x = layers.Dense(rows * columns * filters[-1], use_bias=False, name="project")(x)
     x = layers.BatchNormalization(name="project_bn")(x)
     x = layers.ReLU(name="project_relu")(x)
-    x = layers.Reshape((height // scale, width // scale, filters[-1]), name="maps")(x)
+    x = layers.Reshape((rows, columns, filters[-1]), name="maps")(x)
     for index, count in enumerate(reversed(filters[:-1])):
         x = layers.Conv2DTranspose(count, 4, strides=2, padding="same", use_bias=False,
                                    name=f"up{index + 1}")(x)  # fmt: skip
@@ -64,6 +66,9 @@ def _generator(image_shape, latent_dim, filters, num_labels):
         x = layers.ReLU(name=f"up{index + 1}_relu")(x)
     images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh",
                                     dtype="float32", name="pixels")(x)  # fmt: skip
+    if (rows * scale, columns * scale) != (height, width):
+        crop = ((0, rows * scale - height), (0, columns * scale - width))
+        images = layers.Cropping2D(crop, dtype="float32", name="crop")(images)
     return keras.Model(inputs, images, name="generator")
 
 
@@ -316,8 +321,8 @@ def gan(
     `generate(num_images, labels=..., seed=...)`.
 
     Args:
-        input_shape: `(height, width, channels)`; height and width divisible by
-            `2 ** len(filters)`.
+        input_shape: `(height, width, channels)`, any size: the generator crops what its
+            transposed convolutions make beyond the image.
         num_classes: classes to condition on (`None`: unconditional).
         class_names: names of those classes, for `generate(labels=...)`.
         latent_dim: size of the random codes.
@@ -339,8 +344,7 @@ def gan(
     """
     input_shape = tuple(input_shape)
     positive_int("latent_dim", latent_dim)
-    scale = 2 ** len(filters)
-    check_generator_shape(input_shape, scale, "input_shape", "2 ** len(filters)", num_classes)
+    check_generator_shape(input_shape, 1, "input_shape", "any size", num_classes)
     if not 0 <= label_smoothing < 0.5:
         raise ValueError(
             "Invalid value for argument `label_smoothing`. Expected a number in [0, 0.5). "

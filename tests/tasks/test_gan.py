@@ -95,7 +95,7 @@ def test_bad_input_is_refused_before_a_step(digits):
         (lambda: conditional.generate(0), "num_images"),
         (lambda: conditional.generate(2, labels=11), r"\[0, 10\)"),
         (lambda: unconditional.generate(2, labels=1), "unconditional"),
-        (lambda: kw.tasks.gan((28, 28, 1), filters=(8, 16, 32)), "divisible by 8"),
+        (lambda: kw.tasks.gan((28, 28), filters=(8, 16, 32)), r"\(height, width, channels\)"),
         (lambda: kw.tasks.gan((8, 8, 1), 1), "num_classes"),
         (lambda: kw.tasks.gan((8, 8, 1), label_smoothing=0.5), "label_smoothing"),
     ]
@@ -104,3 +104,16 @@ def test_bad_input_is_refused_before_a_step(digits):
             call()
     assert int(conditional.optimizer.iterations) == 0
     assert int(unconditional.optimizer.iterations) == 0
+
+
+def test_any_image_size_generates_that_size(tmp_path):
+    # 28x28 with three stride-2 levels: the generator makes 32x32 and crops to 28x28.
+    images = np.random.default_rng(0).integers(0, 256, (32, 28, 20, 3), dtype="uint8")
+    model = kw.tasks.gan((28, 20, 3), 2, latent_dim=8, filters=(8, 16, 32))
+    assert model.generator.output_shape == (None, 28, 20, 3)
+    model.fit(images, np.arange(32) % 2, batch_size=16, epochs=1, verbose=0)
+    generated = model.generate(3, labels=[0, 1, 1], seed=0)
+    assert generated.shape == (3, 28, 20, 3) and generated.dtype == np.uint8
+    model.save(tmp_path / "odd.keras")
+    reloaded = keras.models.load_model(tmp_path / "odd.keras")
+    np.testing.assert_array_equal(reloaded.generate(3, labels=[0, 1, 1], seed=0), generated)
