@@ -14,7 +14,26 @@ import math
 import keras
 from keras import layers
 
-__all__ = ["SinusoidalEmbedding", "noise_unet"]
+__all__ = ["SinusoidalEmbedding", "noise_unet", "padding_to_multiple"]
+
+
+def padding_to_multiple(size, multiple: int):
+    """`((top, bottom), (left, right))` zeros that make `(height, width)` multiples of
+    `multiple`, split evenly; `None` when they already are (or are unknown). What a U-Net
+    whose poolings halve the sides pads its input by (`ZeroPadding2D`) and crops its output
+    by (`Cropping2D`), so that any image size works.
+
+    Examples:
+
+        >>> padding_to_multiple((25, 35), 4), padding_to_multiple((32, 32), 8)
+        (((1, 2), (0, 1)), None)
+    """
+    if any(side is None for side in size):
+        return None
+    extra = [(-int(side)) % multiple for side in size]
+    if not any(extra):
+        return None
+    return tuple((amount // 2, amount - amount // 2) for amount in extra)
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
@@ -110,8 +129,8 @@ def noise_unet(
     the "no label" class used for classifier-free guidance). Output: the predicted noise.
 
     Args:
-        input_shape: `(height, width, channels)`; height and width divisible by
-            `2 ** (len(widths) - 1)`.
+        input_shape: `(height, width, channels)`, any size: sides that are not multiples
+            of `2 ** (len(widths) - 1)` are zero-padded inside and the noise cropped back.
         widths: channels at each resolution, highest first; every width after the first
             halves the resolution.
         block_depth: residual blocks per resolution, each way.
@@ -135,6 +154,10 @@ def noise_unet(
         "noisy_images": keras.Input(input_shape, name="noisy_images"),
         "noise_variances": keras.Input((1, 1, 1), name="noise_variances"),
     }
+    padding = padding_to_multiple((height, width), 2 ** (len(widths) - 1))
+    if padding is not None:  # sides the poolings cannot halve: padded here, cropped at the end
+        (top, bottom), (left, right) = padding
+        height, width = height + top + bottom, width + left + right
     embedding = SinusoidalEmbedding(embedding_dims, name=f"{name}_noise_embedding")(
         inputs["noise_variances"]
     )
@@ -149,7 +172,10 @@ def noise_unet(
         layers.UpSampling2D((height, width), name=f"{name}_broadcast{i}")(c)
         for i, c in enumerate(conditions)
     ]
-    x = layers.Conv2D(widths[0], 1, name=f"{name}_stem")(inputs["noisy_images"])
+    x = inputs["noisy_images"]
+    if padding is not None:
+        x = layers.ZeroPadding2D(padding, name=f"{name}_pad_to_multiple")(x)
+    x = layers.Conv2D(widths[0], 1, name=f"{name}_stem")(x)
     x = layers.Concatenate(name=f"{name}_conditioned")([x, *conditions])
 
     skips = []
@@ -171,4 +197,6 @@ def noise_unet(
     noise = layers.Conv2D(
         channels, 1, kernel_initializer="zeros", dtype="float32", name=f"{name}_noise"
     )(x)
+    if padding is not None:
+        noise = layers.Cropping2D(padding, dtype="float32", name=f"{name}_crop_to_image")(noise)
     return inputs, noise

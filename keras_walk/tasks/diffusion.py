@@ -405,7 +405,8 @@ def diffusion_model(
     Args:
         images: training images (uint8, `(n, height, width, channels)`: the pixel
             statistics are learnt from them) or just `(height, width, channels)` (learnt by
-            the first `fit`). Height and width divisible by `2 ** (len(widths) - 1)`.
+            the first `fit`). Any size: sides the U-Net cannot halve evenly are padded
+            inside it and the noise cropped back.
         num_classes: classes to condition on (`None`: unconditional).
         class_names: names of those classes, for `generate(labels=...)`.
         widths: U-Net channels per resolution; each width after the first halves it.
@@ -451,10 +452,7 @@ def diffusion_model(
 
 def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
     non_empty("widths", tuple(widths))
-    scale = 2 ** (len(widths) - 1)
-    check_generator_shape(
-        input_shape, scale, "images", "2 ** (len(widths) - 1); images or a shape", num_classes
-    )
+    check_generator_shape(input_shape, 1, "images", "images or a shape", num_classes)
     for argument, value, low, high in (
         ("label_dropout", label_dropout, 0.0, 1.0),
         ("ema_momentum", ema, 0.0, 1.0),

@@ -15,6 +15,7 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.layers import conv_block, residual_block
+from keras_walk.layers.unet import padding_to_multiple
 from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics.segmentation import segmentation_metrics
 from keras_walk.tasks.task import Task, compile_task
@@ -174,17 +175,6 @@ class ImageSegmenter(Task):
         return scores.argmax(axis=-1).astype("int32")
 
 
-def _padding_to_multiple(size, multiple: int):
-    """`((top, bottom), (left, right))` zeros that make `(height, width)` multiples of
-    `multiple`, split evenly; `None` when they already are (or are unknown)."""
-    if any(side is None for side in size):
-        return None
-    extra = [(-int(side)) % multiple for side in size]
-    if not any(extra):
-        return None
-    return tuple((amount // 2, amount - amount // 2) for amount in extra)
-
-
 def image_segmenter(
     input_shape: tuple[int, int, int],
     num_classes: int,
@@ -263,7 +253,7 @@ def image_segmenter(
             "Invalid value for argument `dropout`. Expected a float in [0, 1). "
             f"Received: dropout={dropout}"
         )
-    padding = _padding_to_multiple(input_shape[:2], 2 ** max(len(tuple(filters)) - 1, 0))
+    padding = padding_to_multiple(input_shape[:2], 2 ** max(len(tuple(filters)) - 1, 0))
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         inputs = keras.Input(input_shape, name="images")

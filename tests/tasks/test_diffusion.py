@@ -181,7 +181,7 @@ def test_bad_labels_and_sampling_arguments_are_refused(untrained):
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        ({"images": (28, 28, 1), "widths": (8, 16, 32, 64)}, "divisible by 8"),
+        ({"images": (28, 28), "widths": (8, 16, 32, 64)}, r"\(height, width, channels\)"),
         ({"images": (8, 8, 1), "num_classes": 1}, "num_classes"),
         ({"images": (8, 8, 1), "num_classes": 3, "label_dropout": 0.0}, "classifier-free"),
         ({"images": (8, 8, 1), "ema_momentum": 1.0}, "ema_momentum"),
@@ -215,3 +215,17 @@ def test_an_interrupted_fit_resumes_from_its_last_epoch(digits, tmp_path):
     assert trained == [2, 3] and int(resumed.optimizer.iterations) == 4 * 4
     assert history.epoch == [0, 1, 2, 3] and len(history.history["loss"]) == 4
     assert resumed.generate(2, steps=2, labels=[0, 1], seed=0).shape == (2, 8, 8, 1)
+
+
+def test_any_image_size_is_padded_inside_the_unet_and_generated_at_that_size(tmp_path):
+    # 10x14 with three levels (multiples of 4): the U-Net sees 12x16, the noise is cropped.
+    images = np.random.default_rng(0).integers(0, 256, (64, 10, 14, 1), dtype="uint8")
+    model = kw.tasks.diffusion_model(images, widths=(8, 16, 16), block_depth=1, attention=False)
+    assert model.output_shape == (None, 10, 14, 1)
+    losses = model.fit(images, batch_size=16, epochs=3, verbose=0).history["loss"]
+    assert np.isfinite(losses).all()
+    generated = model.generate(2, steps=3, seed=0)
+    assert generated.shape == (2, 10, 14, 1) and generated.dtype == np.uint8
+    model.save(tmp_path / "odd.keras")
+    reloaded = keras.models.load_model(tmp_path / "odd.keras")
+    np.testing.assert_array_equal(reloaded.generate(2, steps=3, seed=0), generated)
