@@ -446,8 +446,8 @@ def _adapt_column_by_column(space: FeatureSpace, columns: dict[str, np.ndarray])
     """`space.adapt` on a table of arrays, without its per-column pipelines.
 
     `FeatureSpace.adapt` (Keras 3.15) builds two `tf.data` maps and an iterator for every
-    column before it adapts that column's layer (its own TODO says so): 8 of the 13 s Ames's
-    73 columns took. This adapts each layer on its column's array, shaped `(rows, 1)` as
+    column before it adapts that column's layer (a cost Keras's source notes beside that
+    loop): 8 of the 13 s Ames's 73 columns took. This adapts each layer on its column's array, shaped `(rows, 1)` as
     `FeatureSpace.adapt` shapes it, then finishes as it does. Its private names are read
     only here; if a later Keras renames them, the plain `space.adapt` runs instead
     (tests/data/test_tabular.py checks both give the same encodings).

@@ -4,7 +4,33 @@ from __future__ import annotations
 
 from keras import layers
 
-__all__ = ["conv_block", "residual_block"]
+__all__ = ["conv_block", "padding_to_multiple", "residual_block"]
+
+
+def padding_to_multiple(size, multiple: int, *, at_end: bool = False):
+    """`((top, bottom), (left, right))` that make `(height, width)` multiples of `multiple`,
+    split evenly (or all at the bottom and right with `at_end`, so that pixel coordinates
+    do not move); `None` when they already are (or are unknown).
+
+    What a network whose layers halve the sides pads its input by (`ZeroPadding2D`), or
+    crops the output of a decoder that doubles back by (`Cropping2D`), so that any image
+    size works.
+
+    Examples:
+
+        >>> padding_to_multiple((25, 35), 4), padding_to_multiple((32, 32), 8)
+        (((1, 2), (0, 1)), None)
+        >>> padding_to_multiple((30, 45), 4, at_end=True)
+        ((0, 2), (0, 3))
+    """
+    if any(side is None for side in size):
+        return None
+    extra = [(-int(side)) % multiple for side in size]
+    if not any(extra):
+        return None
+    if at_end:
+        return tuple((0, amount) for amount in extra)
+    return tuple((amount // 2, amount - amount // 2) for amount in extra)
 
 
 def conv_block(

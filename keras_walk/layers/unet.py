@@ -14,26 +14,9 @@ import math
 import keras
 from keras import layers
 
-__all__ = ["SinusoidalEmbedding", "noise_unet", "padding_to_multiple"]
+from keras_walk.layers.blocks import padding_to_multiple
 
-
-def padding_to_multiple(size, multiple: int):
-    """`((top, bottom), (left, right))` zeros that make `(height, width)` multiples of
-    `multiple`, split evenly; `None` when they already are (or are unknown). What a U-Net
-    whose poolings halve the sides pads its input by (`ZeroPadding2D`) and crops its output
-    by (`Cropping2D`), so that any image size works.
-
-    Examples:
-
-        >>> padding_to_multiple((25, 35), 4), padding_to_multiple((32, 32), 8)
-        (((1, 2), (0, 1)), None)
-    """
-    if any(side is None for side in size):
-        return None
-    extra = [(-int(side)) % multiple for side in size]
-    if not any(extra):
-        return None
-    return tuple((amount // 2, amount - amount // 2) for amount in extra)
+__all__ = ["SinusoidalEmbedding", "noise_unet"]
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")

@@ -19,6 +19,7 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.arguments import positive_int
+from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.task import Task, compile_task
 
@@ -83,6 +84,7 @@ class ImageAutoencoder(Task):
         scale = 2 ** len(filters)
         # Each stride-2 conv halves a side, rounding up; the decoder doubles back from there
         # and crops what it made beyond the image, so any size works.
+        crop = padding_to_multiple((height, width), scale, at_end=True)
         rows, columns = -(-height // scale), -(-width // scale)
         # === Encoder ===
         images = keras.Input(input_shape, name="images")
@@ -107,8 +109,7 @@ class ImageAutoencoder(Task):
         for index, count in enumerate(reversed(filters)):
             y = layers.Conv2DTranspose(count, 3, strides=2, padding="same", activation="relu",
                                        name=f"decoder_deconv{index + 1}")(y)  # fmt: skip
-        if (rows * scale, columns * scale) != (height, width):
-            crop = ((0, rows * scale - height), (0, columns * scale - width))
+        if crop is not None:
             y = layers.Cropping2D(crop, name="decoder_crop")(y)
         pixels = layers.Conv2D(channels, 3, padding="same", activation="sigmoid",
                                dtype="float32", name="pixels")(y)  # fmt: skip

@@ -452,7 +452,7 @@ def diffusion_model(
 
 def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
     non_empty("widths", tuple(widths))
-    check_generator_shape(input_shape, 1, "images", "images or a shape", num_classes)
+    check_generator_shape(input_shape, "images", num_classes)
     for argument, value, low, high in (
         ("label_dropout", label_dropout, 0.0, 1.0),
         ("ema_momentum", ema, 0.0, 1.0),

@@ -27,6 +27,7 @@ from keras import layers
 
 from keras_walk import distribute
 from keras_walk.arguments import positive_int
+from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.tasks.generative_inputs import (
     check_class_labels,
     check_generator_shape,
@@ -46,6 +47,7 @@ def _generator(image_shape, latent_dim, filters, num_labels):
     scale = 2 ** len(filters)
     # Sides that are not multiples of `scale`: start from the rounded-up map and crop the
     # last upsampling's extra rows and columns, so any image size works.
+    crop = padding_to_multiple((height, width), scale, at_end=True)
     rows, columns = -(-height // scale), -(-width // scale)
     codes = keras.Input((latent_dim,), name="codes")
     inputs = [codes]
@@ -66,8 +68,7 @@ def _generator(image_shape, latent_dim, filters, num_labels):
         x = layers.ReLU(name=f"up{index + 1}_relu")(x)
     images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh",
                                     dtype="float32", name="pixels")(x)  # fmt: skip
-    if (rows * scale, columns * scale) != (height, width):
-        crop = ((0, rows * scale - height), (0, columns * scale - width))
+    if crop is not None:
         images = layers.Cropping2D(crop, dtype="float32", name="crop")(images)
     return keras.Model(inputs, images, name="generator")
 
@@ -344,7 +345,7 @@ def gan(
     """
     input_shape = tuple(input_shape)
     positive_int("latent_dim", latent_dim)
-    check_generator_shape(input_shape, 1, "input_shape", "any size", num_classes)
+    check_generator_shape(input_shape, "input_shape", num_classes)
     if not 0 <= label_smoothing < 0.5:
         raise ValueError(
             "Invalid value for argument `label_smoothing`. Expected a number in [0, 0.5). "

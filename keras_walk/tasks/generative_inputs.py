@@ -85,15 +85,13 @@ def training_pairs(x, y, image_shape, conditional: bool, what: str):
     return x, y
 
 
-def check_generator_shape(input_shape, scale: int, argument: str, rule: str, num_classes):
-    """Checks a generator builder's image shape (height and width divisible by `scale`,
-    which `rule` explains; 1 for any size) and its `num_classes` (`None`, or an integer
-    >= 2)."""
-    if len(input_shape) != 3 or input_shape[0] % scale or input_shape[1] % scale:
-        divisible = f" with height and width divisible by {scale} ({rule})" if scale > 1 else ""
+def check_generator_shape(input_shape, argument: str, num_classes):
+    """Checks a generator builder's image shape (`(height, width, channels)`, any size:
+    the builders pad or crop inside) and its `num_classes` (`None`, or an integer >= 2)."""
+    if len(input_shape) != 3 or min(input_shape) < 1:
         raise ValueError(
-            f"Invalid value for argument `{argument}`. Expected (height, width, channels)"
-            f"{divisible}. Received: shape {input_shape}"
+            f"Invalid value for argument `{argument}`. Expected (height, width, channels), "
+            f"each at least 1. Received: shape {input_shape}"
         )
     if num_classes is not None and (
         isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2

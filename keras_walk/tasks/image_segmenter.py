@@ -15,7 +15,7 @@ from keras import layers
 
 from keras_walk import distribute, heads
 from keras_walk.layers import conv_block, residual_block
-from keras_walk.layers.unet import padding_to_multiple
+from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics.segmentation import segmentation_metrics
 from keras_walk.tasks.task import Task, compile_task

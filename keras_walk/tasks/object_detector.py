@@ -20,6 +20,7 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.detection import check_boxes
 from keras_walk.layers import conv_block
+from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import DetectionLoss
 from keras_walk.tasks.backbones import basic_convnet
 from keras_walk.tasks.task import Task, compile_task
@@ -278,17 +279,17 @@ def object_detector(
             f"Invalid input_shape={input_shape}: expected (height, width, channels) with a "
             "known, positive height and width."
         )
-    extra = [(-int(size)) % cell for size in input_shape[:2]]
+    padding = padding_to_multiple(input_shape[:2], cell, at_end=True)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         inputs = keras.Input(input_shape, name="images")
         x = inputs
         if rescale is not None:
             x = layers.Rescaling(rescale, name="rescale")(x)
-        if any(extra):
+        if padding is not None:
             # Zeros at the bottom and right up to whole cells: boxes keep their pixel
             # coordinates, and the last row and column of cells reach past the image.
-            x = layers.ZeroPadding2D(((0, extra[0]), (0, extra[1])), name="pad_to_cells")(x)
+            x = layers.ZeroPadding2D(padding, name="pad_to_cells")(x)
         body = basic_convnet(tuple(x.shape[1:]), filters, (1,) + (2,) * (len(filters) - 1))
         x = conv_block(body(x), filters[-1], 1, name="grid")
         # Per cell: objectness, 4 box numbers, class logits; float32 for a stable loss.
