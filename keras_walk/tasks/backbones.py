@@ -3,6 +3,8 @@
 A backbone is the architecture without its head (KerasHub's word). `image_classifier`
 accepts a name from `BACKBONES`, a `keras.Model` (keras.applications with
 `include_top=False`, a keras-hub backbone), or a callable `input_shape -> keras.Model`.
+Backbones take pixels rescaled to [0, 1]. `"efficientnet_lite0"` comes with ImageNet
+weights that load offline (`keras_walk.tasks.efficientnet_lite`); the others start random.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import keras
 from keras import layers
 
 from keras_walk.layers import conv_block, residual_block
+from keras_walk.tasks.efficientnet_lite import efficientnet_lite0
 
-__all__ = ["BACKBONES", "basic_convnet", "get_backbone", "small_resnet"]
+__all__ = ["BACKBONES", "basic_convnet", "efficientnet_lite0", "get_backbone", "small_resnet"]
 
 
 def basic_convnet(
@@ -89,7 +92,13 @@ def small_resnet(
     return keras.Model(inputs, x, name=name)
 
 
-BACKBONES = {"basic_convnet": basic_convnet, "small_resnet": small_resnet}
+# "efficientnet_lite0" is the ImageNet-pretrained one (the checkpoint `make setup` fetches);
+# `kw.tasks.efficientnet_lite0(shape, weights=None)` is the same network untrained.
+BACKBONES = {
+    "basic_convnet": basic_convnet,
+    "small_resnet": small_resnet,
+    "efficientnet_lite0": efficientnet_lite0,
+}
 
 
 def get_backbone(backbone, input_shape) -> keras.Model:
