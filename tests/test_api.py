@@ -23,7 +23,7 @@ def test_public_api_is_pinned():
         "autoencoder", "average_ensemble", "backbone_of", "backbones", "binary_classifier",
         "builder_table", "choose_text_encoder", "contrastive_pretrainer", "diffusion_model",
         "distiller", "dual_encoder", "efficientnet_lite0", "fine_tune", "gan",
-        "image_captioner", "image_classifier", "image_segmenter", "language_model", "make_optimizer",
+        "image_captioner", "image_classifier", "image_segmenter", "language_model", "linear_probe", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "object_detector", "regressor", "sequence_classifier",
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "transfer", "unet", "vae",
     ]  # fmt: skip
@@ -37,7 +37,7 @@ def test_public_api_is_pinned():
         "TabularFeatures", "Vocabulary", "catalog", "catalog_table", "check_features", "check_image_files",
         "check_image_shape", "check_texts", "corpus_info", "data_root", "dataset_info",
         "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
-        "image_augmentation", "list_corpora", "list_datasets", "list_pretrained", "list_tables",
+        "image_augmentation", "labelled_subset", "list_corpora", "list_datasets", "list_pretrained", "list_tables",
         "load", "load_corpus", "load_series", "load_table", "multi_hot", "network_available",
         "next_token_windows", "pipeline", "pretrained_info", "pretrained_preset",
         "split_validation", "table_info", "to_tfds",

@@ -206,9 +206,40 @@ def load_emoji(style: str, data_dir: Path | None = None) -> dict:
     }
 
 
-def emoji_rgba(style: str, data_dir: Path | None = None):
+# Unicode's emoji categories in its order; the ninth, "Component", is 5 hair-colour
+# swatches, no picture of a thing, and is left out.
+EMOJI_CATEGORIES = (
+    "Smileys & Emotion", "People & Body", "Animals & Nature", "Food & Drink",
+    "Travel & Places", "Activities", "Objects", "Symbols", "Flags",
+)  # fmt: skip
+
+
+def load_emoji_categories(data_dir: Path | None = None) -> dict:
+    """The registry's loader for `"emoji_categories"`: the Noto emoji labelled with their
+    Unicode category (9 classes), the same train/test split as `"emoji"`, and
+    `test_twemoji`: the test emoji as Twitter draws them, a style training never saw."""
+    from keras_walk.data.registry import Arrays
+
+    def labelled(style):
+        rgba, _captions, is_test, categories = emoji_rgba(style, data_dir, categories=True)
+        keep = np.isin(categories, EMOJI_CATEGORIES)
+        labels = np.array([EMOJI_CATEGORIES.index(c) for c in categories[keep]])
+        images = np.stack([_on_white(image) for image in rgba[keep]])
+        return images, labels, is_test[keep]
+
+    images, labels, is_test = labelled("google")
+    other_images, other_labels, other_is_test = labelled("twitter")
+    return {
+        "train": Arrays(images[~is_test], labels[~is_test]),
+        "test": Arrays(images[is_test], labels[is_test]),
+        "test_twemoji": Arrays(other_images[other_is_test], other_labels[other_is_test]),
+    }
+
+
+def emoji_rgba(style: str, data_dir: Path | None = None, categories: bool = False):
     """The npm package's emoji as they are: `(rgba, captions, is_test)`, uint8
-    `(1911, 64, 64, 4)` images whose alpha channel is each emoji's exact silhouette."""
+    `(1911, 64, 64, 4)` images whose alpha channel is each emoji's exact silhouette, and
+    with `categories=True` a fourth array, each emoji's Unicode category."""
     import tensorflow as tf
 
     from keras_walk.data.registry import DatasetUnavailableError
@@ -235,6 +266,8 @@ def emoji_rgba(style: str, data_dir: Path | None = None):
     )
     captions = np.array([_emoji_caption(entry) for entry in entries])
     is_test = np.arange(len(entries)) % EMOJI_TEST_EVERY == EMOJI_TEST_EVERY - 1
+    if categories:
+        return rgba, captions, is_test, np.array([entry["category"] for entry in entries])
     return rgba, captions, is_test
 
 

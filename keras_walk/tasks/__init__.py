@@ -47,7 +47,7 @@ from keras_walk.tasks.text_classifier import (
     token_lengths,
 )
 from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
-from keras_walk.tasks.transfer import backbone_of, fine_tune, transfer
+from keras_walk.tasks.transfer import backbone_of, fine_tune, linear_probe, transfer
 
 _CLASSIFIER = "`binary` for 2 classes, else `multiclass`"
 # What `builder_table` (the docs' table of builders) reads besides the signatures.
@@ -148,6 +148,7 @@ __all__ = [
     "image_classifier",
     "image_segmenter",
     "language_model",
+    "linear_probe",
     "make_optimizer",
     "multiclass_classifier",
     "multilabel_classifier",

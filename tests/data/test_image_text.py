@@ -84,6 +84,23 @@ def test_emoji_styles_share_concepts_and_split():
     assert np.abs(google_train.x.astype(int) - twitter_train.x).mean() > 10
 
 
+def test_emoji_categories_label_every_picture_with_its_unicode_category():
+    train, test, twemoji = kw.data.load(
+        "emoji_categories", splits=("train", "test", "test_twemoji")
+    )
+    info = kw.data.dataset_info("emoji_categories")
+    assert (len(train.y), len(test.y), len(twemoji.y)) == (1525, 381, 381)
+    assert info.class_names[0] == "Smileys & Emotion" and info.num_classes == 9
+    assert np.bincount(train.y, minlength=9).min() > 50  # every class is there to learn
+    # The same split as the captioned emoji: "grinning face" is the first training emoji.
+    captioned_train, _ = kw.data.load("emoji")
+    np.testing.assert_array_equal(train.x[0], captioned_train.x[0])
+    assert train.y[0] == 0 and info.class_names[train.y[-1]] == "Flags"
+    # The other style: the same test emoji and labels, drawn differently.
+    np.testing.assert_array_equal(test.y, twemoji.y)
+    assert np.abs(test.x.astype(int) - twemoji.x).mean() > 10
+
+
 def test_emoji_absent_names_its_setup_step(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_WALK_DATA", str(tmp_path))
     assert not kw.data.dataset_info("emoji").available()

@@ -8,7 +8,8 @@ import keras_walk as kw
 
 def test_list_and_info():
     assert kw.data.list_datasets() == [
-        "clipart_cutouts", "digits", "emoji", "emoji_cutouts", "emoji_twitter", "fashion_detection",
+        "clipart_cutouts", "digits", "emoji", "emoji_categories", "emoji_cutouts", "emoji_twitter",
+        "fashion_detection",
         "fashion_mnist", "fashion_scene_masks", "fashion_scenes", "gunpoint",
         "italy_power_demand",
     ]  # fmt: skip

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 import keras
 import numpy as np
 
+import keras_walk as kw
 from tests.helpers.scripts import load_script, smoke_run
 
 
@@ -38,5 +39,5 @@ def test_classes_are_selected_and_relabelled_without_overlap():
     tops = recipe.select_classes(arrays, recipe.TOPS)
     assert tops.y.tolist() == [0, 1, 2, 3] and tops.x[:, 0].tolist() == [0, 2, 4, 6]
     assert not set(recipe.TOPS) & set(recipe.SOURCE_CLASSES)
-    x, y = recipe.labelled_subset(Arrays(np.zeros((100, 1)), np.repeat(np.arange(4), 25)), 20, 0)
+    x, y = kw.data.labelled_subset(Arrays(np.zeros((100, 1)), np.repeat(np.arange(4), 25)), 20, 0)
     assert np.bincount(y).tolist() == [5, 5, 5, 5]

@@ -116,3 +116,32 @@ def test_bad_arguments_fail_before_any_training(pretrained):
         transfer(pretrained, 3, input_shape=(32, 32, 3))
     with pytest.raises(ValueError, match="`resize_to`. Expected"):
         kw.tasks.image_classifier((8, 8, 1), 3, resize_to=(28,))
+
+
+def test_linear_probe_makes_the_head_the_fitted_logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (90, 8, 8, 1)).astype("uint8")
+    y = (x[:, :4].mean(axis=(1, 2, 3)) > 127).astype(int) + 2 * (
+        x[:, 4:].mean(axis=(1, 2, 3)) > 127
+    )
+    task = kw.tasks.image_classifier((8, 8, 1), 4, head="multiclass", seed=0)
+    before = kw.tasks.backbone_of(task).get_weights()
+    chosen = kw.tasks.linear_probe(task, x, y, regularization=(0.1, 1.0))
+    assert chosen in (0.1, 1.0)
+    features = keras.Model(task.inputs, task.get_layer("pool").output).predict(x, verbose=0)
+    regression = LogisticRegression(C=chosen, max_iter=3000).fit(features.astype("float64"), y)
+    np.testing.assert_allclose(
+        task.predict(x, verbose=0), regression.predict_proba(features), atol=2e-3
+    )
+    for kept, now in zip(before, kw.tasks.backbone_of(task).get_weights(), strict=True):
+        np.testing.assert_array_equal(kept, now)  # the backbone is not touched
+
+
+def test_linear_probe_refuses_other_heads_and_missing_classes():
+    x = np.zeros((12, 8, 8, 1), "uint8")
+    with pytest.raises(ValueError, match="head='binary'"):
+        kw.tasks.linear_probe(kw.tasks.image_classifier((8, 8, 1), 2), x, np.arange(12) % 2)
+    with pytest.raises(ValueError, match=r"every class 0..3 needs at least one example"):
+        kw.tasks.linear_probe(kw.tasks.image_classifier((8, 8, 1), 4), x, np.arange(12) % 3)
