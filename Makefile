@@ -123,9 +123,10 @@ vision: setup
 	$(BIN)/python recipes/vision/segmentation.py
 	$(BIN)/python recipes/vision/object_detection.py
 
-UNDERSTANDING := transfer_learning uncertainty explain_and_attack distillation
+UNDERSTANDING := transfer_learning imagenet_transfer uncertainty explain_and_attack distillation
 
-# Reusing and understanding image models: transfer learning, confidence out of
+# Reusing and understanding image models: transfer learning (from six Fashion-MNIST classes
+# and from ImageNet), confidence out of
 # distribution (MC dropout, deep ensembles), Grad-CAM and FGSM attacks, distillation.
 understanding: setup
 	for recipe in $(UNDERSTANDING); do $(BIN)/python recipes/vision/$$recipe.py || exit 1; done

@@ -115,8 +115,8 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
 
     The features are the Task's pooled backbone output in inference mode (no augmentation,
     no dropout); scikit-learn's `LogisticRegressionCV` picks the L2 strength by
-    cross-validation on `(x, y)` alone, and its weights become the head's `Dense` kernel and
-    bias, so `task` then predicts exactly what the regression does. Fine-tune from there
+    cross-validated accuracy on `(x, y)` alone, and its weights become the head's `Dense`
+    kernel and bias, so `task` then predicts exactly what the regression does. Fine-tune from there
     with `fine_tune(task, x, y, head_epochs=0, ...)`. Why not `fit`: a head trained with a
     large constant rate, dropout and augmented images ends noisier than the regression's
     optimum; on the ImageNet transfer recipe's emoji it scored 0.66 where this scores 0.74.
@@ -153,13 +153,20 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
         )
     features = keras.Model(task.inputs, task.get_layer("pool").output)
     pooled = features.predict(x, batch_size=256, verbose=0).astype("float64")
+    # scikit-learn 1.9 asks for its coming defaults (C_ a float, a pure L2 penalty named by
+    # l1_ratios=(0,)); older versions have neither argument.
+    layout = (
+        {"use_legacy_attributes": False, "l1_ratios": (0.0,)}
+        if "use_legacy_attributes" in LogisticRegressionCV().get_params() else {}
+    )  # fmt: skip
     regression = LogisticRegressionCV(
-        Cs=list(regularization), cv=min(folds, int(np.bincount(y).min())), max_iter=3000
-    ).fit(pooled, y)
+        Cs=list(regularization), cv=min(folds, int(np.bincount(y).min())), max_iter=3000,
+        scoring="accuracy", **layout,
+    ).fit(pooled, y)  # fmt: skip
     task.get_layer("head").set_weights(
         [regression.coef_.T.astype("float32"), regression.intercept_.astype("float32")]
     )
-    return float(regression.C_[0])
+    return float(np.ravel(regression.C_)[0])
 
 
 def _set_backbone_trainable(
