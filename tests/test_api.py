@@ -51,7 +51,7 @@ def test_public_api_is_pinned():
         "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
         "plot_confusion_matrix", "plot_curves", "plot_detections", "plot_forecast", "plot_grad_cam", "plot_histograms", "plot_histories", "plot_history",
         "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
-        "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "task_metrics",
+        "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "summarize_over_seeds", "task_metrics",
         "warmup_cosine", "write_results",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [

@@ -26,7 +26,7 @@ from keras_walk.training.plots import (
     plot_segmentation,
 )
 from keras_walk.training.recipe_arguments import recipe_arguments
-from keras_walk.training.results import machine_info, write_results
+from keras_walk.training.results import machine_info, summarize_over_seeds, write_results
 from keras_walk.training.run import RecipeRun, warmup_cosine
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "predicted_labels",
     "recipe_arguments",
     "show_batch",
+    "summarize_over_seeds",
     "task_metrics",
     "warmup_cosine",
     "write_results",

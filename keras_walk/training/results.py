@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["machine_info", "process_seconds", "write_results"]
+__all__ = ["machine_info", "process_seconds", "summarize_over_seeds", "write_results"]
 
 
 def machine_info() -> dict:
@@ -89,3 +89,37 @@ def write_results(path: str | os.PathLike, **sections) -> dict:
     partial.write_text(json.dumps(results, indent=2) + "\n")
     os.replace(partial, path)
     return results
+
+
+def summarize_over_seeds(scores: dict, counts, gain=("fine_tuned", "scratch")):
+    """Scores of several seeds -> `(summary, gains)` for a results.json.
+
+    Args:
+        scores: `{method: {count: [score of each seed]}}`; a method need not have run at
+            every count.
+        counts: the counts (labelled images, ...) in the order to report.
+        gain: `(method, baseline)`: `gains` is the first's mean minus the second's, in
+            points (x 100), at each count.
+
+    Returns:
+        `summary`: `{method: {str(count): {"mean": m, "std": s}}}`, rounded to 4 digits,
+        and `gains`: `{str(count): points}`, rounded to 2.
+
+    Examples:
+
+        >>> summarize_over_seeds({"fine_tuned": {20: [0.6, 0.7]}, "scratch": {20: [0.5, 0.5]}}, [20])
+        ({'fine_tuned': {'20': {'mean': 0.65, 'std': 0.05}}, 'scratch': {'20': {'mean': 0.5, 'std': 0.0}}}, {'20': 15.0})
+    """
+    summary = {
+        method: {
+            str(c): {"mean": round(float(np.mean(v[c])), 4), "std": round(float(np.std(v[c])), 4)}
+            for c in counts if c in v
+        }
+        for method, v in scores.items()
+    }  # fmt: skip
+    method, baseline = gain
+    gains = {
+        str(c): round(float(np.mean(scores[method][c]) - np.mean(scores[baseline][c])) * 100, 2)
+        for c in counts
+    }
+    return summary, gains

@@ -192,19 +192,6 @@ def run_experiment(train, tests, config, class_names):
     return scores
 
 
-def summarize(scores, counts):
-    summary = {
-        key: {str(c): {"mean": round(float(np.mean(v[c])), 4), "std": round(float(np.std(v[c])), 4)}
-              for c in counts if c in v}
-        for key, v in scores.items()
-    }  # fmt: skip
-    gains = {
-        str(c): round(float(np.mean(scores["fine_tuned"][c]) - np.mean(scores["scratch"][c])) * 100, 2)
-        for c in counts
-    }  # fmt: skip
-    return summary, gains
-
-
 def main(argv=None):
     run = kw.training.RecipeRun(
         argv, description="Transfer learning from ImageNet to emoji categories",
@@ -221,7 +208,7 @@ def main(argv=None):
     }
     metrics, tables = {}, {}
     for test_name, test in tests.items():
-        summary, gains = summarize(scores[test_name], counts)
+        summary, gains = kw.training.summarize_over_seeds(scores[test_name], counts)
         metrics[test_name] = {"accuracy": summary, "fine_tuned_gain_points": gains}
         tables[f"{test_name} test ({len(test.y)} emoji): accuracy, mean ± spread over seeds"] = [
             {"labelled images": c,

@@ -229,19 +229,6 @@ def run_target(pretrained, train, test, config):
     return scores
 
 
-def summarize(scores, counts):
-    summary = {
-        key: {str(c): {"mean": round(float(np.mean(v[c])), 4), "std": round(float(np.std(v[c])), 4)}
-              for c in counts}
-        for key, v in scores.items()
-    }  # fmt: skip
-    gains = {
-        str(c): round(float(np.mean(scores["fine_tuned"][c]) - np.mean(scores["scratch"][c])) * 100, 2)
-        for c in counts
-    }  # fmt: skip
-    return summary, gains
-
-
 def main(argv=None):
     run = kw.training.RecipeRun(
         argv, description="Transfer learning from six Fashion-MNIST classes",
@@ -258,7 +245,8 @@ def main(argv=None):
     tables = {}
     start = time.perf_counter()
     for name, (train, test, _) in targets.items():
-        summary, gains = summarize(run_target(pretrained, train, test, config), counts)
+        scores = run_target(pretrained, train, test, config)
+        summary, gains = kw.training.summarize_over_seeds(scores, counts)
         metrics[name] = {"accuracy": summary, "fine_tuned_gain_points": gains}
         tables[f"{name}: test accuracy ({len(test.y)} images), mean ± spread over seeds"] = [
             {"labelled images": c,

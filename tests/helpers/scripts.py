@@ -13,7 +13,11 @@ def load_script(relative: str):
     return module
 
 
-def smoke_run(relative: str, output_dir: Path, *, seconds: float = 60) -> dict:
+# The guard catches a --smoke run that grew by a multiple, not the host's speed: on
+# 2026-12-04 this machine ran the suite at well under half its usual speed (45 min, against
+# 19 min the session before) and the detector's smoke run took 66 s. Speed itself is
+# measured by benchmarks/smoke_times.py.
+def smoke_run(relative: str, output_dir: Path, *, seconds: float = 120) -> dict:
     """Runs a recipe's `main(["--smoke", ...])` into `output_dir` with seed 1, checks it took
     under `seconds` (data loading included) and that `results.json` on disk is what `main`
     returned, and returns that results dict."""

