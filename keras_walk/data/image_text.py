@@ -220,19 +220,19 @@ def load_emoji_categories(data_dir: Path | None = None) -> dict:
     `test_twemoji`: the test emoji as Twitter draws them, a style training never saw."""
     from keras_walk.data.registry import Arrays
 
-    def labelled(style):
+    def labelled(style, test_only):
         rgba, _captions, is_test, categories = emoji_rgba(style, data_dir, categories=True)
-        keep = np.isin(categories, EMOJI_CATEGORIES)
+        keep = np.isin(categories, EMOJI_CATEGORIES) & (is_test | (not test_only))
         labels = np.array([EMOJI_CATEGORIES.index(c) for c in categories[keep]])
-        images = np.stack([_on_white(image) for image in rgba[keep]])
+        images = np.stack([_on_white(image) for image in rgba[keep]])  # only rows returned
         return images, labels, is_test[keep]
 
-    images, labels, is_test = labelled("google")
-    other_images, other_labels, other_is_test = labelled("twitter")
+    images, labels, is_test = labelled("google", test_only=False)
+    other_images, other_labels, _ = labelled("twitter", test_only=True)
     return {
         "train": Arrays(images[~is_test], labels[~is_test]),
         "test": Arrays(images[is_test], labels[is_test]),
-        "test_twemoji": Arrays(other_images[other_is_test], other_labels[other_is_test]),
+        "test_twemoji": Arrays(other_images, other_labels),
     }
 
 
