@@ -123,7 +123,9 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
 
     Args:
         task: an `image_classifier`-style Task with a `multiclass` head (softmax over
-            integer labels) whose layer before the head is named `"pool"`.
+            integer labels) in a `Dense` layer named `"head"`: the features are what that
+            layer reads (pooled by the classifier, or already pooled by its backbone, as
+            in `ContrastivePretrainer.to_classifier`).
         x: training images (arrays), `y`: their integer labels.
         regularization: the inverse L2 strengths (scikit-learn's `C`) to choose from.
         folds: cross-validation folds.
@@ -151,7 +153,9 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
             f"Invalid labels for linear_probe: every class 0..{task.num_classes - 1} needs at "
             f"least one example, and no other label. Received labels {classes.tolist()}"
         )
-    features = keras.Model(task.inputs, task.get_layer("pool").output)
+    # The head's own input, read in inference mode (dropout before the head is then the
+    # identity): the same features whatever the backbone ends with.
+    features = keras.Model(task.inputs, task.get_layer("head").input)
     pooled = features.predict(x, batch_size=256, verbose=0).astype("float64")
     # scikit-learn 1.9 asks for its coming defaults (C_ a float, a pure L2 penalty named by
     # l1_ratios=(0,)); older versions have neither argument.
@@ -163,9 +167,11 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
         Cs=list(regularization), cv=min(folds, int(np.bincount(y).min())), max_iter=3000,
         scoring="accuracy", **layout,
     ).fit(pooled, y)  # fmt: skip
-    task.get_layer("head").set_weights(
-        [regression.coef_.T.astype("float32"), regression.intercept_.astype("float32")]
-    )
+    kernel, bias = regression.coef_.T, regression.intercept_
+    if len(classes) == 2:  # one column for class 1: softmax over (0, w.x + b) is its sigmoid
+        kernel = np.concatenate([np.zeros_like(kernel), kernel], axis=1)
+        bias = np.concatenate([np.zeros_like(bias), bias])
+    task.get_layer("head").set_weights([kernel.astype("float32"), bias.astype("float32")])
     return float(np.ravel(regression.C_)[0])
 
 

@@ -139,6 +139,29 @@ def test_linear_probe_makes_the_head_the_fitted_logistic_regression():
         np.testing.assert_array_equal(kept, now)  # the backbone is not touched
 
 
+def test_linear_probe_reads_an_encoder_that_pools_itself():
+    """A SimCLR classifier's encoder ends in its own pooling (no `pool` layer in the
+    classifier): the probe reads what the head reads, and then predicts what the
+    regression on the encoder's features predicts."""
+    from sklearn.linear_model import LogisticRegression
+
+    from keras_walk.tasks.backbones import basic_convnet
+
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 256, (60, 8, 8, 1)).astype("uint8")
+    y = (x[:, :4].mean(axis=(1, 2, 3)) > 127).astype(int)
+    pretrainer = kw.tasks.contrastive_pretrainer(
+        (8, 8, 1), backbone=lambda s: basic_convnet(s, (4, 8)), projection_dim=4, seed=0
+    )
+    task = pretrainer.to_classifier(2, head="multiclass", seed=0)
+    chosen = kw.tasks.linear_probe(task, x, y, regularization=(1.0,))
+    features = pretrainer.encode(x)
+    regression = LogisticRegression(C=chosen, max_iter=3000).fit(features.astype("float64"), y)
+    np.testing.assert_allclose(
+        task.predict(x, verbose=0), regression.predict_proba(features), atol=2e-3
+    )
+
+
 def test_linear_probe_refuses_other_heads_and_missing_classes():
     x = np.zeros((12, 8, 8, 1), "uint8")
     with pytest.raises(ValueError, match="head='binary'"):
