@@ -158,8 +158,8 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
         )
     # The head's own input, read in inference mode (dropout before the head is then the
     # identity): the same features whatever the backbone ends with.
-    features = keras.Model(task.inputs, task.get_layer("head").input)
-    pooled = features.predict(x, batch_size=256, verbose=0).astype("float64")
+    head = task.get_layer("head")
+    features = keras.Model(task.inputs, head.input).predict(x, batch_size=256, verbose=0)
     # scikit-learn 1.9 asks for its coming defaults (C_ a float, a pure L2 penalty named by
     # l1_ratios=(0,)); older versions have neither argument.
     layout = (
@@ -169,12 +169,12 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
     regression = LogisticRegressionCV(
         Cs=list(regularization), cv=min(folds, int(np.bincount(y).min())), max_iter=3000,
         scoring="accuracy", **layout,
-    ).fit(pooled, y)  # fmt: skip
+    ).fit(features.astype("float64"), y)  # fmt: skip
     kernel, bias = regression.coef_.T, regression.intercept_
     if len(classes) == 2:  # one column for class 1: softmax over (0, w.x + b) is its sigmoid
         kernel = np.concatenate([np.zeros_like(kernel), kernel], axis=1)
         bias = np.concatenate([np.zeros_like(bias), bias])
-    task.get_layer("head").set_weights([kernel.astype("float32"), bias.astype("float32")])
+    head.set_weights([kernel.astype("float32"), bias.astype("float32")])
     return float(np.ravel(regression.C_)[0])
 
 
