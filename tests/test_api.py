@@ -22,7 +22,7 @@ def test_public_api_is_pinned():
         "ObjectDetector", "SEQUENCE_ENCODERS", "Task",
         "autoencoder", "average_ensemble", "backbone_of", "backbones", "binary_classifier",
         "builder_table", "choose_text_encoder", "contrastive_pretrainer", "diffusion_model",
-        "distiller", "dual_encoder", "efficientnet_lite0", "fine_tune", "gan",
+        "distiller", "dual_encoder", "efficientnet_lite0", "encoder_unet", "fine_tune", "gan",
         "image_captioner", "image_classifier", "image_segmenter", "language_model", "linear_probe", "make_optimizer",
         "multiclass_classifier", "multilabel_classifier", "object_detector", "regressor", "sequence_classifier",
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "transfer", "unet", "vae",

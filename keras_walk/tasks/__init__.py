@@ -26,7 +26,7 @@ from keras_walk.tasks.efficientnet_lite import efficientnet_lite0
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.gan import GAN, gan
 from keras_walk.tasks.image_classifier import image_classifier
-from keras_walk.tasks.image_segmenter import ImageSegmenter, image_segmenter, unet
+from keras_walk.tasks.image_segmenter import ImageSegmenter, encoder_unet, image_segmenter, unet
 from keras_walk.tasks.language_model import LM_ENCODERS, LanguageModel, language_model
 from keras_walk.tasks.object_detector import ObjectDetector, object_detector
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS, sequence_classifier
@@ -104,7 +104,7 @@ BUILDERS = {
     },
     "image_segmenter": {
         "default_head": f"{_CLASSIFIER}, per pixel", "heads": ("binary", "multiclass"),
-        "encoders": ("unet",),
+        "encoders": ("unet", *backbones.BACKBONES),
     },
     "distiller": {
         "default_head": "its student's, trained on the teacher's softened probabilities",
@@ -142,6 +142,7 @@ __all__ = [
     "distiller",
     "dual_encoder",
     "efficientnet_lite0",
+    "encoder_unet",
     "fine_tune",
     "gan",
     "image_captioner",

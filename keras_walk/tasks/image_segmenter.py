@@ -18,9 +18,10 @@ from keras_walk.layers import conv_block, residual_block
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics.segmentation import segmentation_metrics
+from keras_walk.tasks.backbones import get_backbone
 from keras_walk.tasks.task import Task, compile_task
 
-__all__ = ["ImageSegmenter", "image_segmenter", "unet"]
+__all__ = ["ImageSegmenter", "encoder_unet", "image_segmenter", "unet"]
 
 SEGMENTATION_HEADS = ("binary", "multiclass")
 
@@ -82,6 +83,83 @@ def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, nam
         x = layers.Concatenate(name=f"up{level + 1}_skip")([x, skips[level]])
         x = block(x, width, f"up{level + 1}")
     return keras.Model(inputs, x, name=name)
+
+
+def skip_features(encoder: keras.Model) -> list:
+    """The encoder's last feature map at each resolution above its deepest, highest
+    resolution first: what a U-Net's decoder concatenates (for EfficientNet these are the
+    expansions that open each downsampling block, the layers segmentation libraries pick).
+
+    Raises:
+        ValueError: the encoder does not halve the resolution one step at a time.
+    """
+    last_at = {}
+    for layer in encoder.layers:
+        output = layer.output
+        if isinstance(output, keras.KerasTensor) and len(output.shape) == 4:
+            last_at[tuple(output.shape[1:3])] = output
+    deepest = tuple(encoder.output.shape[1:3])
+    sizes = sorted((size for size in last_at if size != deepest), reverse=True)
+    chain = [*sizes, deepest]
+    for larger, smaller in zip(chain, chain[1:], strict=False):
+        if None in larger or any(
+            big != 2 * small for big, small in zip(larger, smaller, strict=True)
+        ):
+            raise ValueError(
+                f"Invalid backbone for a U-Net: its feature maps must halve in size one step "
+                f"at a time, from the input to its output. Found sizes {chain}."
+            )
+    if not sizes:
+        raise ValueError(
+            "Invalid backbone for a U-Net: its output has the input's resolution, so there "
+            "is nothing to decode. Use a backbone that downsamples, or `backbone=None`."
+        )
+    return [last_at[size] for size in sizes]
+
+
+def encoder_unet(
+    input_shape, backbone, filters=None, *, residual: bool = False, name: str = "encoder_unet"
+):
+    """A U-Net whose encoder arm is a backbone, pretrained or not (as in the libraries
+    that segment with ImageNet encoders): the decoder upsamples the backbone's output and
+    concatenates its feature map of each resolution on the way up.
+
+    Args:
+        input_shape: `(height, width, channels)`, sides divisible by the backbone's stride.
+        backbone: a name of `keras_walk.tasks.backbones` (`"efficientnet_lite0"` loads its
+            ImageNet weights), a `keras.Model` or a callable `input_shape -> keras.Model`.
+        filters: the decoder's channels per level, highest resolution first, one per
+            resolution the backbone passes through; `None`: 16, doubling per level up to 256.
+        residual: ResNet basic blocks in the decoder instead of conv-BN-ReLU pairs.
+        name: the model's name.
+
+    Examples:
+
+        >>> model = encoder_unet((32, 32, 3), "basic_convnet")  # 32 -> 16 -> 8
+        >>> tuple(model.output.shape), [l.name for l in model.layers if "skip" in l.name]
+        ((None, 32, 32, 16), ['up2_skip', 'up1_skip'])
+    """
+    encoder = get_backbone(backbone, input_shape)
+    skips = skip_features(encoder)
+    if filters is None:
+        filters = tuple(min(16 * 2**level, 256) for level in range(len(skips)))
+    filters = tuple(int(f) for f in filters)
+    if len(filters) != len(skips) or min(filters) < 1:
+        raise ValueError(
+            f"Invalid value for argument `filters`: this backbone has {len(skips)} "
+            f"resolutions to decode, so give {len(skips)} positive widths, highest "
+            f"resolution first (or None). Received: filters={filters}"
+        )
+    x = encoder.output
+    for level in reversed(range(len(skips))):
+        width = filters[level]
+        x = layers.Conv2DTranspose(width, 2, strides=2, name=f"up{level + 1}_transpose")(x)
+        x = layers.Concatenate(name=f"up{level + 1}_skip")([x, skips[level]])
+        if residual:
+            x = residual_block(x, width, name=f"up{level + 1}")
+        else:
+            x = conv_block(x, width, 2, name=f"up{level + 1}")
+    return keras.Model(encoder.input, x, name=name)
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
@@ -180,7 +258,8 @@ def image_segmenter(
     num_classes: int,
     *,
     head: str | None = None,
-    filters=(32, 64, 128, 256),
+    filters=None,
+    backbone=None,
     residual: bool = False,
     loss: str = "crossentropy",
     class_names=None,
@@ -208,7 +287,11 @@ def image_segmenter(
         head: `"binary"` (2 classes, one sigmoid per pixel) or `"multiclass"` (a softmax
             per pixel); by default `binary` for 2 classes, `multiclass` for more.
         filters: channels per U-Net level, highest resolution first; the last is the
-            bottleneck.
+            bottleneck (`None`: 32, 64, 128, 256). With a `backbone`, the decoder's
+            channels per level (see `encoder_unet`).
+        backbone: `None` for the U-Net's own encoder arm, or a backbone for it
+            (`"efficientnet_lite0"`: ImageNet's features, see `encoder_unet`); images are
+            then zero-padded to a multiple of 32 inside the model.
         residual: residual blocks in the U-Net instead of plain conv-BN-ReLU pairs.
         loss: `"crossentropy"` (the head's), `"dice"` (soft Dice: overlap, blind to how
             many pixels are background) or `"dice+crossentropy"` (their sum, the usual
@@ -253,7 +336,10 @@ def image_segmenter(
             "Invalid value for argument `dropout`. Expected a float in [0, 1). "
             f"Received: dropout={dropout}"
         )
-    padding = padding_to_multiple(input_shape[:2], 2 ** max(len(tuple(filters)) - 1, 0))
+    if backbone is None and filters is None:
+        filters = (32, 64, 128, 256)
+    stride = 32 if backbone is not None else 2 ** max(len(tuple(filters)) - 1, 0)
+    padding = padding_to_multiple(input_shape[:2], stride)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         inputs = keras.Input(input_shape, name="images")
@@ -264,7 +350,10 @@ def image_segmenter(
             # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
             # the next size it can, and its output cropped back: masks stay image-sized.
             x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
-        body = unet(tuple(x.shape[1:]), filters, residual=residual)
+        if backbone is None:
+            body = unet(tuple(x.shape[1:]), filters, residual=residual)
+        else:
+            body = encoder_unet(tuple(x.shape[1:]), backbone, filters, residual=residual)
         x = body(x)
         if padding is not None:
             x = layers.Cropping2D(padding, name="crop_to_image")(x)

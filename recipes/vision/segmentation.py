@@ -59,6 +59,7 @@ FULL = {
         "test_splits": ("test", "test_new_photos"),
         "filters": (16, 32, 64, 128), "loss": "dice+crossentropy", "epochs": 8,
         "batch_size": 32, "learning_rate": 3e-3,
+        "backbone": None,  # or "efficientnet_lite0" (ImageNet encoder; see the page)
     },
     "scenes": {
         "datasets": {"scenes": ("fashion_scene_masks", "train[:12000]", "train[54000:55000]")},
@@ -133,7 +134,7 @@ def train_segmenter(run, name, config):
     model = kw.tasks.image_segmenter(
         info.input_shape, info.num_classes,
         class_names=info.class_names if len(config["datasets"]) == 1 else ("background", "foreground"),
-        filters=config["filters"], loss=config["loss"],
+        filters=config["filters"], backbone=config.get("backbone"), loss=config["loss"],
         learning_rate=kw.training.warmup_cosine(config["learning_rate"], steps),
         seed=run.seed, name=f"{name}_segmenter",
     )  # fmt: skip

@@ -146,3 +146,35 @@ def test_sides_the_unet_cannot_halve_are_padded_inside_and_masks_stay_aligned(tm
     model.save(tmp_path / "odd.keras")
     reloaded = keras.models.load_model(tmp_path / "odd.keras")
     np.testing.assert_array_equal(reloaded.predict_masks(images[:4]), predicted[:4])
+
+
+def test_an_imagenet_encoder_unet_decodes_each_resolution_and_round_trips(tmp_path):
+    model = kw.tasks.image_segmenter((64, 64, 3), 2, backbone="efficientnet_lite0")
+    assert model.output_shape == (None, 64, 64, 1)
+    body = model.get_layer("encoder_unet")
+    skips = [layer for layer in body.layers if layer.name.endswith("_skip")]
+    # 64 -> 32 -> 16 -> 8 -> 4 -> 2: five resolutions above the deepest, decoded 16..256 wide.
+    assert [tuple(layer.output.shape[1:]) for layer in skips] == [
+        (4, 4, 256 + 672), (8, 8, 128 + 240), (16, 16, 64 + 144), (32, 32, 32 + 96),
+        (64, 64, 16 + 3),
+    ]  # fmt: skip
+    imagenet = kw.tasks.efficientnet_lite0((64, 64, 3))
+    np.testing.assert_array_equal(
+        body.get_layer("stem_conv").get_weights()[0],
+        imagenet.get_layer("stem_conv").get_weights()[0],
+    )
+    images = np.random.default_rng(0).integers(0, 256, (2, 64, 64, 3), dtype="uint8")
+    model.save(tmp_path / "segmenter.keras")
+    reloaded = keras.models.load_model(tmp_path / "segmenter.keras")
+    np.testing.assert_allclose(
+        reloaded.predict(images, verbose=0), model.predict(images, verbose=0), atol=1e-5
+    )
+
+
+def test_encoders_a_unet_cannot_decode_and_wrong_decoder_widths_are_refused():
+    images = keras.Input((32, 32, 3))
+    jumps = keras.Model(images, keras.layers.Conv2D(8, 3, strides=4, padding="same")(images))
+    with pytest.raises(ValueError, match="halve in size one step at a time"):
+        kw.tasks.image_segmenter((32, 32, 3), 2, backbone=jumps)
+    with pytest.raises(ValueError, match="has 2 resolutions to decode, so give 2 positive widths"):
+        kw.tasks.image_segmenter((32, 32, 3), 2, backbone="basic_convnet", filters=(8, 16, 32))
