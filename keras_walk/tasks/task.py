@@ -281,6 +281,10 @@ class Task(keras.Model):
         # deep backbone. Building that state symbolically first, as Keras itself does under
         # a strategy, leaves one trace. Where a model cannot be built symbolically, Keras's
         # deferred build still happens in the trace, as before.
+        if data_batch is None and type(getattr(iterator, "data_adapter", None)).__name__ not in (
+            "ArrayDataAdapter", "TFDatasetAdapter",  # whose reset starts the epoch over
+        ):  # fmt: skip
+            return  # a generator's first batch, once drawn here, would be lost to training
         with contextlib.suppress(Exception):  # a failure here only costs the second trace
             if data_batch is None:
                 for _, _, batches in iterator:
