@@ -52,4 +52,3 @@ def test_evaluate_traces_its_test_step_once(traces):
     loss, accuracy = task.evaluate(x, y, verbose=0)[:2]
     assert traces == {"train": 0, "test": 1}
     assert np.isfinite(loss) and 0 <= accuracy <= 1
-
