@@ -255,42 +255,38 @@ class Task(keras.Model):
         heads.check_labels(y, self.head, self.num_classes)
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # Keras 3.15's TF trainer learns the first batch's shapes under a distribution
-        # strategy by *averaging* it across replicas, which fails on string inputs (AddN
-        # on strings) for every text or table Task under MirroredStrategy. One replica's
-        # batch has the same shapes and no arithmetic: hand Keras that one instead.
+        # Keras 3.15 builds the metrics' and the loss's state from the first batch's shapes
+        # (`_symbolic_build`), and two of its ways there cost us:
+        # * under a distribution strategy it learns those shapes by *averaging* the batch
+        #   across replicas, which fails on string inputs (AddN on strings) for every text
+        #   or table Task under MirroredStrategy. One replica's batch has the same shapes
+        #   and no arithmetic: we hand Keras that one instead;
+        # * without a strategy it defers that state to the first trace of the train (or
+        #   test) step. Variables created inside a tf.function's first trace make
+        #   TensorFlow trace it a second time: every `fit` paid two traces of its step
+        #   (about 0.5 s for a small convnet, seconds for a deep backbone). We build it
+        #   first, as Keras does under a strategy, so the step is traced once; where a model
+        #   cannot be built symbolically, the deferred build still happens in the trace.
         strategy = self._distribute_strategy
-        if iterator is not None and strategy is not None:
+        if data_batch is None and iterator is not None:
+            if strategy is None and type(iterator.data_adapter).__name__ not in (
+                "ArrayDataAdapter", "TFDatasetAdapter",  # whose reset starts the epoch over
+            ):  # fmt: skip
+                return None  # a one-shot source's first batch would be lost to training
             for _, _, batches in iterator:
-                data_batch = tf.nest.map_structure(
-                    lambda value: strategy.experimental_local_results(value)[0], next(batches)
-                )
+                data_batch = next(batches)
                 break
-            iterator = None
+            if strategy is not None:
+                data_batch = tf.nest.map_structure(
+                    lambda value: strategy.experimental_local_results(value)[0], data_batch
+                )
         if data_batch is not None:
             data_batch = self._graph_batch(data_batch)
-        if strategy is None:
-            return self._build_before_tracing(iterator, data_batch)
-        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
-
-    def _build_before_tracing(self, iterator, data_batch):
-        # Without a strategy, Keras 3.15 defers building the metrics' and the loss's state
-        # to the first trace of the train (or test) step. Variables created inside a
-        # tf.function's first trace make TensorFlow trace it a second time, so every `fit`
-        # paid for two traces of its step: about 0.5 s for a small convnet, seconds for a
-        # deep backbone. Building that state symbolically first, as Keras itself does under
-        # a strategy, leaves one trace. Where a model cannot be built symbolically, Keras's
-        # deferred build still happens in the trace, as before.
-        if data_batch is None and type(getattr(iterator, "data_adapter", None)).__name__ not in (
-            "ArrayDataAdapter", "TFDatasetAdapter",  # whose reset starts the epoch over
-        ):  # fmt: skip
-            return  # a generator's first batch, once drawn here, would be lost to training
+        if strategy is not None:
+            return super()._maybe_symbolic_build(data_batch=data_batch)
         with contextlib.suppress(Exception):  # a failure here only costs the second trace
-            if data_batch is None:
-                for _, _, batches in iterator:
-                    data_batch = self._graph_batch(next(batches))
-                    break
             self._symbolic_build(data_batch=data_batch)
+        return None
 
     def make_train_function(self, force=False):
         strategy = self._distribute_strategy
