@@ -9,6 +9,8 @@ accuracy, intersection over union (IoU) and Dice.
 
 from __future__ import annotations
 
+import itertools
+
 import keras
 import numpy as np
 from keras import layers
@@ -65,24 +67,32 @@ def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, nam
             "Resize or pad the images, or use fewer levels."
         )
 
-    def block(x, width, block_name):
-        if residual:
-            return residual_block(x, width, name=block_name)
-        return conv_block(x, width, 2, name=block_name)
-
     inputs = keras.Input(input_shape, name="images")
     x, skips = inputs, []
     for level, width in enumerate(filters[:-1]):
-        x = block(x, width, f"down{level + 1}")
+        x = _block(x, width, f"down{level + 1}", residual)
         skips.append(x)
         x = layers.MaxPooling2D(name=f"down{level + 1}_pool")(x)
-    x = block(x, filters[-1], "bottleneck")
+    x = _block(x, filters[-1], "bottleneck", residual)
+    return keras.Model(inputs, _decoder(x, skips, filters, residual), name=name)
+
+
+def _block(x, width, name, residual):
+    if residual:
+        return residual_block(x, width, name=name)
+    return conv_block(x, width, 2, name=name)
+
+
+def _decoder(x, skips, filters, residual):
+    """The U-Net's climb back: from the deepest level up, a transposed convolution doubles
+    the resolution, the skip of that size is concatenated, and a block of `filters[level]`
+    channels mixes them."""
     for level in reversed(range(len(skips))):
         width = filters[level]
         x = layers.Conv2DTranspose(width, 2, strides=2, name=f"up{level + 1}_transpose")(x)
         x = layers.Concatenate(name=f"up{level + 1}_skip")([x, skips[level]])
-        x = block(x, width, f"up{level + 1}")
-    return keras.Model(inputs, x, name=name)
+        x = _block(x, width, f"up{level + 1}", residual)
+    return x
 
 
 def skip_features(encoder: keras.Model) -> list:
@@ -101,10 +111,8 @@ def skip_features(encoder: keras.Model) -> list:
     deepest = tuple(encoder.output.shape[1:3])
     sizes = sorted((size for size in last_at if size != deepest), reverse=True)
     chain = [*sizes, deepest]
-    for larger, smaller in zip(chain, chain[1:], strict=False):
-        if None in larger or any(
-            big != 2 * small for big, small in zip(larger, smaller, strict=True)
-        ):
+    for larger, smaller in itertools.pairwise(chain):
+        if larger != tuple(2 * side for side in smaller):
             raise ValueError(
                 f"Invalid backbone for a U-Net: its feature maps must halve in size one step "
                 f"at a time, from the input to its output. Found sizes {chain}."
@@ -150,16 +158,7 @@ def encoder_unet(
             f"resolutions to decode, so give {len(skips)} positive widths, highest "
             f"resolution first (or None). Received: filters={filters}"
         )
-    x = encoder.output
-    for level in reversed(range(len(skips))):
-        width = filters[level]
-        x = layers.Conv2DTranspose(width, 2, strides=2, name=f"up{level + 1}_transpose")(x)
-        x = layers.Concatenate(name=f"up{level + 1}_skip")([x, skips[level]])
-        if residual:
-            x = residual_block(x, width, name=f"up{level + 1}")
-        else:
-            x = conv_block(x, width, 2, name=f"up{level + 1}")
-    return keras.Model(encoder.input, x, name=name)
+    return keras.Model(encoder.input, _decoder(encoder.output, skips, filters, residual), name=name)
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")

@@ -199,10 +199,13 @@ def _distiller():
 DISTILLATION_EXAMPLES = {"distiller": _distiller}
 
 
-def _segmenter(num_classes):
+def _segmenter(num_classes, backbone=None):
+    """A U-Net segmenter; with `backbone`, one whose encoder arm is that backbone."""
     x = RNG.integers(0, 255, (N, 8, 8, 3)).astype("uint8")
     masks = (x[..., 0] // (256 // num_classes + 1)).astype("uint8")  # a class per pixel
-    build = lambda: kw.tasks.image_segmenter((8, 8, 3), num_classes, filters=(4, 8))  # noqa: E731
+    build = lambda: kw.tasks.image_segmenter(  # noqa: E731
+        (8, 8, 3), num_classes, filters=None if backbone else (4, 8), backbone=backbone
+    )
     head_units = 1 if num_classes == 2 else num_classes
     return build, x, masks, (None, 8, 8, head_units), None
 
@@ -244,6 +247,9 @@ EXAMPLES = {
     "vae": lambda: _autoencoder(variational=True),
     "image_segmenter": lambda: _segmenter(3),
     "image_segmenter_binary": lambda: _segmenter(2),
+    "image_segmenter_backbone": lambda: _segmenter(
+        2, backbone=lambda shape: kw.tasks.backbones.basic_convnet(shape, (4, 8))
+    ),
     "object_detector": _detector,
     "transfer": _transfer,
 }
