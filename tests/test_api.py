@@ -13,7 +13,7 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.metrics.__all__ == [
         "BinaryDice", "ContrastiveAccuracy", "ImageFeatures", "MeanDice", "caption_metrics",
-        "class_accuracy", "frechet_distance", "image_features", "kernel_distance",
+        "class_accuracy", "class_iou", "frechet_distance", "image_features", "kernel_distance",
         "mean_average_precision", "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [

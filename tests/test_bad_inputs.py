@@ -1233,6 +1233,18 @@ CASES = [
         "head",
     ),
     (
+        "class_iou/shapes",
+        lambda f: kw.metrics.class_iou(np.zeros((2, 4, 4), int), np.zeros((2, 4, 5), int), 2),
+        ValueError,
+        "masks",
+    ),
+    (
+        "class_iou/id_out_of_range",
+        lambda f: kw.metrics.class_iou(np.zeros((1, 2, 2), int), np.full((1, 2, 2), 2), 2),
+        ValueError,
+        "predicted",
+    ),
+    (
         "retrieval_metrics/dims",
         lambda f: kw.metrics.retrieval_metrics(np.zeros((3, 4)), np.zeros((3, 5))),
         ValueError,

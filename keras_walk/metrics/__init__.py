@@ -14,7 +14,7 @@ from keras_walk.metrics.image_quality import (
     memorization,
 )
 from keras_walk.metrics.retrieval import ContrastiveAccuracy, retrieval_metrics, retrieval_ranks
-from keras_walk.metrics.segmentation import BinaryDice, MeanDice, segmentation_metrics
+from keras_walk.metrics.segmentation import BinaryDice, MeanDice, class_iou, segmentation_metrics
 
 __all__ = [
     "BinaryDice",
@@ -23,6 +23,7 @@ __all__ = [
     "MeanDice",
     "caption_metrics",
     "class_accuracy",
+    "class_iou",
     "frechet_distance",
     "image_features",
     "kernel_distance",

@@ -19,10 +19,46 @@ Examples:
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from keras_walk.arguments import one_of, positive_int
 
-__all__ = ["BinaryDice", "MeanDice", "segmentation_metrics"]
+__all__ = ["BinaryDice", "MeanDice", "class_iou", "segmentation_metrics"]
+
+
+def class_iou(masks, predicted, num_classes: int) -> np.ndarray:
+    """IoU of each class over all the pixels of two arrays of class ids, as NumPy
+    computes it after `predict_masks`: `(num_classes,)` floats, NaN for a class neither
+    array has (so that `np.nanmean` is the mean IoU over the classes present). Pooled over
+    every pixel, as Keras's `MeanIoU` pools them, not averaged image by image.
+
+    Examples:
+
+        >>> masks = np.array([[[0, 1], [1, 1]]]); predicted = np.array([[[0, 1], [0, 1]]])
+        >>> class_iou(masks, predicted, 3).round(4).tolist()  # 1/2, 2/3, absent
+        [0.5, 0.6667, nan]
+    """
+    positive_int("num_classes", num_classes)
+    masks, predicted = np.asarray(masks), np.asarray(predicted)
+    if masks.shape != predicted.shape:
+        raise ValueError(
+            "Invalid masks: `masks` and `predicted` must have the same shape. Received: "
+            f"{masks.shape} and {predicted.shape}"
+        )
+    for name, ids in (("masks", masks), ("predicted", predicted)):
+        if ids.size and (ids.min() < 0 or ids.max() >= num_classes):
+            raise ValueError(
+                f"Invalid {name}: class ids must be in [0, {num_classes}) for "
+                f"num_classes={num_classes}. Received ids from {ids.min()} to {ids.max()}"
+            )
+    # One confusion matrix in one pass (bincount), rather than two comparisons per class.
+    matrix = np.bincount(
+        masks.reshape(-1).astype("int64") * num_classes + predicted.reshape(-1),
+        minlength=num_classes * num_classes,
+    )[: num_classes * num_classes].reshape(num_classes, num_classes)
+    union = matrix.sum(0) + matrix.sum(1) - np.diag(matrix)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, np.diag(matrix) / union, np.nan)
 
 
 def _dice(metric) -> keras.KerasTensor:

@@ -109,6 +109,18 @@ def test_dice_metrics_and_loss_match_a_hand_computed_case():
     assert float(binary.result()) == pytest.approx(2 * 1 / (2 + 2))
 
 
+def test_class_iou_matches_a_hand_computed_case_and_keras_mean_iou():
+    masks = np.array([[[0, 1, 1], [2, 2, 0]]])
+    predicted = np.array([[[0, 1, 0], [2, 1, 0]]])
+    # Per class: intersection / union: 0: 2/3, 1: 1/3, 2: 1/2; class 3 is in neither.
+    ious = kw.metrics.class_iou(masks, predicted, 4)
+    np.testing.assert_allclose(ious[:3], [2 / 3, 1 / 3, 1 / 2])
+    assert np.isnan(ious[3])
+    mean_iou = keras.metrics.MeanIoU(3)
+    mean_iou.update_state(masks, predicted)
+    assert np.nanmean(ious) == pytest.approx(float(mean_iou.result()), abs=1e-6)
+
+
 def test_test_time_flip_averages_both_ways_and_refuses_what_it_cannot_mirror():
     rng = np.random.default_rng(0)
     images = rng.integers(0, 255, (6, 16, 16, 3)).astype("uint8")
