@@ -117,10 +117,11 @@ TABULAR := breast_cancer penguins ames_house_prices movie_genres
 tabular: setup
 	for recipe in $(TABULAR); do $(BIN)/python recipes/tabular/$$recipe.py || exit 1; done
 
-# Vision beyond one label per image: U-Net segmentation (two models, about 10 min) and
-# grid object detection (about 12 min).
+# Vision beyond one label per image: U-Net segmentation of cut-outs (about 11 min) and of
+# scenes (about 4 min), grid object detection (about 12 min).
 vision: setup
 	$(BIN)/python recipes/vision/segmentation.py
+	$(BIN)/python recipes/vision/scene_segmentation.py
 	$(BIN)/python recipes/vision/object_detection.py
 
 UNDERSTANDING := transfer_learning imagenet_transfer uncertainty explain_and_attack distillation
@@ -148,7 +149,7 @@ multimodal: setup
 publish-results:
 	for recipe in image_classification signal_classification weather_forecasting \
 	    text_classification/fine_food_reviews text_classification/spam_assassin text_generation \
-	    anomaly_detection vae ddim dcgan segmentation object_detection $(UNDERSTANDING) \
+	    anomaly_detection vae ddim dcgan segmentation scene_segmentation object_detection $(UNDERSTANDING) \
 	    $(TABULAR) $(MULTIMODAL); do \
 	  page=$${recipe/text_classification\/fine_food_reviews/text_classification}; \
 	  page=$${page/text_classification\/spam_assassin/spam_classification}; \

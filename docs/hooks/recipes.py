@@ -40,7 +40,7 @@ MODALITIES = [
     ("image -> class", "2D convnet (conv blocks, batch norm, pooling)", "image_classifier",
      "image_classification", "metrics.test_accuracy", "test accuracy"),
     ("image -> class per pixel", "U-Net (encoder, transposed-conv decoder, concatenated skips)",
-     "image_segmenter", "segmentation", "metrics.cutouts.emoji_test.foreground_iou",
+     "image_segmenter", "segmentation", "metrics.emoji_test.foreground_iou",
      "foreground IoU, held-out emoji"),
     ("image -> boxes and classes", "YOLO-style grid convnet + non-maximum suppression",
      "object_detector", "object_detection", "metrics.per_class_nms.map_50", "mAP@0.5"),
