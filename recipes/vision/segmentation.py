@@ -86,14 +86,16 @@ together: a flip inside the model would move the pixels but not their labels.
 
 def make_data(config, seed):
     """Training and validation images of all `config["datasets"]` together, and each one's
-    test splits by name: "test_new_photos[:64]" of "clipart" -> "clipart_test_new_photos"."""
-    trains, vals, tests = [], [], {}
+    test splits by name: "test_new_photos[:64]" of "clipart" -> "clipart_test_new_photos",
+    and what the training images are, in words (the model's `training_data`)."""
+    trains, vals, tests, described = [], [], {}, []
     for short, (dataset, train_split, val_split, *every) in config["datasets"].items():
         train, val, *test_splits = kw.data.load(
             dataset, splits=(train_split, val_split, *config["test_splits"])
         )
         step = every[0] if every else 1
         trains.append(Arrays(train.x[::step], train.y[::step]))
+        described.append(f"{dataset} {train_split}" + (f" (every {step})" if every else ""))
         vals.append(val)
         for split, test in zip(config["test_splits"], test_splits, strict=True):
             tests[f"{short}_{split.split('[')[0]}"] = test
@@ -103,7 +105,7 @@ def make_data(config, seed):
     train_ds = kw.data.pipeline(
         train, config["batch_size"], shuffle=True, augment="flip", masks=True, seed=seed
     )
-    return train_ds, kw.data.pipeline(val, 256), tests
+    return train_ds, kw.data.pipeline(val, 256), tests, " + ".join(described)
 
 
 """
@@ -119,7 +121,7 @@ a class is the pixels both masks give it over the pixels either gives it; Dice i
 def train_segmenter(run, config):
     dataset = next(iter(config["datasets"].values()))[0]
     info = kw.data.dataset_info(dataset)  # the datasets share shape and classes
-    train_ds, val_ds, tests = make_data(config, run.seed)
+    train_ds, val_ds, tests, training_data = make_data(config, run.seed)
     keras.utils.set_random_seed(run.seed)
     steps = config["epochs"] * int(train_ds.cardinality())
     model = kw.tasks.image_segmenter(
@@ -128,10 +130,7 @@ def train_segmenter(run, config):
         learning_rate=kw.training.warmup_cosine(config["learning_rate"], steps),
         seed=run.seed, name="cutouts_segmenter",
     )  # fmt: skip
-    model.training_data = " + ".join(
-        f"{d} {split}" + (f" (every {every[0]})" if every else "")
-        for d, split, _, *every in config["datasets"].values()
-    )
+    model.training_data = training_data
     history = model.fit(
         train_ds, validation_data=val_ds, epochs=config["epochs"],
         **run.fit_options("cutouts", monitor="val_loss"),
