@@ -41,3 +41,18 @@ def test_classes_are_selected_and_relabelled_without_overlap():
     assert not set(recipe.TOPS) & set(recipe.SOURCE_CLASSES)
     x, y = kw.data.labelled_subset(Arrays(np.zeros((100, 1)), np.repeat(np.arange(4), 25)), 20, 0)
     assert np.bincount(y).tolist() == [5, 5, 5, 5]
+
+
+def test_every_target_model_takes_the_same_steps_from_an_endless_reshuffled_stream():
+    recipe = load_script("recipes/vision/transfer_learning.py")
+    config = recipe.FULL
+    # (all steps, the head's): 20 labels are one step an epoch, 100 four, 1,000 thirty-two.
+    assert recipe.step_counts(20, config) == (500, 166)
+    assert recipe.step_counts(100, config) == (500, 41 * 4)
+    assert recipe.step_counts(1000, config) == (16 * 32, 5 * 32)
+    x, y = np.arange(20)[:, None, None, None].astype("uint8"), np.arange(20) % 4
+    passes = [
+        batch[0].numpy().ravel().tolist() for batch in recipe.batches(x, y, config, 0).take(3)
+    ]
+    assert all(sorted(order) == list(range(20)) for order in passes)  # every image, once a pass
+    assert len({tuple(order) for order in passes}) == 3  # in a new order each time
