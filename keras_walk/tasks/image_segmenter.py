@@ -52,6 +52,14 @@ def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, nam
         >>> tuple(unet((32, 32, 3), (8, 16, 32)).output.shape)
         (None, 32, 32, 8)
     """
+    encoder = unet_encoder(input_shape, filters, residual=residual)
+    return _with_decoder(encoder, tuple(int(f) for f in filters), residual, name)
+
+
+def unet_encoder(input_shape, filters, *, residual: bool = False, name: str = "unet_encoder"):
+    """The U-Net's encoder arm alone: images -> `[skip, ..., bottleneck]`, each level's
+    features (highest resolution first) and the deepest ones. `image_segmenter` nests it
+    as its backbone, the part `kw.tasks.fine_tune` freezes while the decoder learns."""
     filters = tuple(int(f) for f in filters)
     if len(filters) < 2 or min(filters) < 1:
         raise ValueError(
@@ -66,7 +74,6 @@ def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, nam
             f"height and width must be divisible by {factor} (2 ** (len(filters) - 1)). "
             "Resize or pad the images, or use fewer levels."
         )
-
     inputs = keras.Input(input_shape, name="images")
     x, skips = inputs, []
     for level, width in enumerate(filters[:-1]):
@@ -74,7 +81,13 @@ def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, nam
         skips.append(x)
         x = layers.MaxPooling2D(name=f"down{level + 1}_pool")(x)
     x = _block(x, filters[-1], "bottleneck", residual)
-    return keras.Model(inputs, _decoder(x, skips, filters, residual), name=name)
+    return keras.Model(inputs, [*skips, x], name=name)
+
+
+def _with_decoder(encoder, filters, residual, name):
+    """One model: the encoder arm's layers, then the decoder."""
+    *skips, deepest = encoder.outputs
+    return keras.Model(encoder.input, _decoder(deepest, skips, filters, residual), name=name)
 
 
 def _block(x, width, name, residual):
@@ -147,6 +160,14 @@ def encoder_unet(
         >>> tuple(model.output.shape), [l.name for l in model.layers if "skip" in l.name]
         ((None, 32, 32, 16), ['up2_skip', 'up1_skip'])
     """
+    encoder, filters = backbone_encoder(input_shape, backbone, filters)
+    return _with_decoder(encoder, filters, residual, name)
+
+
+def backbone_encoder(input_shape, backbone, filters=None):
+    """A backbone as a U-Net's encoder arm: images -> `[skip, ..., deepest]` (see
+    `skip_features`), with the decoder's widths checked against its resolutions (or
+    chosen: 16, doubling per level up to 256). Returns `(encoder, filters)`."""
     encoder = get_backbone(backbone, input_shape)
     skips = skip_features(encoder)
     if filters is None:
@@ -158,7 +179,7 @@ def encoder_unet(
             f"resolutions to decode, so give {len(skips)} positive widths, highest "
             f"resolution first (or None). Received: filters={filters}"
         )
-    return keras.Model(encoder.input, _decoder(encoder.output, skips, filters, residual), name=name)
+    return keras.Model(encoder.input, [*skips, encoder.output], name=encoder.name), filters
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
@@ -349,11 +370,15 @@ def image_segmenter(
             # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
             # the next size it can, and its output cropped back: masks stay image-sized.
             x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
+        # The encoder arm is one nested model (the backbone that `fine_tune` freezes);
+        # the decoder's layers are the segmenter's own.
         if backbone is None:
-            body = unet(tuple(x.shape[1:]), filters, residual=residual)
+            encoder = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
+            filters = tuple(int(f) for f in filters)
         else:
-            body = encoder_unet(tuple(x.shape[1:]), backbone, filters, residual=residual)
-        x = body(x)
+            encoder, filters = backbone_encoder(tuple(x.shape[1:]), backbone, filters)
+        *skips, deepest = encoder(x)
+        x = _decoder(deepest, skips, filters, residual)
         if padding is not None:
             x = layers.Cropping2D(padding, name="crop_to_image")(x)
         if dropout:

@@ -12,7 +12,9 @@ The recipe keras-io and fastai teach, in two calls:
    small batches (the advice of the Keras transfer-learning guide).
 
 A Task's backbone is the one nested `keras.Model` with weights inside it: the convnet of
-`image_classifier` or the body of `object_detector`. `backbone_of` finds it.
+`image_classifier`, the body of `object_detector`, the encoder arm of `image_segmenter`
+(whose decoder then learns with the head while the encoder is frozen, as segmentation
+libraries train on ImageNet encoders). `backbone_of` finds it.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def backbone_of(task: keras.Model) -> keras.Model:
         raise ValueError(
             f"{task.name!r} has no backbone to freeze or transfer: a backbone is the one "
             f"nested keras.Model with weights (image_classifier's convnet, object_detector's "
-            f"body). Found: {found}"
+            f"body, image_segmenter's encoder arm). Found: {found}"
         )
     return nested[0]
 

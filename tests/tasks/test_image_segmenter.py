@@ -9,6 +9,7 @@ import keras_walk as kw
 from keras_walk.heads import LabelError
 from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics import BinaryDice, MeanDice
+from keras_walk.tasks import backbone_of, fine_tune
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +164,9 @@ def test_sides_the_unet_cannot_halve_are_padded_inside_and_masks_stay_aligned(tm
 def test_an_imagenet_encoder_unet_decodes_each_resolution_and_round_trips(tmp_path):
     model = kw.tasks.image_segmenter((64, 64, 3), 2, backbone="efficientnet_lite0")
     assert model.output_shape == (None, 64, 64, 1)
-    body = model.get_layer("encoder_unet")
-    skips = [layer for layer in body.layers if layer.name.endswith("_skip")]
+    encoder = backbone_of(model)  # the ImageNet encoder, nested; the decoder is the model's
+    assert encoder.name == "efficientnet_lite0" and len(encoder.outputs) == 6
+    skips = [layer for layer in model.layers if layer.name.endswith("_skip")]
     # 64 -> 32 -> 16 -> 8 -> 4 -> 2: five resolutions above the deepest, decoded 16..256 wide.
     assert [tuple(layer.output.shape[1:]) for layer in skips] == [
         (4, 4, 256 + 672), (8, 8, 128 + 240), (16, 16, 64 + 144), (32, 32, 32 + 96),
@@ -172,7 +174,7 @@ def test_an_imagenet_encoder_unet_decodes_each_resolution_and_round_trips(tmp_pa
     ]  # fmt: skip
     imagenet = kw.tasks.efficientnet_lite0((64, 64, 3))
     np.testing.assert_array_equal(
-        body.get_layer("stem_conv").get_weights()[0],
+        encoder.get_layer("stem_conv").get_weights()[0],
         imagenet.get_layer("stem_conv").get_weights()[0],
     )
     images = np.random.default_rng(0).integers(0, 256, (2, 64, 64, 3), dtype="uint8")
@@ -190,3 +192,20 @@ def test_encoders_a_unet_cannot_decode_and_wrong_decoder_widths_are_refused():
         kw.tasks.image_segmenter((32, 32, 3), 2, backbone=jumps)
     with pytest.raises(ValueError, match="has 2 resolutions to decode, so give 2 positive widths"):
         kw.tasks.image_segmenter((32, 32, 3), 2, backbone="basic_convnet", filters=(8, 16, 32))
+
+
+def test_fine_tune_freezes_the_encoder_arm_while_the_decoder_learns():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (64, 16, 16, 1), dtype="uint8")
+    masks = (images[..., 0] > 127).astype("uint8")
+    model = kw.tasks.image_segmenter((16, 16, 1), 2, filters=(4, 8), learning_rate=1e-2)
+    encoder = backbone_of(model)
+    assert encoder.name == "unet_encoder" and model.get_layer("up1_transpose") is not None
+    decoder = model.get_layer("up1_transpose")
+    encoder_before, decoder_before = encoder.get_weights(), decoder.get_weights()
+    fine_tune(model, images, masks, head_epochs=1, fine_tune_epochs=0, verbose=0)
+    for before, after in zip(encoder_before, encoder.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)  # frozen, batch statistics included
+    assert not np.allclose(decoder_before[0], decoder.get_weights()[0])  # the decoder learnt
+    fine_tune(model, images, masks, head_epochs=0, fine_tune_epochs=1, verbose=0)
+    assert not np.allclose(encoder_before[0], encoder.get_weights()[0])  # then everything
