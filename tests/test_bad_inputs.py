@@ -1168,6 +1168,14 @@ CASES = [
         "head_epochs",
     ),
     (
+        "fine_tune/fine_tune_learning_rate",
+        lambda f: kw.tasks.fine_tune(
+            classifier(), IMAGES, LABELS, learning_rate=kw.training.warmup_cosine(1e-3, 10)
+        ),
+        ValueError,
+        "fine_tune_learning_rate",
+    ),
+    (
         "fine_tune/labels",
         lambda f: kw.tasks.fine_tune(
             classifier(), IMAGES, LABELS + 5, head_epochs=1, fine_tune_epochs=0

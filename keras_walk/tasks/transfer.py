@@ -262,12 +262,22 @@ def fine_tune(
                 f"Invalid value for argument `{argument}`. Expected a non-negative integer. "
                 f"Received: {argument}={value}"
             )
+    schedule = keras.optimizers.schedules.LearningRateSchedule
     if fine_tune_learning_rate is None:
-        fine_tune_learning_rate = learning_rate / 10
+        if not isinstance(learning_rate, schedule):
+            fine_tune_learning_rate = learning_rate / 10
+        elif fine_tune_epochs:
+            raise ValueError(
+                "Invalid value for argument `fine_tune_learning_rate`: with a schedule as "
+                "`learning_rate`, give the fine-tuning phase its own rate (a float or a "
+                "schedule over its steps). Received: fine_tune_learning_rate=None"
+            )
+        else:
+            fine_tune_learning_rate = learning_rate  # no fine-tuning phase to use it
     for argument, value in (
         ("learning_rate", learning_rate), ("fine_tune_learning_rate", fine_tune_learning_rate)
     ):  # fmt: skip
-        if not isinstance(value, keras.optimizers.schedules.LearningRateSchedule) and not value > 0:
+        if not isinstance(value, schedule) and not value > 0:
             raise ValueError(
                 f"Invalid value for argument `{argument}`. Expected a positive float. "
                 f"Received: {argument}={value}"

@@ -103,6 +103,7 @@ def test_bad_arguments_fail_before_any_training(pretrained):
         transfer(flat, 3)
     target = transfer(pretrained, 3)
     steps = int(target.optimizer.iterations)
+    schedule = kw.training.warmup_cosine(1e-3, 10)
     for arguments, message in (
         ({"head_epochs": -1}, "`head_epochs`. Expected a non-negative integer"),
         ({"learning_rate": 0.0}, "`learning_rate`. Expected a positive float"),
@@ -112,6 +113,8 @@ def test_bad_arguments_fail_before_any_training(pretrained):
         with pytest.raises(ValueError, match=message):
             fine_tune(target, x, y, **arguments)
     assert int(target.optimizer.iterations) == steps
+    # A schedule alone is enough when there is no fine-tuning phase to divide it for.
+    fine_tune(target, x, y, head_epochs=1, fine_tune_epochs=0, learning_rate=schedule, verbose=0)
     with pytest.raises(ValueError, match=r"need \(height, width, 1\)"):
         transfer(pretrained, 3, input_shape=(32, 32, 3))
     with pytest.raises(ValueError, match="`resize_to`. Expected"):
