@@ -43,11 +43,11 @@ def image_classifier():
 
 
 def image_segmenter():
-    """recipes/vision/segmentation.py, the cut-outs U-Net (filters 24..192)."""
+    """recipes/vision/segmentation.py: the decoder on EfficientNet-Lite0's ImageNet encoder."""
     import keras_walk as kw
 
     return kw.tasks.image_segmenter(
-        (64, 64, 3), 2, filters=(24, 48, 96, 192), loss="dice+crossentropy", seed=0
+        (64, 64, 3), 2, backbone="efficientnet_lite0", loss="dice+crossentropy", seed=0
     )
 
 

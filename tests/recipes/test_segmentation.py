@@ -24,12 +24,16 @@ def test_smoke_run_learns_the_cutouts_and_writes_everything(tmp_path):
 
     on_disk = json.loads((tmp_path / "results.json").read_text())
     assert on_disk["metrics"] == json.loads(json.dumps(results["metrics"]))
-    assert on_disk["smoke"] is True and on_disk["config"]["epochs"] == 2
+    config = on_disk["config"]
+    assert on_disk["smoke"] is True
+    assert (config["frozen_epochs"], config["fine_tune_epochs"]) == (2, 0)
     # --precision auto: bfloat16 for these convolutions where the CPU computes it natively.
     expected = "mixed_bfloat16" if kw.distribute.cpu_has_bfloat16() else "float32"
     assert on_disk["config"]["precision"] == expected
+    # The ImageNet encoder stays frozen while the decoder learns (`fine_tune`'s first phase).
     loss = on_disk["history"]["loss"]
-    assert len(loss) == 2 and loss[-1] < loss[0], loss
+    assert on_disk["history"]["phase"] == ["head", "head"] and loss[-1] < loss[0], loss
+    assert not (tmp_path / "cutouts_backup").exists()  # the resumable backup, once finished
     assert (tmp_path / "cutouts_curves.png").read_bytes()[:4] == b"\x89PNG"
     # One U-Net learns emoji and clip-art together and is tested on each.
     metrics = on_disk["metrics"]
