@@ -52,14 +52,15 @@ def unet(input_shape, filters=(32, 64, 128, 256), *, residual: bool = False, nam
         >>> tuple(unet((32, 32, 3), (8, 16, 32)).output.shape)
         (None, 32, 32, 8)
     """
-    encoder = unet_encoder(input_shape, filters, residual=residual)
-    return _with_decoder(encoder, tuple(int(f) for f in filters), residual, name)
+    encoder, filters = unet_encoder(input_shape, filters, residual=residual)
+    return _with_decoder(encoder, filters, residual, name)
 
 
 def unet_encoder(input_shape, filters, *, residual: bool = False, name: str = "unet_encoder"):
     """The U-Net's encoder arm alone: images -> `[skip, ..., bottleneck]`, each level's
     features (highest resolution first) and the deepest ones. `image_segmenter` nests it
-    as its backbone, the part `kw.tasks.fine_tune` freezes while the decoder learns."""
+    as its backbone, the part `kw.tasks.fine_tune` freezes while the decoder learns.
+    Returns `(encoder, filters)`, the widths checked, like `backbone_encoder`."""
     filters = tuple(int(f) for f in filters)
     if len(filters) < 2 or min(filters) < 1:
         raise ValueError(
@@ -81,7 +82,7 @@ def unet_encoder(input_shape, filters, *, residual: bool = False, name: str = "u
         skips.append(x)
         x = layers.MaxPooling2D(name=f"down{level + 1}_pool")(x)
     x = _block(x, filters[-1], "bottleneck", residual)
-    return keras.Model(inputs, [*skips, x], name=name)
+    return keras.Model(inputs, [*skips, x], name=name), filters
 
 
 def _with_decoder(encoder, filters, residual, name):
@@ -373,8 +374,7 @@ def image_segmenter(
         # The encoder arm is one nested model (the backbone that `fine_tune` freezes);
         # the decoder's layers are the segmenter's own.
         if backbone is None:
-            encoder = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
-            filters = tuple(int(f) for f in filters)
+            encoder, filters = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
         else:
             encoder, filters = backbone_encoder(tuple(x.shape[1:]), backbone, filters)
         *skips, deepest = encoder(x)
