@@ -9,7 +9,7 @@ def test_conv_block_shapes_and_batch_norm():
     model = keras.Model(inputs, layers.conv_block(inputs, 4, convs=2, name="b"))
     assert model.output_shape == (None, 8, 8, 4)
     assert [type(layer).__name__ for layer in model.layers[1:]] == [
-        "Conv2D", "BatchNormalization", "ReLU", "Conv2D", "BatchNormalization", "ReLU"
+        "Conv2D", "FusedBatchNormalization", "ReLU", "Conv2D", "FusedBatchNormalization", "ReLU"
     ]  # fmt: skip
     valid = layers.conv_block(inputs, 4, convs=1, batch_norm=False, padding="valid", name="v")
     assert tuple(valid.shape) == (None, 6, 6, 4)

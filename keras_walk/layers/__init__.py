@@ -3,6 +3,7 @@
 from keras_walk.layers.blocks import conv_block, residual_block
 from keras_walk.layers.contrastive import ContrastiveLogits
 from keras_walk.layers.encoders import SEQUENCE_ENCODERS, encode_sequence
+from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 from keras_walk.layers.missing_string_lookup import MissingStringLookup
 from keras_walk.layers.nested import leaf_layers
@@ -13,6 +14,7 @@ __all__ = [
     "SEQUENCE_ENCODERS",
     "BertVocabularyTokenizer",
     "ContrastiveLogits",
+    "FusedBatchNormalization",
     "ImputedNormalization",
     "MissingStringLookup",
     "SinusoidalEmbedding",

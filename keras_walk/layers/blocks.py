@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from keras import layers
 
+from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
+
 __all__ = ["conv_block", "padding_to_multiple", "residual_block"]
 
 
@@ -66,7 +68,7 @@ def conv_block(
             name=f"{name}_conv{i + 1}",
         )(x)
         if batch_norm:
-            x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn{i + 1}")(x)
+            x = FusedBatchNormalization(momentum=0.9, name=f"{name}_bn{i + 1}")(x)
             x = layers.ReLU(name=f"{name}_relu{i + 1}")(x)
     return x
 
@@ -86,14 +88,14 @@ def residual_block(x, filters: int, *, stride: int = 1, name: str = "residual_bl
     shortcut = x
     if stride != 1 or x.shape[-1] != filters:
         shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
-        shortcut = layers.BatchNormalization(momentum=0.9, name=f"{name}_proj_bn")(shortcut)
+        shortcut = FusedBatchNormalization(momentum=0.9, name=f"{name}_proj_bn")(shortcut)
     y = layers.Conv2D(
         filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv1"
     )(x)
-    y = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn1")(y)
+    y = FusedBatchNormalization(momentum=0.9, name=f"{name}_bn1")(y)
     y = layers.ReLU(name=f"{name}_relu1")(y)
     y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv2")(y)
     # Zero-init the last BN's gamma so every block starts as the identity (Goyal et al. 2017).
-    y = layers.BatchNormalization(momentum=0.9, gamma_initializer="zeros", name=f"{name}_bn2")(y)
+    y = FusedBatchNormalization(momentum=0.9, gamma_initializer="zeros", name=f"{name}_bn2")(y)
     y = layers.Add(name=f"{name}_add")([shortcut, y])
     return layers.ReLU(name=f"{name}_out")(y)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from keras import layers
 
 from keras_walk.arguments import positive_int
+from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 
 __all__ = ["SEQUENCE_ENCODERS", "encode_sequence"]
 
@@ -88,7 +89,7 @@ def encode_sequence(
             )
         for i, (width, kernel) in enumerate(zip(filters, kernel_sizes, strict=True)):
             x = layers.Conv1D(width, kernel, padding="same", use_bias=False, name=f"conv_{i}")(x)
-            x = layers.BatchNormalization(momentum=0.9, name=f"batch_norm_{i}")(x)
+            x = FusedBatchNormalization(momentum=0.9, name=f"batch_norm_{i}")(x)
             x = layers.ReLU(name=f"relu_{i}")(x)
         return layers.GlobalAveragePooling1D(name="pool")(x)
     if encoder in ("lstm", "gru"):

@@ -25,6 +25,7 @@ from keras import layers
 
 from keras_walk.data.pretrained import pretrained_preset
 from keras_walk.data.torch_checkpoint import read_torch_state_dict
+from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 
 __all__ = ["IMAGENET_WEIGHTS", "efficientnet_lite0", "load_imagenet_weights"]
 
@@ -88,7 +89,7 @@ def efficientnet_lite0(
     x = layers.Rescaling(255 / 128, offset=-127 / 128, name="to_minus1_1")(inputs)
     x = layers.Conv2D(32, 3, 2, "same", use_bias=False, name="stem_conv")(x)
     x = layers.ReLU(6.0, name="stem_relu6")(
-        layers.BatchNormalization(**_BATCH_NORM, name="stem_bn")(x)
+        FusedBatchNormalization(**_BATCH_NORM, name="stem_bn")(x)
     )
     total = sum(stage[0] for stage in _STAGES)
     block = 0
@@ -100,9 +101,7 @@ def efficientnet_lite0(
             )  # fmt: skip
             block += 1
     x = layers.Conv2D(1280, 1, use_bias=False, name="top_conv")(x)
-    x = layers.ReLU(6.0, name="top_relu6")(
-        layers.BatchNormalization(**_BATCH_NORM, name="top_bn")(x)
-    )
+    x = layers.ReLU(6.0, name="top_relu6")(FusedBatchNormalization(**_BATCH_NORM, name="top_bn")(x))
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Dense(1000, activation="softmax", name="predictions")(x)
@@ -118,13 +117,13 @@ def _inverted_residual(x, filters, kernel, stride, expansion, drop_rate, name):
     inputs = x
     if expansion != 1:
         x = layers.Conv2D(x.shape[-1] * expansion, 1, use_bias=False, name=f"{name}_expand")(x)
-        x = layers.BatchNormalization(**_BATCH_NORM, name=f"{name}_expand_bn")(x)
+        x = FusedBatchNormalization(**_BATCH_NORM, name=f"{name}_expand_bn")(x)
         x = layers.ReLU(6.0, name=f"{name}_expand_relu6")(x)
     x = layers.DepthwiseConv2D(kernel, stride, "same", use_bias=False, name=f"{name}_dwconv")(x)
-    x = layers.BatchNormalization(**_BATCH_NORM, name=f"{name}_dwconv_bn")(x)
+    x = FusedBatchNormalization(**_BATCH_NORM, name=f"{name}_dwconv_bn")(x)
     x = layers.ReLU(6.0, name=f"{name}_dwconv_relu6")(x)
     x = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_project")(x)
-    x = layers.BatchNormalization(**_BATCH_NORM, name=f"{name}_project_bn")(x)
+    x = FusedBatchNormalization(**_BATCH_NORM, name=f"{name}_project_bn")(x)
     if stride == 1 and inputs.shape[-1] == filters:
         if drop_rate > 0:
             x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}_drop")(x)

@@ -28,6 +28,7 @@ from keras import layers
 from keras_walk import distribute
 from keras_walk.arguments import positive_int
 from keras_walk.layers.blocks import padding_to_multiple
+from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 from keras_walk.tasks.generative_inputs import (
     check_class_labels,
     check_generator_shape,
@@ -58,13 +59,13 @@ def _generator(image_shape, latent_dim, filters, num_labels):
         embedded = layers.Embedding(num_labels, latent_dim, name="label_embedding")(labels)
         x = layers.Concatenate(name="coded_labels")([codes, embedded])
     x = layers.Dense(rows * columns * filters[-1], use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
+    x = FusedBatchNormalization(name="project_bn")(x)
     x = layers.ReLU(name="project_relu")(x)
     x = layers.Reshape((rows, columns, filters[-1]), name="maps")(x)
     for index, count in enumerate(reversed(filters[:-1])):
         x = layers.Conv2DTranspose(count, 4, strides=2, padding="same", use_bias=False,
                                    name=f"up{index + 1}")(x)  # fmt: skip
-        x = layers.BatchNormalization(name=f"up{index + 1}_bn")(x)
+        x = FusedBatchNormalization(name=f"up{index + 1}_bn")(x)
         x = layers.ReLU(name=f"up{index + 1}_relu")(x)
     images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh",
                                     dtype="float32", name="pixels")(x)  # fmt: skip

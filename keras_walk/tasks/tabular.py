@@ -15,6 +15,7 @@ from keras import layers
 from keras_walk import distribute, heads
 from keras_walk.data.checks import check_features
 from keras_walk.data.tabular import TabularFeatures
+from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 from keras_walk.tasks.conventions import removed_arguments
 from keras_walk.tasks.task import Task, build_task
 
@@ -121,7 +122,7 @@ def tabular_model(
                 width, use_bias=not batch_norm, kernel_regularizer=regularizer, name=f"dense_{i}"
             )(x)
             if batch_norm:
-                x = layers.BatchNormalization(name=f"batch_norm_{i}")(x)
+                x = FusedBatchNormalization(name=f"batch_norm_{i}")(x)
             x = layers.Activation("relu", name=f"relu_{i}")(x)
             if dropout:
                 x = layers.Dropout(dropout, seed=seed, name=f"dropout_{i}")(x)
