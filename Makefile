@@ -93,6 +93,7 @@ bench: setup
 	$(BIN)/python benchmarks/mnist_convnet.py --output runs/benchmarks/mnist_convnet.json
 	$(BIN)/python benchmarks/ddim_unet.py --output runs/benchmarks/ddim_unet.json
 	$(BIN)/python benchmarks/mixed_precision.py --output runs/benchmarks/mixed_precision.json
+	$(BIN)/python benchmarks/batch_norm.py --output runs/benchmarks/batch_norm.json
 	$(BIN)/python benchmarks/builder_families.py --output runs/benchmarks/builder_families.json
 	$(BIN)/python benchmarks/smoke_times.py --output runs/benchmarks/smoke_times.json
 
@@ -162,7 +163,7 @@ publish-results:
 	if [ -f runs/benchmarks/ddim_unet.json ]; then cp runs/benchmarks/ddim_unet.json \
 	  docs/recipes/results/ddim/benchmark.json; fi
 	mkdir -p docs/benchmarks
-	for bench in mixed_precision builder_families smoke_times; do \
+	for bench in mixed_precision batch_norm builder_families smoke_times; do \
 	  if [ -f runs/benchmarks/$$bench.json ]; then cp runs/benchmarks/$$bench.json docs/benchmarks/; fi; \
 	done
 

@@ -59,9 +59,10 @@ def test_public_api_is_pinned():
         "ngram_bits_per_token", "tfidf_logistic",
     ]  # fmt: skip
     assert kw.layers.__all__ == [
-        "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ContrastiveLogits", "ImputedNormalization",
-        "MissingStringLookup", "SinusoidalEmbedding", "TrimPadding", "conv_block",
-        "encode_sequence", "leaf_layers", "noise_unet", "residual_block",
+        "SEQUENCE_ENCODERS", "BertVocabularyTokenizer", "ContrastiveLogits",
+        "FusedBatchNormalization", "ImputedNormalization", "MissingStringLookup",
+        "SinusoidalEmbedding", "TrimPadding", "conv_block", "encode_sequence", "leaf_layers",
+        "noise_unet", "residual_block",
     ]  # fmt: skip
     assert kw.losses.__all__ == [
         "SEGMENTATION_LOSSES", "ContrastiveLoss", "DetectionLoss", "SegmentationLoss",

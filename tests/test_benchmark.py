@@ -69,6 +69,24 @@ def test_mixed_precision_benchmark_times_both_policies(tmp_path):
     assert results["cpu_has_bf16"] in (True, False)
 
 
+def test_batch_norm_benchmark_swaps_only_the_batch_norm(tmp_path):
+    bench = load_script("benchmarks/batch_norm.py")
+    output = tmp_path / "bn.json"
+    results = bench.main(["--samples", "512", "--epochs", "1", "--output", str(output)])
+    rows = results["tables"]["batch norm and precision, flagship convnet"]
+    assert output.exists() and [row["model"] for row in rows] == [
+        "float32, Keras batch norm", "float32, fused batch norm",
+        "mixed_bfloat16, Keras batch norm", "mixed_bfloat16, fused batch norm",
+    ]  # fmt: skip
+    assert {row["batch norm layers"] for row in rows} == {4}
+    assert rows[0]["speed vs float32, Keras batch norm"] == 1.0
+    keras_side, fused_side = bench.flagship(False), bench.flagship(True)
+    kinds = lambda model: sorted(type(x).__name__ for x in model._flatten_layers())  # noqa: E731
+    assert "FusedBatchNormalization" in kinds(fused_side)
+    assert "FusedBatchNormalization" not in kinds(keras_side)
+    assert keras_side.count_params() == fused_side.count_params()
+
+
 def test_builder_families_benchmark_compares_equal_models(tmp_path):
     bench = load_script("benchmarks/builder_families.py")
     output = tmp_path / "families.json"
