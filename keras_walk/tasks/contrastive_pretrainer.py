@@ -88,11 +88,12 @@ class ContrastivePretrainer(Task):
     _answered_by = "`encode(images)` or `to_classifier(num_classes)`"
 
     def encode(self, images, batch_size: int = 256) -> np.ndarray:
-        """Feature vectors of `images` (uint8 pixels): the encoder's output, before the
-        projection head (what kNN and linear probes read)."""
+        """Feature vectors of `images` (uint8 pixels), as float32 whatever the dtype policy:
+        the encoder's output, before the projection head (what kNN and linear probes read)."""
         images = checked_images(images, self.image_shape).astype("float32")
         rescale = self.get_layer("rescale")
-        return self.encoder.predict(rescale(images), batch_size=batch_size, verbose=0)
+        features = self.encoder.predict(rescale(images), batch_size=batch_size, verbose=0)
+        return np.asarray(features, "float32")  # bfloat16 under mixed precision
 
     def to_classifier(self, num_classes: int, *, freeze_encoder: bool = False, **options) -> Task:
         """An `image_classifier` Task whose backbone is a copy of this encoder.
@@ -175,15 +176,19 @@ def contrastive_pretrainer(
         pooled = layers.GlobalAveragePooling2D(name="pool")(features.output)
         encoder = keras.Model(features.input, pooled, name="encoder")
         head_input = keras.Input((pooled.shape[-1],), name="features")
-        x = layers.Dense(projection_units, activation="relu", name="hidden")(head_input)
-        x = layers.Dense(projection_dim, name="projection")(x)
-        head = keras.Model(head_input, layers.UnitNormalization(name="normalize")(x),
+        # The projection head and the logits compute in float32 under mixed precision (as
+        # every head does): bfloat16's 8-bit mantissa would blur the similarities that the
+        # temperature then multiplies by up to 100.
+        head32 = {"dtype": "float32"}
+        x = layers.Dense(projection_units, activation="relu", name="hidden", **head32)(head_input)
+        x = layers.Dense(projection_dim, name="projection", **head32)(x)
+        head = keras.Model(head_input, layers.UnitNormalization(name="normalize", **head32)(x),
                            name="projection_head")  # fmt: skip
         # === Functional Model: two random views of each image ===
         inputs = keras.Input(input_shape, name="images")
         rescaling = layers.Rescaling(rescale, name="rescale")
         views = [head(encoder(rescaling(augmentation(inputs)))) for _ in range(2)]
-        logits = ContrastiveLogits("softmax", name="contrastive_logits")(views)
+        logits = ContrastiveLogits("softmax", dtype="float32", name="contrastive_logits")(views)
         task = ContrastivePretrainer(
             inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="images",
         )  # fmt: skip

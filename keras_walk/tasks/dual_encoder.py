@@ -98,8 +98,12 @@ def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flat
     x = get_backbone(backbone, input_shape)(x)
     if len(x.shape) > 2:
         x = _POOLING[pooling](name="pool")(x)
-    x = layers.Dense(projection_dim, name="projection")(x)
-    return keras.Model(inputs, layers.UnitNormalization(name="normalize")(x), name=name)
+    # The embeddings, like every head, compute in float32 under mixed precision: bfloat16's
+    # 8-bit mantissa would blur similarities that the temperature then multiplies.
+    x = layers.Dense(projection_dim, dtype="float32", name="projection")(x)
+    return keras.Model(
+        inputs, layers.UnitNormalization(dtype="float32", name="normalize")(x), name=name
+    )
 
 
 def _text_encoder(vectorize, encoder, sequence_length, embedding_dim, units, num_heads,
@@ -119,8 +123,9 @@ def _text_encoder(vectorize, encoder, sequence_length, embedding_dim, units, num
             name="embedding",
         )(tokens)  # fmt: skip
     x = encode_sequence(x, encoder, units=units, num_heads=num_heads, allowed=TEXT_ENCODERS)
-    x = layers.Dense(projection_dim, name="projection")(x)
-    return keras.Model(inputs, layers.UnitNormalization(name="normalize")(x), name="text_encoder")
+    x = layers.Dense(projection_dim, dtype="float32", name="projection")(x)
+    normalized = layers.UnitNormalization(dtype="float32", name="normalize")(x)
+    return keras.Model(inputs, normalized, name="text_encoder")
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
@@ -400,7 +405,7 @@ def dual_encoder(
             "images": keras.Input(input_shape, name="images"),
             "texts": keras.Input(shape=(), dtype="string", name="texts"),
         }
-        logits = ContrastiveLogits(contrastive_loss, name="contrastive_logits")(
+        logits = ContrastiveLogits(contrastive_loss, dtype="float32", name="contrastive_logits")(
             [image_tower(inputs["images"]), text_tower(inputs["texts"])]
         )
         task = DualEncoder(

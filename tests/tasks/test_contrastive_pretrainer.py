@@ -94,3 +94,23 @@ def test_bad_input(fashion):
         model.predict(train.x[:2])
     with pytest.raises(ValueError, match="expected pixel values in \\[0, 255\\]"):
         model.fit(train.x[:8] / 255.0)
+
+
+def test_mixed_bfloat16_keeps_the_projection_head_and_logits_in_float32(fashion):
+    train, _ = fashion
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = kw.tasks.contrastive_pretrainer(
+            (28, 28, 1), backbone=lambda shape: kw.tasks.backbones.basic_convnet(shape, (8,)),
+            seed=0,
+        )  # fmt: skip
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    dtypes = {layer.name: layer.compute_dtype for layer in model._flatten_layers()}
+    assert dtypes["block1_conv1"] == "bfloat16"  # the encoder gets the speed
+    for name in ("hidden", "projection", "normalize", "contrastive_logits"):
+        assert dtypes[name] == "float32", name
+    assert model(train.x[:4]).dtype == "float32"
+    assert model.encode(train.x[:4]).dtype == np.float32  # scikit-learn refuses bfloat16
+    history = model.fit(train.x[:256], batch_size=64, epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
