@@ -66,8 +66,12 @@ def test_two_workers_train_one_model_with_identical_weights(two_workers, tmp_pat
     )  # fmt: skip
     alone = _result(single / "single.json")
     assert alone["steps"] == first["steps"]
-    # 0.02 is 10 of 500 test images; rounded, since 0.624 - 0.604 is 0.0200000...18.
-    assert round(abs(alone["accuracy"] - first["accuracy"]), 6) <= 0.02
+    # Same math, other rounding: the workers' batch norm is Keras's synchronized one, the
+    # single process's the fused kernel, and 192 steps of this small model turn rounding
+    # into seed-sized differences (seeds 1337, 1, 2 alone: 0.6535, 0.6775, 0.6355 of 2,000
+    # test images, 2026-12-06). The bit-for-bit check between workers is above; this one
+    # catches a run that learns far less (a worker on half the data, wrong statistics).
+    assert round(abs(alone["accuracy"] - first["accuracy"]), 6) <= 0.05
     assert first["accuracy"] > 0.5  # it learnt: chance is 0.1
     # Only the chief wrote into the run's folder; worker 1 wrote into a throwaway one.
     assert (out / "run" / "history.csv").is_file()
