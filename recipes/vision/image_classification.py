@@ -39,7 +39,7 @@ import keras_walk as kw
 """
 ## Hyperparameters
 
-The full run trains for 12 epochs of 211 batches with a one-cycle-like schedule (a linear
+The full run trains for 10 epochs of 211 batches with a one-cycle-like schedule (a linear
 warm-up over the first eighth of the steps, then cosine decay to zero) with AdamW: that is
 what takes a small network this far in a few CPU minutes. The network is sized to the
 budget: on a 2-core CPU, convolutions at full 28x28 resolution dominate the cost, so the
@@ -51,14 +51,14 @@ auto` (the default) trains in `mixed_bfloat16` on a CPU with native bfloat16 (AV
 or AMX), in `mixed_float16` on a GPU and in `mixed_bfloat16` on a TPU; elsewhere float32.
 On the 2-core Xeon this page was measured on, bfloat16 convolutions run about 5 times as
 fast as float32 ones, and keras_walk's fused batch norm keeps the rest of the step from
-eating that gain: 12 epochs take less than half the time 9 float32 epochs took.
+eating that gain: 10 epochs take less than half the time 9 float32 epochs took.
 """
 
 FULL = {
     "train_split": "train[:54000]",
     "val_split": "train[54000:]",
     "test_split": "test",
-    "epochs": 12,
+    "epochs": 10,
     "batch_size": 256,
     "filters": (32, 64, 128),
     "convs_per_block": (1, 1, 2),
