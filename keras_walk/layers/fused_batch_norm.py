@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import tensorflow as tf
 
 __all__ = ["FusedBatchNormalization"]
 
@@ -38,8 +39,6 @@ class FusedBatchNormalization(keras.layers.BatchNormalization):
     """
 
     def _fused(self, inputs, mask) -> bool:
-        import tensorflow as tf  # noqa: PLC0415 - only on the TensorFlow backend
-
         return (
             keras.backend.backend() == "tensorflow"
             and mask is None
@@ -53,19 +52,15 @@ class FusedBatchNormalization(keras.layers.BatchNormalization):
     def call(self, inputs, training=None, mask=None):
         if not self._fused(inputs, mask):
             return super().call(inputs, training=training, mask=mask)
-        import tensorflow as tf  # noqa: PLC0415
-
-        shape = tf.shape(inputs)
-        rank = len(inputs.shape)
         inputs = tf.cast(inputs, self.compute_dtype)
-        if rank < 4:  # (batch, channels) or (batch, steps, channels) as (batch, h, w, channels)
-            inputs = tf.reshape(inputs, [shape[0], -1 if rank == 3 else 1, 1, shape[-1]])
-        outputs = self._fused_call(inputs, training)
-        return outputs if rank == 4 else tf.reshape(outputs, shape)
+        if len(inputs.shape) == 4:
+            return self._fused_call(inputs, training)
+        # (batch, channels) or (batch, steps, channels), viewed as (batch, h, w, channels).
+        shape = tf.shape(inputs)
+        as_4d = tf.reshape(inputs, [shape[0], -1 if len(inputs.shape) == 3 else 1, 1, shape[-1]])
+        return tf.reshape(self._fused_call(as_4d, training), shape)
 
     def _fused_call(self, inputs, training):
-        import tensorflow as tf  # noqa: PLC0415
-
         ones = tf.ones_like(self.moving_mean, dtype=tf.float32)
         gamma = tf.cast(self.gamma, tf.float32) if self.scale else ones
         beta = tf.cast(self.beta, tf.float32) if self.center else tf.zeros_like(ones)
