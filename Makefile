@@ -17,7 +17,7 @@ EMOJI := $(KERAS_WALK_DATA)/emoji-datasource-google-16.0.0.tgz
 EMOJI_TWITTER := $(KERAS_WALK_DATA)/emoji-datasource-twitter-16.0.0.tgz
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-data npm-data model-data cutout-data demo test lint bench multi-worker tabular vision understanding generative multimodal docs docs-serve diagrams publish-results clean
+.PHONY: setup system-data npm-data model-data cutout-data demo test lint bench gpu-check multi-worker tabular vision understanding generative multimodal docs docs-serve diagrams publish-results clean
 
 setup: system-data npm-data $(STAMP) model-data cutout-data
 
@@ -97,6 +97,11 @@ bench: setup
 	$(BIN)/python benchmarks/builder_families.py --output runs/benchmarks/builder_families.json
 	$(BIN)/python benchmarks/smoke_times.py --output runs/benchmarks/smoke_times.json
 
+# The flagship on this machine's GPUs: float32, auto precision (mixed_float16), mirrored over
+# every GPU (about 3 runs of the flagship). Without a GPU it exits 2 within seconds.
+gpu-check: setup
+	$(BIN)/python benchmarks/gpu_check.py --output runs/benchmarks/gpu_check.json
+
 # The flagship recipe as a 2-worker MultiWorkerMirroredStrategy cluster on this machine.
 multi-worker: setup
 	$(BIN)/keras-walk launch --workers 2 recipes/vision/image_classification.py \
@@ -166,6 +171,8 @@ publish-results:
 	for bench in mixed_precision batch_norm builder_families smoke_times; do \
 	  if [ -f runs/benchmarks/$$bench.json ]; then cp runs/benchmarks/$$bench.json docs/benchmarks/; fi; \
 	done
+	if grep -qs '"rehearsal": false' runs/benchmarks/gpu_check.json; then \
+	  cp runs/benchmarks/gpu_check.json docs/benchmarks/; fi
 
 clean:
 	rm -rf $(VENV) site runs .pytest_cache

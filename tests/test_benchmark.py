@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from tests.helpers.scripts import load_script
@@ -127,3 +129,36 @@ def test_smoke_times_runs_each_recipe_as_a_user_would(tmp_path):
     assert output.exists() and results["machine"]["cpu_count"] >= 1
     with pytest.raises(SystemExit):  # argparse: a recipe that does not exist
         bench.main(["--recipes", "tabular/no_such_recipe"])
+
+
+def test_gpu_check_refuses_to_run_without_a_gpu(tmp_path, capsys):
+    bench = load_script("benchmarks/gpu_check.py")
+    if bench.gpu_names():
+        pytest.skip("this machine has a GPU: `make gpu-check` runs the real check")
+    output = tmp_path / "gpu.json"
+    with pytest.raises(SystemExit) as stopped:
+        bench.main(["--output", str(output), "--runs-dir", str(tmp_path)])
+    assert stopped.value.code == bench.NO_GPU_EXIT_CODE == 2
+    assert "TensorFlow sees no GPU" in capsys.readouterr().err
+    assert not output.exists() and not any(tmp_path.iterdir())  # nothing ran
+
+
+@pytest.mark.slow
+def test_gpu_check_rehearsal_runs_the_flagship_three_ways(tmp_path):
+    bench = load_script("benchmarks/gpu_check.py")
+    output = tmp_path / "gpu.json"
+    results = bench.main([
+        "--smoke", "--rehearse-on-cpu", "--runs-dir", str(tmp_path / "runs"),
+        "--output", str(output),
+    ])  # fmt: skip
+    assert output.exists() and results["rehearsal"] is not bool(bench.gpu_names())
+    rows = results["runs"]
+    assert list(rows) == list(bench.RUNS)
+    assert rows["float32, one device"]["precision"] == "float32"
+    assert rows["float32, one device"]["speed_up_over_float32"] == 1.0
+    for name, row in rows.items():
+        written = json.loads((tmp_path / "runs" / name.replace(",", "").replace(" ", "_")
+                              / "results.json").read_text())  # fmt: skip
+        assert written["smoke"] is True
+        assert row["test_accuracy"] == written["metrics"]["test_accuracy"]
+        assert row["precision"] == written["config"]["precision"] and row["replicas"] >= 1

@@ -69,6 +69,22 @@ def test_mixed_precision_policies():
     assert distribute.set_mixed_precision(None) == "float32"
 
 
+def test_auto_mixed_precision_on_gpu_and_tpu(monkeypatch):
+    """No GPU or TPU here: the device list and the TPU environment are stood in for."""
+    for name in distribute._TPU_ENV:
+        monkeypatch.delenv(name, raising=False)
+    gpu = tf.config.LogicalDevice("/device:GPU:0", "GPU")
+    monkeypatch.setattr(
+        tf.config, "list_logical_devices", lambda kind=None: [gpu] if kind == "GPU" else []
+    )
+    monkeypatch.setattr(distribute, "cpu_has_bfloat16", lambda: False)
+    for family in (None, "conv", "rnn", "transformer"):  # every family, on a GPU
+        assert distribute.set_mixed_precision("auto", model=family) == "mixed_float16"
+        assert keras.config.dtype_policy().name == "mixed_float16"
+    monkeypatch.setenv("TPU_NAME", "local")  # a TPU wins over a GPU
+    assert distribute.set_mixed_precision("auto", model="rnn") == "mixed_bfloat16"
+
+
 def test_auto_mixed_precision_on_cpu_follows_the_measurements(monkeypatch):
     monkeypatch.setattr(distribute, "cpu_has_bfloat16", lambda: True)
     for family in distribute.MODEL_FAMILIES:
