@@ -45,12 +45,7 @@ NO_GPU_EXIT_CODE = 2
 
 def gpu_names() -> list[str]:
     """The visible GPUs, by model name where TensorFlow knows it."""
-    import tensorflow as tf
-
-    return [
-        tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-        for gpu in tf.config.list_physical_devices("GPU")
-    ]
+    return kw.training.machine_info()["gpus"]
 
 
 def run_flagship(options: list[str], output_dir: Path, smoke: bool) -> dict:

@@ -28,7 +28,10 @@ def machine_info() -> dict:
         "platform": platform.platform(),
         "processor": processor,
         "cpu_count": os.cpu_count(),
-        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "gpus": [  # by model name ("NVIDIA H100 80GB HBM3") where TensorFlow knows it
+            tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+            for gpu in tf.config.list_physical_devices("GPU")
+        ],
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
