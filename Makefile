@@ -146,7 +146,7 @@ generative: setup
 
 MULTIMODAL := dual_encoder captioning simclr
 
-# The three image-text recipes in full, one after the other (about 45 min in all).
+# The three image-text recipes in full, one after the other (about 40 min in all).
 multimodal: setup
 	for recipe in $(MULTIMODAL); do $(BIN)/python recipes/multimodal/$$recipe.py || exit 1; done
 

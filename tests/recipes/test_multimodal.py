@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+import keras_walk as kw
 from tests.helpers.scripts import load_script
 
 
@@ -55,6 +56,9 @@ def test_simclr_smoke_run(tmp_path):
     assert [row["model"] for row in rows] == ["fine tuned", "from scratch", "linear probe", "knn"]
     assert all(0 <= row["test accuracy"] <= 1 for row in rows)
     assert set(on_disk["metrics"]["epochs_run"]) == {"from_scratch", "fine_tuned", "linear_probe"}
+    # A convnet: bfloat16 by default where the CPU computes it natively (measured faster).
+    native = kw.distribute.cpu_has_bfloat16()
+    assert on_disk["config"]["precision"] == ("mixed_bfloat16" if native else "float32")
     pretrainer = keras.models.load_model(tmp_path / "pretrainer.keras")
     assert pretrainer.encode(np.zeros((2, 28, 28, 1), "uint8")).shape[0] == 2
     for plot in ("validation_accuracy.png", "pretraining_curves.png"):
