@@ -5,8 +5,8 @@ only (the multi-GPU path with two logical CPUs). On a machine with one or more N
 GPUs, this script checks them for real. It runs the flagship recipe three times, one
 after another, each in its own process as a user would run it:
 
-1. `float32`, the default strategy: the baseline.
-2. `--precision auto`: `mixed_float16` on a GPU, the recipe's default there.
+1. `float32` on one device (`--strategy default`): the baseline.
+2. `--precision auto` on one device: `mixed_float16` on a GPU, the recipe's default there.
 3. `--precision auto --strategy mirrored`: `MirroredStrategy` over every GPU. This is
    the multi-GPU path. With one GPU it is a one-replica mirror: the same code, no speed-up.
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -36,8 +37,8 @@ import keras_walk as kw
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "recipes" / "vision" / "image_classification.py"
 RUNS = {
-    "float32, one device": ["--precision", "float32"],
-    "auto precision, one device": ["--precision", "auto"],
+    "float32, one device": ["--precision", "float32", "--strategy", "default"],
+    "auto precision, one device": ["--precision", "auto", "--strategy", "default"],
     "auto precision, mirrored over every GPU": ["--precision", "auto", "--strategy", "mirrored"],
 }
 NO_GPU_EXIT_CODE = 2
@@ -49,7 +50,9 @@ def gpu_names() -> list[str]:
 
 
 def run_flagship(options: list[str], output_dir: Path, smoke: bool) -> dict:
-    """The flagship recipe in its own process; the results it wrote, and its wall time."""
+    """The flagship recipe in its own process, from a clean folder (a backup left there
+    would resume an old run); the results it wrote, and its wall time."""
+    shutil.rmtree(output_dir, ignore_errors=True)
     command = [sys.executable, str(FLAGSHIP), "--output-dir", str(output_dir), *options]
     command += ["--smoke"] if smoke else []
     start = time.perf_counter()
