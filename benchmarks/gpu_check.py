@@ -103,16 +103,13 @@ def main(argv=None):
         "rehearsal": not gpus,
         "smoke": args.smoke,
         "gpus": gpus,
-        "machine": kw.training.machine_info(),
-        "date": time.strftime("%Y-%m-%d"),
         "runs": rows,
         "tables": {
             "the flagship on this machine's GPUs": [{"run": name, **row} for name, row in rows.items()]
         },
     }  # fmt: skip
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, indent=2) + "\n")
+    if args.output:  # with the date and the machine
+        return kw.training.write_results(args.output, **results)
     return results
 
 

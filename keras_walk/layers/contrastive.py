@@ -15,13 +15,30 @@ import math
 import keras
 import tensorflow as tf
 
-__all__ = ["ContrastiveLogits", "gather_replicas", "replica_offset"]
+__all__ = ["ContrastiveLogits", "gather_replicas", "replica_offset", "unit_embedding"]
 
 # CLIP's initial temperature 0.07 (scale 1 / 0.07) and its cap on the scale, 100; SigLIP's
 # initial scale 10 and bias -10.
 _INITIAL = {"softmax": (math.log(1 / 0.07), 0.0), "sigmoid": (math.log(10.0), -10.0)}
 CONTRASTIVE_LOSSES = tuple(_INITIAL)  # CLIP's softmax (InfoNCE) and SigLIP's sigmoid
 MAX_SCALE = 100.0
+
+
+def unit_embedding(x, projection_dim: int):
+    """`x` -> Dense(`projection_dim`) -> L2-normalized: the embeddings `ContrastiveLogits`
+    compares (layers named "projection" and "normalize").
+
+    Both compute in float32 under mixed precision, as every head does: bfloat16's 8-bit
+    mantissa would blur the similarities that the temperature then multiplies by up to 100.
+
+    Examples:
+
+        >>> inputs = keras.Input((5,))
+        >>> unit_embedding(inputs, 3).dtype
+        'float32'
+    """
+    x = keras.layers.Dense(projection_dim, dtype="float32", name="projection")(x)
+    return keras.layers.UnitNormalization(dtype="float32", name="normalize")(x)
 
 
 def _replica_context():

@@ -35,7 +35,7 @@ from keras_walk import distribute
 from keras_walk.arguments import positive_int
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError
-from keras_walk.layers.contrastive import ContrastiveLogits
+from keras_walk.layers.contrastive import ContrastiveLogits, unit_embedding
 from keras_walk.losses import check_contrastive_batch
 from keras_walk.tasks.backbones import get_backbone
 from keras_walk.tasks.generative_inputs import checked_images
@@ -176,14 +176,11 @@ def contrastive_pretrainer(
         pooled = layers.GlobalAveragePooling2D(name="pool")(features.output)
         encoder = keras.Model(features.input, pooled, name="encoder")
         head_input = keras.Input((pooled.shape[-1],), name="features")
-        # The projection head and the logits compute in float32 under mixed precision (as
-        # every head does): bfloat16's 8-bit mantissa would blur the similarities that the
-        # temperature then multiplies by up to 100.
-        head32 = {"dtype": "float32"}
-        x = layers.Dense(projection_units, activation="relu", name="hidden", **head32)(head_input)
-        x = layers.Dense(projection_dim, name="projection", **head32)(x)
-        head = keras.Model(head_input, layers.UnitNormalization(name="normalize", **head32)(x),
-                           name="projection_head")  # fmt: skip
+        # The projection head computes in float32, as `unit_embedding` and every head do.
+        x = layers.Dense(projection_units, activation="relu", dtype="float32", name="hidden")(
+            head_input
+        )
+        head = keras.Model(head_input, unit_embedding(x, projection_dim), name="projection_head")
         # === Functional Model: two random views of each image ===
         inputs = keras.Input(input_shape, name="images")
         rescaling = layers.Rescaling(rescale, name="rescale")

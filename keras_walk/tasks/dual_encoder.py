@@ -37,7 +37,7 @@ from keras_walk import distribute, heads
 from keras_walk.arguments import one_of
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import check_texts
-from keras_walk.layers.contrastive import CONTRASTIVE_LOSSES, ContrastiveLogits
+from keras_walk.layers.contrastive import CONTRASTIVE_LOSSES, ContrastiveLogits, unit_embedding
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.losses import ContrastiveLoss, check_contrastive_batch
 from keras_walk.metrics.retrieval import retrieval_metrics
@@ -98,12 +98,7 @@ def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flat
     x = get_backbone(backbone, input_shape)(x)
     if len(x.shape) > 2:
         x = _POOLING[pooling](name="pool")(x)
-    # The embeddings, like every head, compute in float32 under mixed precision: bfloat16's
-    # 8-bit mantissa would blur similarities that the temperature then multiplies.
-    x = layers.Dense(projection_dim, dtype="float32", name="projection")(x)
-    return keras.Model(
-        inputs, layers.UnitNormalization(dtype="float32", name="normalize")(x), name=name
-    )
+    return keras.Model(inputs, unit_embedding(x, projection_dim), name=name)
 
 
 def _text_encoder(vectorize, encoder, sequence_length, embedding_dim, units, num_heads,
@@ -123,9 +118,7 @@ def _text_encoder(vectorize, encoder, sequence_length, embedding_dim, units, num
             name="embedding",
         )(tokens)  # fmt: skip
     x = encode_sequence(x, encoder, units=units, num_heads=num_heads, allowed=TEXT_ENCODERS)
-    x = layers.Dense(projection_dim, dtype="float32", name="projection")(x)
-    normalized = layers.UnitNormalization(dtype="float32", name="normalize")(x)
-    return keras.Model(inputs, normalized, name="text_encoder")
+    return keras.Model(inputs, unit_embedding(x, projection_dim), name="text_encoder")
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
