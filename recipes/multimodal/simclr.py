@@ -68,7 +68,8 @@ FULL = {
     "batch_size": 64,
     "learning_rate": 1e-3,
     "fine_tune_learning_rate": 3e-4,
-    "patience": 5,
+    "patience": 10,  # early stopping on the validation loss
+    "reduce_lr_patience": 3,  # then the learning rate falls to 0.3x; see `classifier_fit_options`
     "neighbours": 20,
     "test_images": None,  # all 10,000
 }
@@ -110,11 +111,22 @@ def pretrain(run, config, unlabelled):
     return model, history
 
 
+def classifier_fit_options(run, name, config):
+    """The same schedule for every classifier, pretrained or not: the rate falls to 0.3x
+    when the validation loss stalls for `reduce_lr_patience` epochs, and training stops
+    after `patience` epochs without progress (the best weights are restored). A baseline
+    kept at a constant rate is a weak one: at seed 1337 the decay alone raised the encoder
+    from scratch from 0.8587 to 0.8821, and a gain measured against 0.8587 would flatter
+    SimCLR by 2.3 points."""
+    decay = keras.callbacks.ReduceLROnPlateau(factor=0.3, patience=config["reduce_lr_patience"])
+    return run.fit_options(name, early_stopping_patience=config["patience"], callbacks=[decay])
+
+
 def train_classifier(run, name, model, labelled, validation, config):
     history = model.fit(
         labelled.x, labelled.y, batch_size=config["batch_size"], epochs=config["epochs"],
         validation_data=(validation.x, validation.y),
-        **run.fit_options(name, early_stopping_patience=config["patience"]),
+        **classifier_fit_options(run, name, config),
     ).history  # fmt: skip
     return history
 
@@ -123,9 +135,10 @@ def probe_then_fine_tune(run, phase, model, labelled, validation, config):
     """`kw.tasks.fine_tune` one phase at a time, so that the probe is scored before the
     encoder moves: `"probe"` trains the head on the frozen encoder, `"fine_tune"` then
     everything, at the lower rate, batch normalization re-estimating its statistics on
-    the labelled images (pretraining saw augmented views). Early stopping in each."""
+    the labelled images (pretraining saw augmented views). Each phase on the schedule of
+    `classifier_fit_options`."""
     probe = phase == "probe"
-    fit_options = run.fit_options(phase, early_stopping_patience=config["patience"])
+    fit_options = classifier_fit_options(run, phase, config)
     return kw.tasks.fine_tune(
         model, labelled.x, labelled.y,
         head_epochs=config["epochs"] if probe else 0,
