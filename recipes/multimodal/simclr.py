@@ -30,7 +30,10 @@ compare four ways to use them, all with the same encoder architecture:
   labelled images in the encoder's space.
 
 Model selection (when to stop) uses 5,000 other labelled training images as a validation
-split; the test split is read once, at the end.
+split; the test split is read once, at the end. Every classifier, pretrained or not, trains
+on one schedule: the rate drops when the validation loss stalls. A baseline left at a
+constant rate would be a weak one, and the gain measured against it a flattering one (the
+page shows by how much).
 
 **Precision.** The run names its model family (`precision_family="conv"`), so `--precision
 auto` (the default) trains in `mixed_bfloat16` on a CPU with native bfloat16 (AVX512_BF16
