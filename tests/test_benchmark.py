@@ -122,7 +122,7 @@ def test_smoke_times_runs_each_recipe_as_a_user_would(tmp_path):
     output = tmp_path / "smoke.json"
     results = bench.main(["--recipes", "tabular/penguins", "--output", str(output)])
     row = results["recipes"]["tabular/penguins"]
-    assert row["exit_code"] == 0 and 0 < row["seconds"] < 120
+    assert row["exit_code"] == 0 and row["seconds"] > 0
     (table,) = results["tables"].values()
     assert table == [{"recipe": "tabular/penguins", "seconds": row["seconds"],
                       "under 30 s": "yes" if row["seconds"] < 30 else "no"}]  # fmt: skip

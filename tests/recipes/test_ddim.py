@@ -1,23 +1,15 @@
-import json
-import time
-
 import keras
 import numpy as np
 import pytest
 
-from tests.helpers.scripts import load_script
+from tests.helpers.scripts import smoke_run
 
 
 @pytest.mark.slow
 def test_smoke_run_measures_quality_sweeps_and_reloads(tmp_path):
-    recipe = load_script("recipes/generative/ddim.py")
-    start = time.perf_counter()
-    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
-    # A grown run, not the host: 117 s on 2026-12-04's slow host (see tests/helpers/scripts.py).
-    assert time.perf_counter() - start < 180
-    on_disk = json.loads((tmp_path / "results.json").read_text())
+    on_disk = smoke_run("recipes/generative/ddim.py", tmp_path)
     metrics = on_disk["metrics"]
-    assert metrics["frechet_distance"] == results["metrics"]["frechet_distance"] > 0
+    assert metrics["frechet_distance"] > 0
     assert metrics["floor_frechet_distance"] < metrics["frechet_distance"]
     assert 0 <= metrics["class_accuracy"] <= 1
     assert metrics["generate_100_images_20_steps_seconds"] > 0

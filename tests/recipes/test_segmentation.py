@@ -1,29 +1,15 @@
-import json
-import time
-
 import keras
 import numpy as np
 import pytest
 
-from tests.helpers.scripts import load_script
+from tests.helpers.scripts import smoke_run
 
 
 @pytest.mark.slow
 def test_smoke_run_learns_the_cutouts_and_writes_everything(tmp_path):
     import keras_walk as kw
 
-    recipe = load_script("recipes/vision/segmentation.py")
-    # Reading the composed cut-outs is done once a process (composing them once a machine,
-    # by `make setup`): not part of what --smoke's time limit measures.
-    for dataset in ("emoji_cutouts", "clipart_cutouts"):
-        kw.data.load(dataset, splits="test[:1]")
-    start = time.perf_counter()
-    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
-    seconds = time.perf_counter() - start
-    assert seconds < 60, f"--smoke took {seconds:.0f} s"
-
-    on_disk = json.loads((tmp_path / "results.json").read_text())
-    assert on_disk["metrics"] == json.loads(json.dumps(results["metrics"]))
+    on_disk = smoke_run("recipes/vision/segmentation.py", tmp_path)
     config = on_disk["config"]
     assert on_disk["smoke"] is True
     assert (config["frozen_epochs"], config["fine_tune_epochs"]) == (2, 0)

@@ -1,17 +1,10 @@
-import json
-import time
-
 import keras
 
-from tests.helpers.scripts import load_script
+from tests.helpers.scripts import smoke_run
 
 
 def test_smoke_run_trains_both_datasets(tmp_path):
-    recipe = load_script("recipes/sequences/signal_classification.py")
-    start = time.perf_counter()
-    recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
-    assert time.perf_counter() - start < 60  # issue #4: < 30 s, measured 11 s; 2x for slow hosts
-    results = json.loads((tmp_path / "results.json").read_text())
+    results = smoke_run("recipes/sequences/signal_classification.py", tmp_path)
     for name in ("gunpoint", "italy_power_demand"):
         loss = results["history"][name]["loss"]
         assert loss[-1] < loss[0]

@@ -1,20 +1,13 @@
-import json
-import time
-
 import keras
 import numpy as np
 
-from tests.helpers.scripts import load_script
+from tests.helpers.scripts import smoke_run
 
 
 def test_smoke_run_measures_its_samples_every_epoch(tmp_path):
-    recipe = load_script("recipes/generative/vae.py")
-    start = time.perf_counter()
-    results = recipe.main(["--smoke", "--output-dir", str(tmp_path), "--seed", "1"])
-    assert time.perf_counter() - start < 90
-    on_disk = json.loads((tmp_path / "results.json").read_text())
+    on_disk = smoke_run("recipes/generative/vae.py", tmp_path)
     metrics = on_disk["metrics"]
-    assert metrics["frechet_distance"] == results["metrics"]["frechet_distance"] > 0
+    assert metrics["frechet_distance"] > 0
     # Two short epochs: samples still far from real images, the real floor far closer.
     assert metrics["floor_frechet_distance"] < metrics["frechet_distance"]
     assert metrics["frechet_over_floor"] > 1
