@@ -9,25 +9,25 @@ training at the same optimizer step.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import in_range
 from keras_walk.data.checks import DataError
 from keras_walk.data.epochs import epoch_counters, set_epoch
 from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
+from keras_walk.tasks._keras_compat import TrainerWorkarounds
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
 
 __all__ = ["Task", "build_task", "compile_task"]
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class Task(keras.Model):
+class Task(TrainerWorkarounds):
     """A functional `keras.Model` with a head, classes and an input kind.
 
     Build one with a builder (`image_classifier`, `text_classifier`, ...), or wrap your
@@ -254,72 +254,6 @@ class Task(keras.Model):
             y = np.reshape(y, (-1, *np.shape(y)[1 + extra_axes :]))
         heads.check_labels(y, self.head, self.num_classes)
 
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # Keras 3.15 builds the metrics' and the loss's state from the first batch's shapes
-        # (`_symbolic_build`), and two of its ways there cost us:
-        # * under a distribution strategy it learns those shapes by *averaging* the batch
-        #   across replicas, which fails on string inputs (AddN on strings) for every text
-        #   or table Task under MirroredStrategy. One replica's batch has the same shapes
-        #   and no arithmetic: we hand Keras that one instead;
-        # * without a strategy it defers that state to the first trace of the train (or
-        #   test) step. Variables created inside a tf.function's first trace make
-        #   TensorFlow trace it a second time: every `fit` paid two traces of its step
-        #   (about 0.5 s for a small convnet, seconds for a deep backbone). We build it
-        #   first, as Keras does under a strategy, so the step is traced once; where a model
-        #   cannot be built symbolically, the deferred build still happens in the trace.
-        strategy = self._distribute_strategy
-        if data_batch is None and iterator is not None:
-            if strategy is None and type(iterator.data_adapter).__name__ not in (
-                "ArrayDataAdapter", "TFDatasetAdapter",  # whose reset starts the epoch over
-            ):  # fmt: skip
-                return None  # a one-shot source's first batch would be lost to training
-            for _, _, batches in iterator:
-                data_batch = next(batches)
-                break
-            if strategy is not None:
-                data_batch = tf.nest.map_structure(
-                    lambda value: strategy.experimental_local_results(value)[0], data_batch
-                )
-        if data_batch is not None:
-            data_batch = self._graph_batch(data_batch)
-        if strategy is not None:
-            return super()._maybe_symbolic_build(data_batch=data_batch)
-        with contextlib.suppress(Exception):  # a failure here only costs the second trace
-            self._symbolic_build(data_batch=data_batch)
-        return None
-
-    def make_train_function(self, force=False):
-        strategy = self._distribute_strategy
-        if strategy is not None and strategy.num_replicas_in_sync > 1:
-            # Each replica would otherwise normalize by, and keep moving statistics of, its
-            # own slice of the batch: the workers' BatchNorm statistics would drift apart
-            # and differ from one device's. Synchronized, every replica uses the global
-            # batch's statistics (three small all-reduces per layer and step).
-            for layer in self._flatten_layers():
-                if isinstance(layer, keras.layers.BatchNormalization):
-                    layer.synchronized = True
-        return super().make_train_function(force)
-
-    # Keras 3 under MultiWorkerMirroredStrategy (keras-team/keras#20585, tensorflow/tensorflow
-    # #72388; seen with Keras 3.0 to 3.15.1 and TF 2.16 to 2.21): the TF trainer reduces each
-    # step's logs with `strategy.reduce("MEAN", value, axis=0)` once several workers are in
-    # sync, and that fails on the scalar loss and metrics ("Invalid reduction dimension 0
-    # for input with 0 dimensions"), so `fit` and `evaluate` die at their first step.
-    # Giving every scalar a batch axis of one row per replica turns that same reduction
-    # into the mean over replicas. `_make_function` is where Keras wraps both the train and
-    # the test step. `tests/test_multi_worker.py` checks that a plain `keras.Model` still
-    # fails: when it stops failing, this can go.
-    def _make_function(self, step_function):
-        if distribute.in_multi_worker_mode(self._distribute_strategy):
-            step_function = _scalars_as_rows(step_function)
-        return super()._make_function(step_function)
-
-    def _graph_batch(self, data_batch):
-        """A batch of what `fit` is given, as the graph's `(inputs, targets)`. The same for
-        most Tasks; generative ones, whose `train_step` makes the graph's inputs (noisy
-        images, random codes), override it."""
-        return data_batch
-
     def _checked(self, x, y):
         x, y = self._with_targets(self._model_inputs(x), y)
         if isinstance(x, tf.data.Dataset):
@@ -469,17 +403,6 @@ def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile
         "weight_decay": weight_decay,
     }
     return task
-
-
-def _scalars_as_rows(step):
-    """`step` whose scalar outputs have shape `(1,)` (see `Task._make_function`)."""
-
-    def step_with_rows(data):
-        return tf.nest.map_structure(
-            lambda value: tf.reshape(value, (1,)) if value.shape.rank == 0 else value, step(data)
-        )
-
-    return step_with_rows
 
 
 def _cell(value) -> str:

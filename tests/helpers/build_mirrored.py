@@ -24,8 +24,8 @@ from tests.helpers.examples import (  # noqa: E402
 
 strategy = kw.distribute.resolve_strategy("mirrored")
 results = {}
-# Text and table Tasks feed strings: Task._maybe_symbolic_build keeps Keras from averaging
-# them across replicas.
+# Text and table Tasks feed strings: TrainerWorkarounds._maybe_symbolic_build
+# (keras_walk/tasks/_keras_compat.py) keeps Keras from averaging them across replicas.
 everything = {
     **EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES, **SELF_SUPERVISED_EXAMPLES,
     **DISTILLATION_EXAMPLES,
