@@ -44,6 +44,7 @@ __all__ = [
     "dense_head",
     "get_head",
     "output_units",
+    "predicted_labels",
 ]
 
 
@@ -290,6 +291,27 @@ def dense_head(x, head: str, num_classes: int, name: str = "head"):
     return keras.layers.Dense(
         output_units(head, num_classes), activation=spec.activation, dtype="float32", name=name
     )(x)
+
+
+def predicted_labels(scores, head: str, threshold: float = 0.5) -> np.ndarray:
+    """Hard predictions from a head's outputs: argmax for softmax heads, `> threshold` for
+    sigmoid heads, the values themselves for regression.
+
+    Examples:
+
+        >>> predicted_labels(np.array([[0.2, 0.8], [0.9, 0.1]]), "multiclass").tolist()
+        [1, 0]
+        >>> predicted_labels(np.array([0.3, 0.7]), "binary").tolist()
+        [0, 1]
+    """
+    scores = np.asarray(scores)
+    if head in ("multiclass", "multiclass_onehot"):
+        return scores.argmax(axis=-1)
+    if head == "binary":
+        return (scores.reshape(-1) > threshold).astype("int64")
+    if head == "multilabel":
+        return (scores > threshold).astype("int64")
+    return scores
 
 
 def compile_args(head: str, num_classes: int = 2) -> dict:

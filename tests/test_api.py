@@ -29,7 +29,7 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.heads.__all__ == [
         "HEADS", "HeadSpec", "LabelError", "check_labels", "check_head", "compile_args",
-        "default_head", "dense_head", "get_head", "output_units",
+        "default_head", "dense_head", "get_head", "output_units", "predicted_labels",
     ]  # fmt: skip
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "Corpus", "DataInfo", "DataError",

@@ -234,11 +234,9 @@ class Task(TrainerWorkarounds):
 
     def decode_predictions(self, scores, threshold: float = 0.5):
         """Turns model outputs into labels the way `predict_labels` does."""
-        from keras_walk.training.metrics import predicted_labels
-
         if not heads.get_head(self.head).classifier:
             return np.asarray(scores)
-        indices = predicted_labels(scores, self.head, threshold)
+        indices = heads.predicted_labels(scores, self.head, threshold)
         names = self.class_names or tuple(range(self.num_classes))
         if self.head == "multilabel":
             return [tuple(names[i] for i in np.flatnonzero(row)) for row in indices]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from keras_walk import heads
+from keras_walk.heads import predicted_labels  # decoding is the head's; re-exported here
 
 __all__ = ["class_weights", "predicted_labels", "task_metrics"]
 
@@ -38,19 +39,6 @@ def class_weights(labels, head: str = "multiclass") -> dict[int, float]:
     classes, counts = np.unique(labels, return_counts=True)
     weights = len(labels) / (len(classes) * counts)
     return {int(c): float(w) for c, w in zip(classes, weights, strict=True)}
-
-
-def predicted_labels(scores, head: str, threshold: float = 0.5) -> np.ndarray:
-    """Hard predictions from a model's outputs: argmax for softmax heads, `> threshold` for
-    sigmoid heads, the values themselves for regression."""
-    scores = np.asarray(scores)
-    if head in ("multiclass", "multiclass_onehot"):
-        return scores.argmax(axis=-1)
-    if head == "binary":
-        return (scores.reshape(-1) > threshold).astype("int64")
-    if head == "multilabel":
-        return (scores > threshold).astype("int64")
-    return scores
 
 
 def task_metrics(

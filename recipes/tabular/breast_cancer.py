@@ -125,7 +125,7 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
     for baseline in (kw.baselines.majority(HEAD), kw.baselines.linear(HEAD)):
         scores[baseline.name] = baseline.fit(*train_arrays).predict(x_test)
     metrics = {name: kw.training.task_metrics(y_test, s, HEAD) for name, s in scores.items()}
-    predicted = kw.training.predicted_labels(scores["model"], HEAD)
+    predicted = kw.heads.predicted_labels(scores["model"], HEAD)
     kw.training.plot_confusion_matrix(
         y_test, predicted, info.class_names, output_dir / "confusion_matrix.png"
     )

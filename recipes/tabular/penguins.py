@@ -162,7 +162,7 @@ def evaluate(model, features, info, train_data, test_data, output_dir):
         for name, s in scores.items()
     }
     kw.training.plot_confusion_matrix(
-        y_test, kw.training.predicted_labels(scores["model"], HEAD), info.class_names,
+        y_test, kw.heads.predicted_labels(scores["model"], HEAD), info.class_names,
         output_dir / "confusion_matrix.png",
     )  # fmt: skip
     return metrics
