@@ -27,7 +27,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    features = kw.metrics.image_features(args.dataset, cache_dir=args.cache_dir)
+    features = kw.feature_networks.image_features(args.dataset, cache_dir=args.cache_dir)
     extractor_seconds = time.perf_counter() - start
     train, test = kw.data.load(args.dataset, splits=("train", "test"))
     rng = np.random.default_rng(0)

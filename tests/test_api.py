@@ -3,7 +3,7 @@ import keras_walk as kw
 
 def test_public_api_is_pinned():
     assert kw.__all__ == [
-        "__version__", "adversarial", "baselines", "data", "distribute", "explain", "heads", "layers", "losses",
+        "__version__", "adversarial", "baselines", "data", "distribute", "explain", "feature_networks", "heads", "layers", "losses",
         "metrics", "tasks", "training", "uncertainty",
     ]  # fmt: skip
     assert kw.uncertainty.__all__ == ["predict_with_uncertainty"]
@@ -11,9 +11,10 @@ def test_public_api_is_pinned():
     assert kw.explain.__all__ == [
         "feature_map_layer", "first_layer_filters", "grad_cam", "layer_activations",
     ]  # fmt: skip
+    assert kw.feature_networks.__all__ == ["ImageFeatures", "image_features"]
     assert kw.metrics.__all__ == [
-        "BinaryDice", "ContrastiveAccuracy", "ImageFeatures", "MeanDice", "caption_metrics",
-        "class_accuracy", "class_iou", "frechet_distance", "image_features", "kernel_distance",
+        "BinaryDice", "ContrastiveAccuracy", "MeanDice", "caption_metrics",
+        "class_accuracy", "class_iou", "frechet_distance", "kernel_distance",
         "mean_average_precision", "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
@@ -69,7 +70,7 @@ def test_public_api_is_pinned():
         "check_contrastive_batch", "grid_targets",
     ]  # fmt: skip
     modules = (
-        kw.adversarial, kw.baselines, kw.data, kw.distribute, kw.explain, kw.heads, kw.layers, kw.losses, kw.metrics,
+        kw.adversarial, kw.baselines, kw.data, kw.distribute, kw.explain, kw.feature_networks, kw.heads, kw.layers, kw.losses, kw.metrics,
         kw.tasks, kw.training, kw.uncertainty,
     )  # fmt: skip
     for module in modules:

@@ -49,7 +49,7 @@ def test_memorization_tells_copies_from_new_samples():
 
 @pytest.mark.slow
 def test_digit_features_cache_measure_the_real_floor_and_refuse_a_changed_file(tmp_path):
-    features = kw.metrics.image_features("digits", cache_dir=tmp_path)
+    features = kw.feature_networks.image_features("digits", cache_dir=tmp_path)
     assert features.test_accuracy > 0.9
     record = json.loads(features.path.with_suffix(".json").read_text())
     assert record["test_accuracy"] == features.test_accuracy and len(record["sha256"]) == 64
@@ -62,9 +62,17 @@ def test_digit_features_cache_measure_the_real_floor_and_refuse_a_changed_file(t
     accuracy = kw.metrics.class_accuracy(features, test.x, test.y)
     assert accuracy == pytest.approx(features.test_accuracy, abs=1e-6)
 
-    again = kw.metrics.image_features("digits", cache_dir=tmp_path)  # from the cache
+    again = kw.feature_networks.image_features("digits", cache_dir=tmp_path)  # from the cache
     np.testing.assert_allclose(again.features(test.x[:16]), real_test[:16], rtol=1e-5, atol=1e-5)
     with open(features.path, "ab") as file:
         file.write(b"changed")
     with pytest.raises(ValueError, match="does not match its SHA-256"):
-        kw.metrics.image_features("digits", cache_dir=tmp_path)
+        kw.feature_networks.image_features("digits", cache_dir=tmp_path)
+
+
+def test_the_feature_network_old_spelling_names_the_new_one():
+    for name in ("image_features", "ImageFeatures"):
+        with pytest.raises(AttributeError, match=f"is now `keras_walk.feature_networks.{name}`"):
+            getattr(kw.metrics, name)
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_metric'"):
+        kw.metrics.no_such_metric  # noqa: B018

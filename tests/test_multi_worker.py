@@ -119,8 +119,9 @@ model.fit(np.zeros((64, 4), "float32"), np.zeros((64, 2), "float32"), batch_size
 @pytest.mark.parametrize(
     ("workaround", "upstream_error"),
     [
-        (False, "Attempt to convert a value (PerReplica"),  # TrainerWorkarounds._maybe_symbolic_build
-        (True, "Invalid reduction dimension 0 for input with 0 dimensions"),  # TrainerWorkarounds._make_function
+        # What TrainerWorkarounds._maybe_symbolic_build, then _make_function, work around:
+        (False, "Attempt to convert a value (PerReplica"),
+        (True, "Invalid reduction dimension 0 for input with 0 dimensions"),
     ],
 )
 def test_plain_keras_still_fails_under_multi_worker(tmp_path, workaround, upstream_error):

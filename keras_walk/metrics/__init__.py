@@ -6,10 +6,8 @@ beside Keras's IoU) and detection (`detection`: COCO mAP by pycocotools)."""
 from keras_walk.metrics.captions import caption_metrics
 from keras_walk.metrics.detection import mean_average_precision
 from keras_walk.metrics.image_quality import (
-    ImageFeatures,
     class_accuracy,
     frechet_distance,
-    image_features,
     kernel_distance,
     memorization,
 )
@@ -19,13 +17,11 @@ from keras_walk.metrics.segmentation import BinaryDice, MeanDice, class_iou, seg
 __all__ = [
     "BinaryDice",
     "ContrastiveAccuracy",
-    "ImageFeatures",
     "MeanDice",
     "caption_metrics",
     "class_accuracy",
     "class_iou",
     "frechet_distance",
-    "image_features",
     "kernel_distance",
     "mean_average_precision",
     "memorization",
@@ -33,3 +29,19 @@ __all__ = [
     "retrieval_ranks",
     "segmentation_metrics",
 ]
+
+# The trained feature network moved above `keras_walk.tasks`, which trains it: metrics are
+# pure functions and Metric classes that import no model.
+_MOVED = {
+    "image_features": "keras_walk.feature_networks.image_features",
+    "ImageFeatures": "keras_walk.feature_networks.ImageFeatures",
+}
+
+
+def __getattr__(name):
+    if name in _MOVED:
+        raise AttributeError(
+            f"`keras_walk.metrics.{name}` is now `{_MOVED[name]}` (the metrics import no "
+            "model; the feature network is a trained Task)."
+        )
+    raise AttributeError(f"module 'keras_walk.metrics' has no attribute {name!r}")

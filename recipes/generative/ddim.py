@@ -270,7 +270,7 @@ def main(argv=None):
     )
     config = run.config
     train, test = make_data(config, run.seed)
-    features = kw.metrics.image_features("fashion_mnist", steps=config["extractor_steps"])
+    features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])
     curve = SampleQuality(features, features.features(test.x), config)
     model = make_model(config, train)
     history = model.fit(

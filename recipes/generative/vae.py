@@ -187,7 +187,7 @@ def main(argv=None):
     )
     config = run.config
     x_train, x_val, test = make_data(config, run.seed)
-    features = kw.metrics.image_features("fashion_mnist", steps=config["extractor_steps"])
+    features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])
     quality = SampleQuality(features, features.features(test.x), config["quality_samples"])
     model = make_model(config, run.seed)
     history = train(model, run, x_train, x_val, quality)
