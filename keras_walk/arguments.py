@@ -12,9 +12,23 @@ Examples:
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Collection
 
-__all__ = ["in_range", "is_model", "non_empty", "one_of", "positive_int", "positive_number"]
+__all__ = [
+    "in_range",
+    "is_integer",
+    "is_model",
+    "is_number",
+    "non_empty",
+    "non_negative_int",
+    "one_of",
+    "positive_int",
+    "positive_number",
+    "positive_shape",
+    "rate",
+]
 
 
 def _fail(name: str, expected: str, value) -> ValueError:
@@ -23,33 +37,91 @@ def _fail(name: str, expected: str, value) -> ValueError:
     )
 
 
+def is_integer(value) -> bool:
+    """Whether `value` is an integer: a Python or NumPy integer, not a bool.
+
+    >>> import numpy as np
+    >>> is_integer(3), is_integer(np.int64(3)), is_integer(True), is_integer(3.0)
+    (True, True, False, False)
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_number(value) -> bool:
+    """Whether `value` is a finite real number: a Python or NumPy integer or float, not a
+    bool, not NaN or infinite.
+
+    >>> import numpy as np
+    >>> is_number(0.5), is_number(np.float32(0.5)), is_number(float("nan")), is_number("1")
+    (True, True, False, False)
+    """
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and type(value).__name__ != "bool_"  # NumPy's bool registers as no number, but be sure
+        and math.isfinite(value)
+    )
+
+
 def positive_int(name: str, value) -> int:
-    """`value` if it is an integer >= 1 (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    """`value` as an `int` if it is an integer >= 1 (Python or NumPy; not a bool)."""
+    if not is_integer(value) or value < 1:
         raise _fail(name, "a positive integer", value)
-    return value
+    return int(value)
+
+
+def non_negative_int(name: str, value) -> int:
+    """`value` as an `int` if it is an integer >= 0 (Python or NumPy; not a bool)."""
+    if not is_integer(value) or value < 0:
+        raise _fail(name, "an integer >= 0", value)
+    return int(value)
 
 
 def positive_number(name: str, value, *, zero: bool = False) -> float:
-    """`value` if it is a number > 0 (>= 0 with `zero=True`)."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not (value >= 0 if zero else value > 0)
-    ):
-        raise _fail(name, "a number >= 0" if zero else "a positive number", value)
+    """`value` as a `float` if it is a finite number > 0 (>= 0 with `zero=True`)."""
+    if not is_number(value) or not (value >= 0 if zero else value > 0):
+        raise _fail(name, "a finite number >= 0" if zero else "a finite positive number", value)
     return float(value)
 
 
 def in_range(name: str, value, low: float, high: float, *, closed: bool = False) -> float:
-    """`value` if `low < value < high` (`low <= value <= high` with `closed=True`)."""
-    inside = isinstance(value, int | float) and not isinstance(value, bool) and (
-        low <= value <= high if closed else low < value < high
-    )  # fmt: skip
+    """`value` as a `float` if `low < value < high` (`low <= value <= high` with
+    `closed=True`)."""
+    inside = is_number(value) and (low <= value <= high if closed else low < value < high)
     if not inside:
         relation = "<=" if closed else "<"
         raise _fail(name, f"{low} {relation} {name} {relation} {high}", value)
     return float(value)
+
+
+def rate(name: str, value) -> float:
+    """`value` as a `float` if it is a finite number in [0, 1): a dropout or warm-up rate.
+
+    >>> rate("dropout", 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid value for argument `dropout`. Expected a float in [0, 1). Received: dropout=1.0
+    """
+    if not (is_number(value) and 0 <= value < 1):
+        raise _fail(name, "a float in [0, 1)", value)
+    return float(value)
+
+
+def positive_shape(name: str, value, rank: int, expected: str) -> tuple[int, ...]:
+    """`value` as a tuple of `rank` Python ints >= 1 (NumPy integers welcome), or a
+    `ValueError` that says `expected` (for example "(height, width, channels)").
+
+    >>> import numpy as np
+    >>> positive_shape("input_shape", np.array([28, 28, 1]), 3, "(height, width, channels)")
+    (28, 28, 1)
+    """
+    try:
+        dims = tuple(value)
+    except TypeError:
+        dims = None
+    if dims is None or len(dims) != rank or not all(is_integer(d) and d >= 1 for d in dims):
+        raise _fail(name, f"{expected}, {rank} positive integers", value)
+    return tuple(int(d) for d in dims)
 
 
 def one_of(name: str, value, choices: Collection):

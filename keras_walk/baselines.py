@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from keras_walk import heads
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import is_integer, positive_int
 from keras_walk.data.checks import DataError
 
 __all__ = [
@@ -210,8 +210,8 @@ def tfidf_logistic(head: str = "binary", *, ngrams: int = 2, min_df: int = 2) ->
     from sklearn.pipeline import make_pipeline
 
     _require(head, classifier=True)
-    positive_int("ngrams", ngrams)
-    positive_int("min_df", min_df)
+    ngrams = positive_int("ngrams", ngrams)
+    min_df = positive_int("min_df", min_df)
     model = LogisticRegression(C=10.0, max_iter=5000)
     if head == "multilabel":
         model = MultiOutputClassifier(model)
@@ -275,10 +275,11 @@ def _ngram_probabilities(train_ids, test_ids, order, vocabulary_size=None) -> np
             "Invalid token ids: expected 1-D integer arrays, at least `order` training ids "
             f"and one test id. Received shapes {train.shape} and {test.shape}, order={order}"
         )
-    if not isinstance(order, int) or not 1 <= order <= 8:
+    if not is_integer(order) or not 1 <= order <= 8:
         raise ValueError(
             f"Invalid value for argument `order`. Expected 1 to 8. Received: order={order!r}"
         )
+    order = int(order)
     size = int(vocabulary_size or max(train.max(), test.max()) + 1)
     if size**order >= 2**62:
         raise ValueError(f"order={order} over {size} tokens: n-gram keys would overflow int64")

@@ -204,7 +204,7 @@ def in_multi_worker_mode(strategy=None) -> bool:
 def global_batch_size(per_replica: int, strategy=None) -> int:
     """Per-replica batch size times the number of replicas in sync of the strategy the
     builders use (`None` is `"auto"`, as in every builder)."""
-    positive_int("per_replica", per_replica)
+    per_replica = positive_int("per_replica", per_replica)
     return per_replica * resolve_strategy(strategy).num_replicas_in_sync
 
 

@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+from keras_walk.arguments import is_integer
+
 __all__ = ["LaunchError", "cluster_configs", "free_ports", "launch"]
 
 
@@ -108,7 +110,7 @@ def launch(
     Raises:
         LaunchError: `workers < 1`, a script that does not exist, a port in use.
     """
-    if not isinstance(workers, int) or workers < 1:
+    if not is_integer(workers) or workers < 1:
         raise LaunchError(
             f"Invalid value for `--workers`. Expected at least 1. Received: {workers!r}"
         )

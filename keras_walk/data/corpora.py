@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from keras_walk.arguments import is_integer
 from keras_walk.data.catalog import DataInfo, Registry
 from keras_walk.data.registry import DatasetUnavailableError, data_root
 
@@ -93,7 +94,7 @@ def load_corpus(name: str = "state_of_the_union", validation_every: int = 10) ->
         'Fellow-Citizens of the Senate'
     """
     info = corpus_info(name)
-    if not isinstance(validation_every, int) or validation_every < 2:
+    if not is_integer(validation_every) or validation_every < 2:
         raise ValueError(
             "Invalid value for argument `validation_every`. Expected an integer >= 2. "
             f"Received: validation_every={validation_every!r}"

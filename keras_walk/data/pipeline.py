@@ -87,11 +87,11 @@ def pipeline(
         >>> [int(b[0].shape[0]) for b in ds]
         [4, 4, 2]
     """
-    positive_int("batch_size", batch_size)
+    batch_size = positive_int("batch_size", batch_size)
     if (head is None) != (num_classes is None):
         raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
     if shuffle_buffer is not None:
-        positive_int("shuffle_buffer", shuffle_buffer)
+        shuffle_buffer = positive_int("shuffle_buffer", shuffle_buffer)
     if masks and boxes:
         raise ValueError("Arguments `masks` and `boxes` describe different labels: pass one.")
     augment_layer = augmentation_layer(augment, seed, "xyxy" if boxes else None)

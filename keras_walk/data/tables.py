@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from keras_walk.arguments import in_range
 from keras_walk.data.catalog import DataInfo, Registry
 from keras_walk.data.registry import DatasetUnavailableError, _module, data_root
 
@@ -285,11 +286,7 @@ def split_validation(frame, fraction: float = 0.15, seed: int = 0, stratify: str
     """Splits a training DataFrame into `(train, validation)`; the test split stays untouched."""
     from sklearn.model_selection import train_test_split
 
-    if not 0 < fraction < 1:
-        raise ValueError(
-            f"Invalid value for argument `fraction`. Expected 0 < fraction < 1. "
-            f"Received: fraction={fraction!r}"
-        )
+    fraction = in_range("fraction", fraction, 0, 1)
     if stratify is not None and stratify not in frame:
         raise ValueError(
             f"Invalid value for argument `stratify`: no column {stratify!r}. "

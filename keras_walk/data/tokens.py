@@ -151,8 +151,8 @@ def next_token_windows(
             "Invalid value for argument `ids`. Expected a 1-D array of integer token ids "
             f"(Vocabulary.encode(text)). Received: shape {ids.shape}, dtype {ids.dtype}"
         )
-    positive_int("sequence_length", sequence_length)
-    positive_int("batch_size", batch_size)
+    sequence_length = positive_int("sequence_length", sequence_length)
+    batch_size = positive_int("batch_size", batch_size)
     count = (len(ids) - 1) // sequence_length
     if count < 1:
         raise ValueError(

@@ -115,8 +115,8 @@ def forecasting_windows(
                 f"Invalid value for argument `{argument}`: `series` has no column(s) "
                 f"{missing}. Columns: {list(columns)}"
             )
-    positive_int("input_width", input_width)
-    positive_int("horizon", horizon)
+    input_width = positive_int("input_width", input_width)
+    horizon = positive_int("horizon", horizon)
     if len(splits) != 3 or any(f <= 0 for f in splits) or not math.isclose(sum(splits), 1.0):
         raise ValueError(
             "Invalid value for argument `splits`. Expected three positive fractions that sum "

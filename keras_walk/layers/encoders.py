@@ -75,7 +75,7 @@ def encode_sequence(
             f"Invalid value for argument `encoder`. Expected one of {list(allowed)}, a Keras "
             f"layer or model, or a callable. Received: encoder={encoder!r}"
         )
-    positive_int("units", units)
+    units = positive_int("units", units)
     if encoder == "conv1d":
         x = layers.Conv1D(units, 7, activation="relu", padding="same", name="conv_1")(x)
         x = layers.MaxPooling1D(3, name="pool_1")(x)

@@ -46,7 +46,7 @@ def mean_average_precision(labels, detections, num_classes: int) -> dict:
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
-    positive_int("num_classes", num_classes)
+    num_classes = positive_int("num_classes", num_classes)
     labels = np.asarray(labels)
     if len(labels) != len(detections):
         raise ValueError(

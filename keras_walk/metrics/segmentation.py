@@ -38,7 +38,7 @@ def class_iou(masks, predicted, num_classes: int) -> np.ndarray:
         >>> class_iou(masks, predicted, 3).round(4).tolist()  # 1/2, 2/3, absent
         [0.5, 0.6667, nan]
     """
-    positive_int("num_classes", num_classes)
+    num_classes = positive_int("num_classes", num_classes)
     masks, predicted = np.asarray(masks), np.asarray(predicted)
     if masks.shape != predicted.shape:
         raise ValueError(
@@ -103,7 +103,7 @@ def segmentation_metrics(head: str, num_classes: int) -> list:
     (`iou`, `dice`); for `multiclass`, their means over the classes (`mean_iou`, `dice`)."""
     one_of("head", head, ("binary", "multiclass"))
     if head == "multiclass":
-        positive_int("num_classes", num_classes)
+        num_classes = positive_int("num_classes", num_classes)
     if head == "binary":
         return [
             keras.metrics.BinaryAccuracy(name="accuracy"),

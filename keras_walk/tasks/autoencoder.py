@@ -18,7 +18,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import positive_int, positive_shape
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.task import Task, compile_task
@@ -78,8 +78,7 @@ class ImageAutoencoder(Task):
         compile_defaults: dict | None = None,
         **kwargs,
     ):
-        input_shape = tuple(int(d) for d in input_shape)
-        _check_shape(input_shape)
+        input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
         height, width, channels = input_shape
         scale = 2 ** len(filters)
         # Each stride-2 conv halves a side, rounding up; the decoder doubles back from there
@@ -289,21 +288,13 @@ def vae(
 
 def _build(input_shape, latent_dim, filters, variational, kl_weight, optimizer, learning_rate,
            weight_decay, strategy, jit_compile, seed, name):  # fmt: skip
-    positive_int("latent_dim", latent_dim)
+    latent_dim = positive_int("latent_dim", latent_dim)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         task = ImageAutoencoder(
             input_shape, latent_dim, tuple(filters), variational, kl_weight, seed, name=name
         )
         return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
-
-
-def _check_shape(input_shape):
-    if len(input_shape) != 3 or min(input_shape) < 1:
-        raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels), "
-            f"each at least 1. Received: input_shape={input_shape}"
-        )
 
 
 def _reconstruction_pair(*element):

@@ -36,6 +36,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import is_integer
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.epochs import shuffle_by_epoch
 from keras_walk.tasks.backbones import get_backbone
@@ -178,7 +179,7 @@ class ImageCaptioner(Task):
                 "Invalid value for argument `method`. Expected 'greedy' or 'beam'. "
                 f"Received: method={method!r}"
             )
-        if isinstance(beam_width, bool) or not isinstance(beam_width, int) or beam_width < 1:
+        if not is_integer(beam_width) or beam_width < 1:
             raise ValueError(
                 "Invalid value for argument `beam_width`. Expected an integer >= 1. "
                 f"Received: beam_width={beam_width!r}"

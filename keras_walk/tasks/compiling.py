@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import keras
 
+from keras_walk.arguments import is_number
+
 __all__ = ["DEFAULT_LEARNING_RATE", "DEFAULT_OPTIMIZER", "DEFAULT_WEIGHT_DECAY", "make_optimizer"]
 
 DEFAULT_OPTIMIZER = "adamw"
@@ -59,22 +61,21 @@ def make_optimizer(
             f"Invalid value for argument `optimizer`. Expected one of {list(OPTIMIZERS)} or a "
             f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
         )
-    if learning_rate is not None and (
-        isinstance(learning_rate, bool)
-        or not isinstance(
-            learning_rate, int | float | keras.optimizers.schedules.LearningRateSchedule
-        )
-        or (isinstance(learning_rate, int | float) and not learning_rate > 0)
-    ):
-        raise ValueError(
-            "Invalid value for argument `learning_rate`. Expected a positive float, a "
-            f"LearningRateSchedule or None. Received: learning_rate={learning_rate!r}"
-        )
-    if weight_decay is not None and (isinstance(weight_decay, bool) or weight_decay < 0):
-        raise ValueError(
-            "Invalid value for argument `weight_decay`. Expected a number >= 0 or None. "
-            f"Received: weight_decay={weight_decay!r}"
-        )
+    schedule = isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
+    if learning_rate is not None and not schedule:
+        if not (is_number(learning_rate) and learning_rate > 0):
+            raise ValueError(
+                "Invalid value for argument `learning_rate`. Expected a positive finite float, "
+                f"a LearningRateSchedule or None. Received: learning_rate={learning_rate!r}"
+            )
+        learning_rate = float(learning_rate)
+    if weight_decay is not None:
+        if not (is_number(weight_decay) and weight_decay >= 0):
+            raise ValueError(
+                "Invalid value for argument `weight_decay`. Expected a finite number >= 0 or "
+                f"None. Received: weight_decay={weight_decay!r}"
+            )
+        weight_decay = float(weight_decay)
     learning_rate = DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate
     if optimizer == "adamw":
         decay = DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay

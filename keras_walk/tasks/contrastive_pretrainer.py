@@ -32,7 +32,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import positive_int, positive_shape
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError
 from keras_walk.layers.contrastive import ContrastiveLogits, unit_embedding
@@ -155,14 +155,9 @@ def contrastive_pretrainer(
         seed: seed of the augmentation.
         name: the model's name.
     """
-    input_shape = tuple(int(d) for d in input_shape)
-    if len(input_shape) != 3:
-        raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels). "
-            f"Received: input_shape={input_shape}"
-        )
-    positive_int("projection_dim", projection_dim)
-    positive_int("projection_units", projection_units)
+    input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
+    projection_dim = positive_int("projection_dim", projection_dim)
+    projection_units = positive_int("projection_units", projection_units)
     augmentation = augmentation_layer(augment, seed=seed)
     if augmentation is None:
         raise ValueError(

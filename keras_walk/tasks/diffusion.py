@@ -35,7 +35,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import distribute
-from keras_walk.arguments import non_empty
+from keras_walk.arguments import is_integer, non_empty
 from keras_walk.layers.unet import noise_unet
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
 from keras_walk.tasks.generative_inputs import (
@@ -272,7 +272,7 @@ class DiffusionModel(Task):
             (2, 8, 8, 1)
         """
         check_num_images(num_images)
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        if not is_integer(steps) or steps < 1:
             raise ValueError(
                 f"Invalid value for argument `steps`. Expected an integer >= 1. "
                 f"Received: steps={steps!r}"

@@ -23,6 +23,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from keras_walk.arguments import rate
 from keras_walk.data.pretrained import pretrained_preset
 from keras_walk.data.torch_checkpoint import read_torch_state_dict
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
@@ -79,11 +80,7 @@ def efficientnet_lite0(
             f"greyscale images, (height, width, 3) or (height, width, 1). Received: "
             f"input_shape={input_shape}"
         )
-    if not 0 <= drop_connect_rate < 1:
-        raise ValueError(
-            "Invalid value for argument `drop_connect_rate`. Expected a float in [0, 1). "
-            f"Received: drop_connect_rate={drop_connect_rate}"
-        )
+    drop_connect_rate = rate("drop_connect_rate", drop_connect_rate)
     inputs = keras.Input(input_shape, name="images")
     # TensorFlow's Lite models take (pixel - 127) / 128; inputs here are pixel / 255.
     x = layers.Rescaling(255 / 128, offset=-127 / 128, name="to_minus1_1")(inputs)

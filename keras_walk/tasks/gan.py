@@ -345,7 +345,7 @@ def gan(
         ('adversarial', (None, 28, 28, 1), (None, 1))
     """
     input_shape = tuple(input_shape)
-    positive_int("latent_dim", latent_dim)
+    latent_dim = positive_int("latent_dim", latent_dim)
     check_generator_shape(input_shape, "input_shape", num_classes)
     if not 0 <= label_smoothing < 0.5:
         raise ValueError(

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
+from keras_walk.arguments import is_integer
 from keras_walk.data.checks import DataError, check_image_shape
 
 __all__ = [
@@ -93,9 +94,7 @@ def check_generator_shape(input_shape, argument: str, num_classes):
             f"Invalid value for argument `{argument}`. Expected (height, width, channels), "
             f"each at least 1. Received: shape {input_shape}"
         )
-    if num_classes is not None and (
-        isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2
-    ):
+    if num_classes is not None and (not is_integer(num_classes) or num_classes < 2):
         raise ValueError(
             "Invalid value for argument `num_classes`. Expected an integer >= 2 (or None for "
             f"an unconditional model). Received: num_classes={num_classes!r}"
@@ -119,7 +118,7 @@ def to_uint8(pixels) -> np.ndarray:
 
 
 def check_num_images(num_images) -> None:
-    if isinstance(num_images, bool) or not isinstance(num_images, int) or num_images < 1:
+    if not is_integer(num_images) or num_images < 1:
         raise ValueError(
             f"Invalid value for argument `num_images`. Expected an integer >= 1. "
             f"Received: num_images={num_images!r}"

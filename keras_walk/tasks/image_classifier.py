@@ -6,6 +6,7 @@ import keras
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import positive_shape, rate
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.tasks.backbones import get_backbone
 from keras_walk.tasks.conventions import removed_arguments
@@ -86,23 +87,13 @@ def image_classifier(
     """
     head = heads.check_head(head or heads.default_head(num_classes), what="images")
     heads.output_units(head, num_classes)
-    input_shape = tuple(input_shape)
-    if len(input_shape) != 3 or not all(isinstance(n, int) and n > 0 for n in input_shape):
-        raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels), "
-            "positive integers. "
-            f"Received: input_shape={input_shape}"
-        )
+    input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
     if pooling not in _POOLING:
         raise ValueError(
             f"Invalid value for argument `pooling`. Expected one of {sorted(_POOLING)}. "
             f"Received: pooling={pooling!r}"
         )
-    if not 0 <= dropout < 1:
-        raise ValueError(
-            "Invalid value for argument `dropout`. Expected a float in [0, 1). "
-            f"Received: dropout={dropout}"
-        )
+    dropout = rate("dropout", dropout)
     if resize_to is not None and (
         len(resize_to) != 2 or any(int(side) != side or side < 1 for side in resize_to)
     ):

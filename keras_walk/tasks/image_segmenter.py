@@ -16,6 +16,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import positive_shape, rate
 from keras_walk.layers import conv_block, residual_block
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import SegmentationLoss
@@ -346,17 +347,8 @@ def image_segmenter(
     )
     heads.output_units(head, num_classes)
     SegmentationLoss.check_kind(loss)
-    input_shape = tuple(input_shape)
-    if len(input_shape) != 3:
-        raise ValueError(
-            "Invalid value for argument `input_shape`. Expected (height, width, channels). "
-            f"Received: input_shape={input_shape}"
-        )
-    if not 0 <= dropout < 1:
-        raise ValueError(
-            "Invalid value for argument `dropout`. Expected a float in [0, 1). "
-            f"Received: dropout={dropout}"
-        )
+    input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
+    dropout = rate("dropout", dropout)
     if backbone is None and filters is None:
         filters = (32, 64, 128, 256)
     stride = 32 if backbone is not None else 2 ** max(len(tuple(filters)) - 1, 0)

@@ -9,7 +9,13 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import (
+    is_integer,
+    non_negative_int,
+    positive_int,
+    positive_number,
+    rate,
+)
 from keras_walk.data.tokens import Vocabulary
 from keras_walk.tasks.task import Task, compile_task
 
@@ -146,17 +152,9 @@ class LanguageModel(Task):
                 "Invalid value for argument `prompt`. Expected a non-empty string. "
                 f"Received: prompt={prompt!r}"
             )
-        if not isinstance(length, (int, np.integer)) or length < 0:
-            raise ValueError(
-                "Invalid value for argument `length`. Expected an integer >= 0. "
-                f"Received: length={length!r}"
-            )
-        if not isinstance(temperature, (int, float)) or temperature < 0:
-            raise ValueError(
-                "Invalid value for argument `temperature`. Expected a number >= 0. "
-                f"Received: temperature={temperature!r}"
-            )
-        if top_k is not None and (not isinstance(top_k, (int, np.integer)) or top_k < 1):
+        length = non_negative_int("length", length)
+        temperature = positive_number("temperature", temperature, zero=True)
+        if top_k is not None and (not is_integer(top_k) or top_k < 1):
             raise ValueError(
                 "Invalid value for argument `top_k`. Expected None or an integer >= 1. "
                 f"Received: top_k={top_k!r}"
@@ -249,7 +247,13 @@ def language_model(
         'to'
     """
     _check_encoder(encoder)  # before adapting a vocabulary on millions of characters
-    positive_int("sequence_length", sequence_length)
+    sequence_length, embedding_dim, units, num_layers, num_heads = (
+        positive_int(argument, value)
+        for argument, value in (("sequence_length", sequence_length),
+                                ("embedding_dim", embedding_dim), ("units", units),
+                                ("num_layers", num_layers), ("num_heads", num_heads))
+    )  # fmt: skip
+    dropout = rate("dropout", dropout)
     vocabulary = Vocabulary.adapt(
         text, level, max_tokens=max_tokens or (10_000 if level == "word" else None),
         lowercase=lowercase,

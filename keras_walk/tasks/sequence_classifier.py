@@ -7,6 +7,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import is_integer
 from keras_walk.data.checks import check_features
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.tasks.conventions import removed_arguments
@@ -89,11 +90,13 @@ def sequence_classifier(
     head = heads.check_head(head or heads.default_head(num_classes), what="sequences")
     heads.output_units(head, num_classes)
     input_shape = tuple(input_shape)
-    if len(input_shape) != 2 or not isinstance(input_shape[1], int) or input_shape[1] < 1:
+    if len(input_shape) != 2 or not is_integer(input_shape[1]) or input_shape[1] < 1:
         raise ValueError(
             "Invalid value for argument `input_shape`. Expected (steps, features) with a "
             f"known number of features. Received: input_shape={input_shape}"
         )
+    steps = input_shape[0]
+    input_shape = (None if steps is None else int(steps), int(input_shape[1]))
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         # === Layers ===

@@ -13,6 +13,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
+from keras_walk.arguments import rate
 from keras_walk.data.checks import check_features
 from keras_walk.data.tabular import TabularFeatures
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
@@ -103,11 +104,7 @@ def tabular_model(
             "Invalid value for argument `hidden_units`. Expected positive integers. "
             f"Received: hidden_units={hidden_units!r}"
         )
-    if not 0 <= dropout < 1:
-        raise ValueError(
-            "Invalid value for argument `dropout`. Expected a float in [0, 1). "
-            f"Received: dropout={dropout}"
-        )
+    dropout = rate("dropout", dropout)
     if l1 < 0 or l2 < 0:
         raise ValueError(f"Invalid values for `l1` and `l2`: expected >= 0. Received: {l1}, {l2}")
     strategy = distribute.resolve_strategy(strategy)

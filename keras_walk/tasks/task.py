@@ -228,7 +228,7 @@ class Task(TrainerWorkarounds):
         * `multilabel`: a tuple of the names above `threshold` per sample;
         * regression heads: the predicted values.
         """
-        in_range("threshold", threshold, 0.0, 1.0)
+        threshold = in_range("threshold", threshold, 0.0, 1.0)
         scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
         return self.decode_predictions(scores, threshold)
 

@@ -9,7 +9,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import positive_int, rate
 from keras_walk.data.checks import check_texts
 from keras_walk.data.pretrained import list_pretrained, pretrained_preset
 from keras_walk.layers import BertVocabularyTokenizer, TrimPadding
@@ -128,13 +128,12 @@ def text_classifier(
         )
     head = heads.check_head(head or heads.default_head(num_classes), what="text")
     heads.output_units(head, num_classes)
-    for argument, value in (("max_tokens", max_tokens), ("sequence_length", sequence_length),
-                            ("ngrams", ngrams), ("units", units)):  # fmt: skip
+    max_tokens, sequence_length, ngrams, units = (
         positive_int(argument, value)
-    if not 0 <= dropout < 1:
-        raise ValueError(
-            f"Invalid value for argument `dropout`. Expected a float in [0, 1). Received: {dropout}"
-        )
+        for argument, value in (("max_tokens", max_tokens), ("sequence_length", sequence_length),
+                                ("ngrams", ngrams), ("units", units))
+    )  # fmt: skip
+    dropout = rate("dropout", dropout)
     texts = check_texts(train_texts, "train_texts")
     if encoder == "auto":
         encoder = choose_text_encoder(texts)

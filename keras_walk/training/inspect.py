@@ -177,7 +177,7 @@ def lr_find(
             "Invalid values for arguments `start` and `end`: expected 0 < start < end. "
             f"Received: start={start}, end={end}"
         )
-    positive_int("steps", steps)
+    steps = positive_int("steps", steps)
     labels = first_labels(data)  # the first batches, as `Task.fit` checks them
     if labels is not None:
         task.check_labels(labels)

@@ -14,7 +14,7 @@ import time
 import keras
 
 from keras_walk import distribute
-from keras_walk.arguments import positive_int, positive_number
+from keras_walk.arguments import positive_int, positive_number, rate
 from keras_walk.training.callbacks import default_callbacks
 from keras_walk.training.recipe_arguments import recipe_arguments
 from keras_walk.training.results import write_results
@@ -160,13 +160,9 @@ def warmup_cosine(
         >>> [round(float(schedule(step)), 6) for step in (0, 10, 100)]
         [0.0, 0.001, 0.0]
     """
-    positive_int("total_steps", total_steps)
-    positive_number("peak_learning_rate", peak_learning_rate)
-    if not 0 <= warmup_fraction < 1:
-        raise ValueError(
-            "Invalid value for argument `warmup_fraction`. Expected a float in [0, 1). "
-            f"Received: warmup_fraction={warmup_fraction}"
-        )
+    total_steps = positive_int("total_steps", total_steps)
+    peak_learning_rate = positive_number("peak_learning_rate", peak_learning_rate)
+    warmup_fraction = rate("warmup_fraction", warmup_fraction)
     warmup = max(1, int(warmup_fraction * total_steps)) if warmup_fraction else 0
     if not warmup:
         return keras.optimizers.schedules.CosineDecay(

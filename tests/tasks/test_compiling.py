@@ -9,9 +9,19 @@ import keras_walk as kw
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"learning_rate": "fast"}, "Expected a positive float, a LearningRateSchedule or None"),
-        ({"learning_rate": True}, "Expected a positive float, a LearningRateSchedule or None"),
-        ({"weight_decay": -1.0}, "Expected a number >= 0"),
+        (
+            {"learning_rate": "fast"},
+            "Expected a positive finite float, a LearningRateSchedule or None",
+        ),
+        (
+            {"learning_rate": True},
+            "Expected a positive finite float, a LearningRateSchedule or None",
+        ),
+        ({"learning_rate": float("inf")}, "Received: learning_rate=inf"),
+        ({"learning_rate": float("nan")}, "Received: learning_rate=nan"),
+        ({"weight_decay": -1.0}, "Expected a finite number >= 0"),
+        ({"weight_decay": float("nan")}, "Received: weight_decay=nan"),
+        ({"weight_decay": float("inf")}, "Received: weight_decay=inf"),
         ({"optimizer": "rmsprop"}, r"Expected one of \['adamw', 'adam', 'sgd'\]"),
         ({"optimizer": keras.optimizers.SGD(), "weight_decay": 0.1}, "would ignore it"),
     ],

@@ -104,7 +104,7 @@ def test_learns_digits(digits):
     [
         ({"num_classes": 1}, "needs at least 2 classes. Received: num_classes=1"),
         ({"num_classes": 0}, "Received: num_classes=0"),
-        ({"input_shape": (28, 28)}, r"Expected \(height, width, channels\), positive integers. Received: input_shape=\(28, 28\)"),
+        ({"input_shape": (28, 28)}, r"Expected \(height, width, channels\), 3 positive integers. Received: input_shape=\(28, 28\)"),
         ({"backbone": "resnet9000"}, r"Expected one of \['basic_convnet', 'efficientnet_lite0', 'small_resnet'\].*resnet9000"),
         ({"head": "regression"}, "for images. Received: head='regression'"),
         ({"pooling": "median"}, "Received: pooling='median'"),
