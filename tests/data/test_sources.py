@@ -45,4 +45,6 @@ def test_tfds_unavailable_fails_fast(tmp_path):
         kw.data.from_tfds("mnist", "train", download=True)
     with pytest.raises(ValueError, match="Invalid TFDS dataset name 'no_such_dataset'"):
         kw.data.from_tfds("no_such_dataset", "train")
+    # A fail-fast promise, not a speed test: 0.6 s here (AMD EPYC, 2026-12-07); the bound is
+    # 50 times that, and a download attempt that hangs would cross it.
     assert time.perf_counter() - start < 30
