@@ -19,10 +19,11 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from keras_walk import data, tasks
+from keras_walk import data, metrics, tasks
+from keras_walk.arguments import positive_int
 from keras_walk.tasks.backbones import basic_convnet
 
-__all__ = ["ImageFeatures", "image_features"]
+__all__ = ["ImageFeatures", "SampleQuality", "image_features"]
 
 # Bump when the extractor's architecture or training changes: older caches are not reused.
 EXTRACTOR_VERSION = 1
@@ -131,6 +132,69 @@ def image_features(
     }
     record_path.write_text(json.dumps(record, indent=2) + "\n")
     return _wrap(classifier, dataset, record["test_accuracy"], path)
+
+
+class SampleQuality(keras.callbacks.Callback):
+    """Measures a generator's samples at the end of every epoch: their Fréchet distance to
+    real images in `features`' space, and, for a class-conditional model, how often the
+    feature network's classifier sees the class each image was drawn for.
+
+    The model must have `generate(count, seed=..., **options)` (a VAE, GAN or diffusion
+    model); a class-conditional one (`model.conditional`) is asked for the classes in turn,
+    `labels = i % num_labels`. The same seed every epoch: the curve shows the model
+    change, not the noise.
+
+    Args:
+        features: an `ImageFeatures` (`image_features(...)`).
+        reference_features: feature vectors of real images, e.g. `features.features(test.x)`.
+        num_samples: images drawn each epoch.
+        keep: how many of each epoch's images `grids` keeps (for a plot over epochs).
+        verbose: print a line per epoch.
+        **generate_options: passed to `generate` (for example `steps=5`).
+
+    Attributes:
+        frechet: the Fréchet distance, one per epoch.
+        accuracy: the class accuracy, one per epoch (empty for an unconditional model).
+        grids: the first `keep` images of each epoch.
+
+    Examples:
+
+        >>> import tempfile, keras_walk as kw
+        >>> images = kw.data.load("digits", splits="train[:64]").x
+        >>> features = image_features("digits", cache_dir=tempfile.mkdtemp(), steps=20)
+        >>> model = kw.tasks.vae(images.shape[1:], latent_dim=2, filters=(8,))
+        >>> quality = SampleQuality(features, features.features(images), 16, verbose=False)
+        >>> _ = model.fit(images, epochs=2, callbacks=[quality], verbose=0)
+        >>> len(quality.frechet), quality.accuracy, quality.grids[0].shape
+        (2, [], (16, 8, 8, 1))
+    """
+
+    def __init__(
+        self, features: ImageFeatures, reference_features, num_samples: int, *,
+        keep: int = 20, verbose: bool = True, **generate_options,
+    ):  # fmt: skip
+        super().__init__()
+        self.features, self.reference_features = features, np.asarray(reference_features)
+        self.num_samples = positive_int("num_samples", num_samples)
+        self.keep = positive_int("keep", keep)
+        self.verbose, self.generate_options = verbose, generate_options
+        self.frechet, self.accuracy, self.grids = [], [], []
+
+    def on_epoch_end(self, epoch, logs=None):
+        labels, options = None, dict(self.generate_options)
+        if getattr(self.model, "conditional", False):
+            labels = options["labels"] = np.arange(self.num_samples) % self.model.num_labels
+        images = self.model.generate(self.num_samples, seed=0, **options)
+        self.frechet.append(
+            metrics.frechet_distance(self.features.features(images), self.reference_features)
+        )
+        line = f"epoch {epoch + 1}: samples' Fréchet distance {self.frechet[-1]:.2f}"
+        if labels is not None:
+            self.accuracy.append(metrics.class_accuracy(self.features, images, labels))
+            line += f", class accuracy {self.accuracy[-1]:.3f}"
+        self.grids.append(images[: self.keep])
+        if self.verbose:
+            print(line)
 
 
 def _extractor_backbone(input_shape) -> keras.Model:

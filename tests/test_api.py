@@ -11,7 +11,7 @@ def test_public_api_is_pinned():
     assert kw.explain.__all__ == [
         "feature_map_layer", "first_layer_filters", "grad_cam", "layer_activations",
     ]  # fmt: skip
-    assert kw.feature_networks.__all__ == ["ImageFeatures", "image_features"]
+    assert kw.feature_networks.__all__ == ["ImageFeatures", "SampleQuality", "image_features"]
     assert kw.metrics.__all__ == [
         "BinaryDice", "ContrastiveAccuracy", "MeanDice", "caption_metrics",
         "class_accuracy", "class_iou", "frechet_distance", "kernel_distance",

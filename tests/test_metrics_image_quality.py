@@ -76,3 +76,9 @@ def test_the_feature_network_old_spelling_names_the_new_one():
             getattr(kw.metrics, name)
     with pytest.raises(AttributeError, match="has no attribute 'no_such_metric'"):
         kw.metrics.no_such_metric  # noqa: B018
+
+
+def test_sample_quality_refuses_a_count_that_is_no_positive_integer():
+    for count in (0, 2.5, np.float32("nan")):
+        with pytest.raises(ValueError, match="Invalid value for argument `num_samples`"):
+            kw.feature_networks.SampleQuality(None, np.zeros((2, 3)), count)

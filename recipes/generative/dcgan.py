@@ -37,7 +37,6 @@ python recipes/generative/dcgan.py --smoke    # seconds, for tests
 ## Setup
 """
 
-import keras
 import numpy as np
 
 import keras_walk as kw
@@ -82,29 +81,10 @@ def make_data(config, seed):
 ## Measuring quality while it trains
 
 GAN losses say little about image quality (the two losses only say who is winning the
-game), so after every epoch a callback draws the same images (same codes, an equal number
-per class) and measures them.
+game), so after every epoch `kw.feature_networks.SampleQuality`, a Keras callback, draws
+the same images (same codes, an equal number per class) and measures them: their Fréchet
+distance and how often the feature network sees the class each was drawn for.
 """
-
-
-class SampleQuality(keras.callbacks.Callback):
-    def __init__(self, features, test_features, count):
-        super().__init__()
-        self.features, self.test_features = features, test_features
-        self.labels = np.arange(count) % 10
-        self.frechet, self.accuracy, self.grids = [], [], []
-
-    def on_epoch_end(self, epoch, logs=None):
-        images = self.model.generate(len(self.labels), labels=self.labels, seed=0)
-        self.frechet.append(
-            kw.metrics.frechet_distance(self.features.features(images), self.test_features)
-        )
-        self.accuracy.append(kw.metrics.class_accuracy(self.features, images, self.labels))
-        self.grids.append(images[:20])
-        print(
-            f"epoch {epoch + 1}: samples' Fréchet distance {self.frechet[-1]:.2f}, "
-            f"class accuracy {self.accuracy[-1]:.3f}"
-        )
 
 
 """
@@ -185,7 +165,9 @@ def main(argv=None):
     config = run.config
     train, test = make_data(config, run.seed)
     features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])
-    curve = SampleQuality(features, features.features(test.x), config["curve_samples"])
+    curve = kw.feature_networks.SampleQuality(
+        features, features.features(test.x), config["curve_samples"]
+    )
     model = make_model(config)
     history = model.fit(
         train.x, train.y, batch_size=config["batch_size"], epochs=config["epochs"],

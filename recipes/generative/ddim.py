@@ -41,7 +41,6 @@ python recipes/generative/ddim.py --smoke    # seconds, for tests
 
 import time
 
-import keras
 import numpy as np
 
 import keras_walk as kw
@@ -123,32 +122,10 @@ def make_model(config, train):
 """
 ## Measuring quality while it trains
 
-After every epoch a callback draws the same `curve_samples` images (same seed, an equal
-number per class) and records their class-conditional accuracy and Fréchet distance.
+After every epoch `kw.feature_networks.SampleQuality`, a Keras callback, draws the same
+`curve_samples` images (same seed, an equal number per class, `sampling_steps` steps) and
+records their class-conditional accuracy and Fréchet distance.
 """
-
-
-class SampleQuality(keras.callbacks.Callback):
-    def __init__(self, features, test_features, config):
-        super().__init__()
-        self.features, self.config = features, config
-        self.test_features = test_features
-        self.labels = np.arange(config["curve_samples"]) % 10
-        self.frechet, self.accuracy, self.grids = [], [], []
-
-    def on_epoch_end(self, epoch, logs=None):
-        images = self.model.generate(
-            len(self.labels), steps=self.config["sampling_steps"], labels=self.labels, seed=0
-        )
-        self.frechet.append(
-            kw.metrics.frechet_distance(self.features.features(images), self.test_features)
-        )
-        self.accuracy.append(kw.metrics.class_accuracy(self.features, images, self.labels))
-        self.grids.append(images[:20])
-        print(
-            f"epoch {epoch + 1}: samples' Fréchet distance {self.frechet[-1]:.2f}, "
-            f"class accuracy {self.accuracy[-1]:.3f}"
-        )
 
 
 """
@@ -271,7 +248,10 @@ def main(argv=None):
     config = run.config
     train, test = make_data(config, run.seed)
     features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])
-    curve = SampleQuality(features, features.features(test.x), config)
+    curve = kw.feature_networks.SampleQuality(
+        features, features.features(test.x), config["curve_samples"],
+        steps=config["sampling_steps"],
+    )  # fmt: skip
     model = make_model(config, train)
     history = model.fit(
         train.x, train.y, batch_size=config["batch_size"], epochs=config["epochs"],

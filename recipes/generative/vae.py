@@ -33,7 +33,6 @@ python recipes/generative/vae.py --smoke    # a few seconds, for tests
 ## Setup
 """
 
-import keras
 import numpy as np
 
 import keras_walk as kw
@@ -81,26 +80,11 @@ def make_data(config, seed):
 """
 ## Measuring quality while it trains
 
-A callback generates the same `quality_samples` images (the same codes: seed 0) after every
-epoch, keeps a grid of the first 32, and records their Fréchet distance to as many real
-test images. A Keras callback reads the model as it trains, so nothing here touches the
-training loop.
+`kw.feature_networks.SampleQuality`, a Keras callback, generates the same `quality_samples`
+images (the same codes: seed 0) after every epoch, keeps the first 32 for a grid, and
+records their Fréchet distance to as many real test images. A callback reads the model as
+it trains, so nothing here touches the training loop; it is created in `main` below.
 """
-
-
-class SampleQuality(keras.callbacks.Callback):
-    def __init__(self, features, test_features, count):
-        super().__init__()
-        self.features, self.test_features = features, test_features[:count]
-        self.count = count
-        self.frechet, self.grids = [], []
-
-    def on_epoch_end(self, epoch, logs=None):
-        images = self.model.generate(self.count, seed=0)
-        distance = kw.metrics.frechet_distance(self.features.features(images), self.test_features)
-        self.frechet.append(distance)
-        self.grids.append(images[:32])
-        print(f"epoch {epoch + 1}: Fréchet distance of the samples {distance:.2f}")
 
 
 """
@@ -188,7 +172,10 @@ def main(argv=None):
     config = run.config
     x_train, x_val, test = make_data(config, run.seed)
     features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])
-    quality = SampleQuality(features, features.features(test.x), config["quality_samples"])
+    count = config["quality_samples"]
+    quality = kw.feature_networks.SampleQuality(
+        features, features.features(test.x[:count]), count, keep=32
+    )
     model = make_model(config, run.seed)
     history = train(model, run, x_train, x_val, quality)
     kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "mae"))

@@ -14,6 +14,9 @@ def test_smoke_run_measures_quality_sweeps_and_reloads(tmp_path):
     assert 0 <= metrics["class_accuracy"] <= 1
     assert metrics["generate_100_images_20_steps_seconds"] > 0
     assert len(on_disk["history"]["sample_frechet_distance"]) == 2
+    # Class-conditional: each epoch's samples are also read for their class.
+    assert all(0 <= a <= 1 for a in on_disk["history"]["sample_class_accuracy"])
+    assert len(on_disk["history"]["sample_class_accuracy"]) == 2
     assert on_disk["history"]["loss"][-1] < on_disk["history"]["loss"][0]
     sweeps = on_disk["sweeps"]
     assert [p["guidance_scale"] for p in sweeps["guidance"]] == [1.0, 3.0]
