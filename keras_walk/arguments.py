@@ -12,6 +12,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Collection
@@ -28,6 +29,7 @@ __all__ = [
     "positive_number",
     "positive_shape",
     "rate",
+    "removed_arguments",
 ]
 
 
@@ -148,3 +150,33 @@ def is_model(name: str, value):
             f"Received: {type(value).__name__} {value!r:.60}"
         )
     return value
+
+
+def removed_arguments(**new_spellings: str):
+    """A decorator for a public function whose arguments were removed: each keyword of
+    `new_spellings` is an old argument name, its value what to use instead. Passing an old
+    argument raises a `ValueError` that says so, rather than Python's bare `TypeError`.
+
+    >>> @removed_arguments(size="batch_size")
+    ... def batches(batch_size=32):
+    ...     return batch_size
+    >>> batches(size=8)
+    Traceback (most recent call last):
+    ...
+    ValueError: Argument `size` was removed from `batches`: use batch_size instead. Received: size=8
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            for name, instead in new_spellings.items():
+                if name in kwargs:
+                    raise ValueError(
+                        f"Argument `{name}` was removed from `{function.__name__}`: use "
+                        f"{instead} instead. Received: {name}={kwargs[name]!r}"
+                    )
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

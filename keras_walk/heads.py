@@ -33,6 +33,8 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
+from keras_walk.data.checks import LabelError
+
 __all__ = [
     "HEADS",
     "HeadSpec",
@@ -46,10 +48,6 @@ __all__ = [
     "output_units",
     "predicted_labels",
 ]
-
-
-class LabelError(ValueError):
-    """Labels that do not fit the head they are given to."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -333,7 +331,7 @@ def check_labels(y, head: str, num_classes: int) -> None:
         >>> check_labels(np.array([0, 3]), "multiclass", num_classes=3)
         Traceback (most recent call last):
         ...
-        keras_walk.heads.LabelError: Invalid labels for the `multiclass` head. Expected integer labels in [0, 3). Received: values from 0 to 3.
+        keras_walk.data.checks.LabelError: Invalid labels for the `multiclass` head. Expected integer labels in [0, 3). Received: values from 0 to 3.
     """
     spec = get_head(head)
     output_units(head, num_classes)

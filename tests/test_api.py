@@ -34,7 +34,7 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "Corpus", "DataInfo", "DataError",
-        "DatasetUnavailableError", "ForecastSplit", "ForecastWindows", "Table",
+        "DatasetUnavailableError", "ForecastSplit", "LabelError", "ForecastWindows", "Table",
         "TabularFeatures", "Vocabulary", "catalog", "catalog_table", "check_features", "check_image_files",
         "check_image_shape", "check_texts", "corpus_info", "data_root", "dataset_info",
         "encode_labels", "forecasting_windows", "from_directory", "from_tfds",

@@ -168,53 +168,62 @@ CASES = [
         DataError,
         "`data`",
     ),
+    # Labels are checked once, by the Task that trains on the pipeline.
     (
         "pipeline/label_too_big",
-        lambda f: kw.data.pipeline((IMAGES, LABELS + 5), head="multiclass", num_classes=3),
+        lambda f: classifier().fit(kw.data.pipeline((IMAGES, LABELS + 5), 4), epochs=1, verbose=0),
         LabelError,
         "labels",
     ),
     (
         "pipeline/label_negative",
-        lambda f: kw.data.pipeline((IMAGES, LABELS - 1), head="multiclass", num_classes=3),
+        lambda f: classifier().fit(kw.data.pipeline((IMAGES, LABELS - 1), 4), epochs=1, verbose=0),
         LabelError,
         "labels",
     ),
     (
         "pipeline/label_float",
-        lambda f: kw.data.pipeline((IMAGES, LABELS + 0.5), head="multiclass", num_classes=3),
+        lambda f: classifier().fit(
+            kw.data.pipeline((IMAGES, LABELS + 0.5), 4), epochs=1, verbose=0
+        ),
         LabelError,
         "labels",
     ),
     (
         "pipeline/label_nan",
-        lambda f: kw.data.pipeline((IMAGES, np.full(8, NAN)), head="regression", num_classes=1),
+        lambda f: binary_text_model().fit(
+            kw.data.pipeline((TEXTS, np.full(8, NAN)), 4), epochs=1, verbose=0
+        ),
         LabelError,
         "labels",
     ),
     (
         "pipeline/binary_label_2",
-        lambda f: kw.data.pipeline((IMAGES, LABELS), head="binary", num_classes=2),
+        lambda f: binary_text_model().fit(
+            kw.data.pipeline((TEXTS, LABELS), 4), epochs=1, verbose=0
+        ),
         LabelError,
         "labels",
     ),
     (
         "pipeline/onehot_for_sparse",
-        lambda f: kw.data.pipeline((IMAGES, np.eye(3)[LABELS]), head="multiclass", num_classes=3),
+        lambda f: classifier().fit(
+            kw.data.pipeline((IMAGES, np.eye(3)[LABELS]), 4), epochs=1, verbose=0
+        ),
         LabelError,
         "labels",
     ),
     (
-        "pipeline/head_without_classes",
+        "pipeline/removed_head",
         lambda f: kw.data.pipeline((IMAGES, LABELS), head="multiclass"),
         ValueError,
-        "num_classes",
+        "`head` was removed",
     ),
     (
-        "pipeline/unknown_head",
-        lambda f: kw.data.pipeline((IMAGES, LABELS), head="softmax", num_classes=3),
+        "pipeline/removed_num_classes",
+        lambda f: kw.data.pipeline((IMAGES, LABELS), num_classes=3),
         ValueError,
-        "head",
+        "`num_classes` was removed",
     ),
     (
         "pipeline/unknown_augment",
@@ -263,10 +272,10 @@ CASES = [
     ),
     (
         "pipeline/dataset_labels",
-        lambda f: kw.data.pipeline(
-            tf.data.Dataset.from_tensor_slices((IMAGES, LABELS + 7)),
-            head="multiclass",
-            num_classes=3,
+        lambda f: classifier().fit(
+            kw.data.pipeline(tf.data.Dataset.from_tensor_slices((IMAGES, LABELS + 7)), 4),
+            epochs=1,
+            verbose=0,
         ),
         LabelError,
         "labels",

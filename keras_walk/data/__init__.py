@@ -4,6 +4,7 @@ from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
 from keras_walk.data.catalog import DataInfo, catalog, catalog_table
 from keras_walk.data.checks import (
     DataError,
+    LabelError,
     check_features,
     check_image_files,
     check_image_shape,
@@ -44,6 +45,7 @@ __all__ = [
     "DataError",
     "DatasetUnavailableError",
     "ForecastSplit",
+    "LabelError",
     "ForecastWindows",
     "Table",
     "TabularFeatures",

@@ -9,13 +9,25 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "DataError", "check_features", "check_image_files", "check_image_shape", "check_texts",
-    "to_columns",
+    "DataError", "LabelError", "check_features", "check_image_files", "check_image_shape",
+    "check_texts", "to_columns",
 ]  # fmt: skip
 
 
 class DataError(ValueError):
     """Input data that cannot be trained on: empty, NaN, wrong shape, mismatched lengths."""
+
+
+# Where labels are checked against a head, for the data functions that once took `head=`
+# and `num_classes=` to check them a second time.
+LABELS_CHECKED_IN_FIT = (
+    "a Task's `fit`, which checks the labels against its head before the first step (for a "
+    "model of your own, `keras_walk.heads.check_labels(y, head, num_classes)`)"
+)
+
+
+class LabelError(ValueError):
+    """Labels that do not fit the head they are given to (also `keras_walk.heads.LabelError`)."""
 
 
 def check_features(x, y=None, *, names: tuple[str, str] = ("x", "y")) -> None:

@@ -8,19 +8,24 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk import heads
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import positive_int, removed_arguments
 from keras_walk.data.augment import augmentation_layer
-from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
+from keras_walk.data.checks import (
+    LABELS_CHECKED_IN_FIT,
+    DataError,
+    check_features,
+    check_image_shape,
+    check_texts,
+)
 from keras_walk.data.epochs import shuffle_by_epoch
 
 __all__ = ["pipeline"]
 
 AUTOTUNE = tf.data.AUTOTUNE
-_LABELS_CHECKED = 1024
 _SORTISH_BATCHES = 50  # batches per sorted run (fastai sorts runs of 50 batches too)
 
 
+@removed_arguments(head=LABELS_CHECKED_IN_FIT, num_classes=LABELS_CHECKED_IN_FIT)
 def pipeline(
     data,
     batch_size: int = 32,
@@ -33,16 +38,14 @@ def pipeline(
     drop_remainder: bool = False,
     sortish: bool | Sequence[int] = False,
     seed: int | None = None,
-    head: str | None = None,
-    num_classes: int | None = None,
     input_shape: tuple | None = None,
     masks: bool = False,
     boxes: bool = False,
 ) -> tf.data.Dataset:
     """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset.
 
-    The data is checked first (empty, NaN, image shape, labels for `head`), so bad input
-    fails before a long run starts. Then, in this order: `map_fn` per sample (parallel,
+    The data is checked first (empty, NaN, image shape), so bad input fails before a long
+    run starts; a Task checks the labels against its head when `fit` reads the first batch. Then, in this order: `map_fn` per sample (parallel,
     AUTOTUNE), `cache`, `shuffle` (reshuffled each epoch), `batch`, `augment` per batch
     (parallel), `prefetch(AUTOTUNE)`. In-memory arrays with no `map_fn` take a faster
     route with the same result: shuffled indices, batched, then one gather per batch.
@@ -69,9 +72,6 @@ def pipeline(
             `pretrained` text encoder) then does far less work. Training texts only
             (`shuffle=True`).
         seed: seed for shuffling and augmentation.
-        head: a `keras_walk.heads` name; with `num_classes`, labels are checked against it
-            (all of them for arrays, the first 1,024 for a `tf.data.Dataset`).
-        num_classes: number of classes (or outputs) for the label check.
         input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
         masks: the labels are segmentation masks, one class id per pixel: `augment` flips
             and shifts them with their images (Keras's image layers move both).
@@ -83,13 +83,11 @@ def pipeline(
 
         >>> import numpy as np
         >>> x = np.zeros((10, 8, 8, 1), "uint8"); y = np.arange(10) % 2
-        >>> ds = pipeline((x, y), batch_size=4, shuffle=True, head="multiclass", num_classes=2)
+        >>> ds = pipeline((x, y), batch_size=4, shuffle=True)
         >>> [int(b[0].shape[0]) for b in ds]
         [4, 4, 2]
     """
     batch_size = positive_int("batch_size", batch_size)
-    if (head is None) != (num_classes is None):
-        raise ValueError("Arguments `head` and `num_classes` go together: pass both or neither.")
     if shuffle_buffer is not None:
         shuffle_buffer = positive_int("shuffle_buffer", shuffle_buffer)
     if masks and boxes:
@@ -97,7 +95,7 @@ def pipeline(
     augment_layer = augmentation_layer(augment, seed, "xyxy" if boxes else None)
 
     if isinstance(data, tf.data.Dataset):
-        _check_dataset(data, input_shape, head, num_classes, masks)
+        _check_dataset(data, input_shape)
         dataset = _batched_from_samples(
             data, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
         )
@@ -111,8 +109,6 @@ def pipeline(
             check_features(x, y)
         if input_shape is not None:
             check_image_shape(np.shape(x)[1:], input_shape)
-        if head is not None and y is not None:
-            heads.check_labels(np.reshape(y, -1) if masks else y, head, num_classes)
         lengths = _sortish_lengths(sortish, x, shuffle, map_fn)
         if map_fn is None:
             dataset = _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, lengths)
@@ -263,7 +259,7 @@ def _split_xy(data):
     return np.asarray(data), None
 
 
-def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes, masks=False) -> None:
+def _check_dataset(dataset: tf.data.Dataset, input_shape) -> None:
     spec = dataset.element_spec
     features = spec[0] if isinstance(spec, tuple) else spec
     if input_shape is not None and isinstance(features, tf.TensorSpec):
@@ -273,12 +269,6 @@ def _check_dataset(dataset: tf.data.Dataset, input_shape, head, num_classes, mas
                 f"{tuple(features.shape)}). Pass an unbatched dataset (`.unbatch()`)."
             )
         check_image_shape(tuple(features.shape), input_shape)
-    # A dataset may be huge or endless: read one element to know it is not empty, or the
-    # first 1,024 when their labels are to be checked against the head.
-    labelled = head is not None and isinstance(spec, tuple) and len(spec) == 2
-    first = list(dataset.take(_LABELS_CHECKED if labelled else 1).as_numpy_iterator())
-    if not first:
+    # A dataset may be huge or endless: read one element to know it is not empty.
+    if not list(dataset.take(1).as_numpy_iterator()):
         raise DataError("Invalid input data: the dataset is empty (0 elements).")
-    if labelled:
-        labels = np.stack([y for _, y in first])
-        heads.check_labels(np.reshape(labels, -1) if masks else labels, head, num_classes)

@@ -22,8 +22,8 @@ import numpy as np
 import tensorflow as tf
 from keras.utils import FeatureSpace
 
-from keras_walk import heads
-from keras_walk.data.checks import DataError, to_columns
+from keras_walk.arguments import removed_arguments
+from keras_walk.data.checks import LABELS_CHECKED_IN_FIT, DataError, LabelError, to_columns
 from keras_walk.data.epochs import shuffle_by_epoch
 from keras_walk.layers.imputed_normalization import ImputedNormalization
 from keras_walk.layers.missing_string_lookup import MISSING, MissingStringLookup
@@ -268,6 +268,7 @@ class TabularFeatures:
         (a `Task` takes the DataFrame itself)."""
         return {name: tf.constant(values) for name, values in self.check(table).items()}
 
+    @removed_arguments(head=LABELS_CHECKED_IN_FIT, num_classes=LABELS_CHECKED_IN_FIT)
     def dataset(
         self,
         table,
@@ -276,8 +277,6 @@ class TabularFeatures:
         *,
         shuffle: bool = False,
         seed: int | None = None,
-        head: str | None = None,
-        num_classes: int | None = None,
     ) -> tf.data.Dataset:
         """A batched, cached, prefetched `tf.data.Dataset` of `(dict row, label)` pairs.
 
@@ -288,8 +287,8 @@ class TabularFeatures:
             batch_size: batch size.
             shuffle: shuffle every epoch (training data).
             seed: shuffling seed.
-            head: check the labels against this `keras_walk.heads` head first.
-            num_classes: the head's number of classes (or outputs) for that check.
+
+        A Task checks the labels against its head in `fit`.
         """
         if isinstance(labels, str):
             columns = dict(_as_columns(table))
@@ -303,8 +302,6 @@ class TabularFeatures:
             labels = np.asarray(labels)
             if len(labels) != num_rows:
                 raise DataError(f"Invalid input data: {len(labels)} labels for {num_rows} rows.")
-            if head is not None:
-                heads.check_labels(labels, head, num_classes)
         elements = features if labels is None else (features, labels)
         dataset = tf.data.Dataset.from_tensor_slices(elements).cache()
         if shuffle:
@@ -404,7 +401,7 @@ def encode_labels(labels, class_names: Sequence) -> np.ndarray:
     index = {name: i for i, name in enumerate(class_names)}
     unknown = sorted({str(label) for label in labels if label not in index})
     if unknown:
-        raise heads.LabelError(
+        raise LabelError(
             f"Invalid labels: {unknown[:5]} are not in `class_names` {list(class_names)}."
         )
     return np.array([index[label] for label in labels], dtype="int64")

@@ -16,8 +16,9 @@ Spellings of earlier versions raise a `ValueError` that names the new one
 
 from __future__ import annotations
 
-import functools
 import inspect
+
+from keras_walk import arguments
 
 __all__ = ["builder_table", "removed_arguments"]
 
@@ -30,22 +31,8 @@ _RENAMED = {
 
 def removed_arguments(*names: str):
     """A builder decorator: the old argument `names` raise a `ValueError` with the new
-    spelling instead of a bare `TypeError`."""
-
-    def decorate(builder):
-        @functools.wraps(builder)
-        def wrapper(*args, **kwargs):
-            for name in names:
-                if name in kwargs:
-                    raise ValueError(
-                        f"Argument `{name}` was removed from `{builder.__name__}`: use "
-                        f"{_RENAMED[name]} instead. Received: {name}={kwargs[name]!r}"
-                    )
-            return builder(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    spelling (from the table above) instead of a bare `TypeError`."""
+    return arguments.removed_arguments(**{name: _RENAMED[name] for name in names})
 
 
 def builder_table() -> str:

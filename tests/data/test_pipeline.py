@@ -69,11 +69,7 @@ def test_unbatched_dataset_source(images):
          r"expected rank 3 per sample.*Add a channel axis"),
         (lambda x, y: (np.repeat(x, 3, -1), y), {"input_shape": (8, 8, 1)}, kw.data.DataError,
          "expected 1 channels"),
-        (lambda x, y: (x, y + 1), {"head": "multiclass", "num_classes": 5}, kw.heads.LabelError,
-         r"in \[0, 5\). Received: values from 1 to 5"),
-        (lambda x, y: (x, np.eye(5)[y]), {"head": "multiclass", "num_classes": 5},
-         kw.heads.LabelError, "look one-hot"),
-        (lambda x, y: (x, y), {"head": "multiclass"}, ValueError, "go together"),
+        (lambda x, y: (x, y), {"head": "multiclass"}, ValueError, "`head` was removed"),
         (lambda x, y: (x, y), {"batch_size": 0}, ValueError, "Expected a positive integer"),
     ],
 )  # fmt: skip
@@ -96,13 +92,20 @@ def test_empty_and_batched_datasets_rejected(images):
         kw.data.pipeline(batched, batch_size=4, input_shape=(8, 8, 1))
 
 
-def test_dataset_labels_checked_against_head(images):
+def test_labels_are_checked_once_by_the_task_that_trains_on_the_pipeline(images):
     x, y = images
     source = tf.data.Dataset.from_tensor_slices((x, np.eye(5)[y]))
+    one_hot = kw.data.pipeline(source, batch_size=8)  # labels pass through as they are
+    task = kw.tasks.image_classifier(
+        (8, 8, 1), 5, backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,), 1)
+    )
     with pytest.raises(kw.heads.LabelError, match="look one-hot"):
-        kw.data.pipeline(source, batch_size=8, head="multiclass", num_classes=5)
-    good = tf.data.Dataset.from_tensor_slices((x, y))
-    assert kw.data.pipeline(good, batch_size=8, head="multiclass", num_classes=5) is not None
+        task.fit(one_hot, epochs=1, verbose=0)
+    assert int(task.optimizer.iterations.numpy()) == 0  # refused before the first step
+    for removed in ({"head": "multiclass"}, {"num_classes": 5}):
+        (name,) = removed
+        with pytest.raises(ValueError, match=f"`{name}` was removed from `pipeline`: use a Task"):
+            kw.data.pipeline(source, batch_size=8, **removed)
 
 
 def _word_counts(dataset):

@@ -112,10 +112,13 @@ def test_dataset_takes_label_column_and_checks_labels(table):
     features.adapt(labelled.drop(columns=["label"]))
     batch = next(iter(features.dataset(labelled, "label", batch_size=4)))
     assert sorted(batch[0]) == ["colour", "size"] and batch[1].shape == (4,)
+    # The Task that trains on the dataset checks the labels against its head.
+    three_labels = features.dataset(labelled.assign(label=[0, 1, 2, 0, 1, 2]), "label")
+    task = kw.tasks.tabular_model(features, 2, hidden_units=(4,), seed=0)
     with pytest.raises(LabelError, match="Expected only 0 and 1"):
-        features.dataset(
-            labelled.assign(label=[0, 1, 2, 0, 1, 2]), "label", head="binary", num_classes=2
-        )
+        task.fit(three_labels, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="`head` was removed from `dataset`"):
+        features.dataset(labelled, "label", head="binary")
 
 
 def test_infer_declares_columns_from_dtypes(table):

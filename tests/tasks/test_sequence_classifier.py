@@ -59,7 +59,7 @@ def test_wrong_number_of_features_is_refused_before_training():
         DataError,
         match=r"Invalid sequences: expected 1 features per step, shape \(40, 1\). Received: 3 features",
     ):
-        kw.data.pipeline((x, y), 16, head="multiclass", num_classes=2, input_shape=(40, 1))
+        kw.data.pipeline((x, y), 16, input_shape=(40, 1))
     with pytest.raises(
         DataError, match=r"expected shape \(50, 1\). Received: shape \(40, 1\). Pad or cut"
     ):
