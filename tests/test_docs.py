@@ -97,6 +97,12 @@ def test_pretrained_text_snippet_tells_praise_from_complaint():
     assert praise > 0.5 > complaint
 
 
+def test_transfer_steps_snippet_freezes_then_unfreezes():
+    out = run_snippet("transfer_steps.py")
+    assert "weights that learn while frozen: 2" in out  # the new head's kernel and bias
+    assert float(re.search(r"digits 5-9: ([\d.]+)", out).group(1)) > 0.6  # chance: 0.2
+
+
 def test_forecasting_snippet_beats_persistence():
     out = run_snippet("forecasting_quickstart.py")
     mae = {name.strip(): float(v) for name, v in re.findall(r"([\w ]+): test MAE ([\d.]+) F", out)}

@@ -12,10 +12,21 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from keras_walk.arguments import is_integer
 from keras_walk.layers import conv_block, residual_block
+from keras_walk.layers.nested import leaf_layers
 from keras_walk.tasks.efficientnet_lite import efficientnet_lite0
 
-__all__ = ["BACKBONES", "basic_convnet", "efficientnet_lite0", "get_backbone", "small_resnet"]
+__all__ = [
+    "BACKBONES",
+    "backbone_of",
+    "basic_convnet",
+    "efficientnet_lite0",
+    "get_backbone",
+    "set_backbone_trainable",
+    "unfrozen_layers",
+    "small_resnet",
+]
 
 
 def basic_convnet(
@@ -132,3 +143,55 @@ def get_backbone(backbone, input_shape) -> keras.Model:
             f"{expected[-1]} channels, the images have {input_shape[-1]}."
         )
     return model
+
+
+def backbone_of(task: keras.Model) -> keras.Model:
+    """The backbone of `task`: its one nested `keras.Model` that has weights.
+
+    Raises:
+        ValueError: when `task` has none (or several, so that "the backbone" is not one).
+
+    Examples:
+
+        >>> import keras_walk as kw
+        >>> backbone_of(kw.tasks.image_classifier((28, 28, 1), 10)).name
+        'basic_convnet'
+    """
+    nested = [layer for layer in task.layers if isinstance(layer, keras.Model) and layer.weights]
+    if len(nested) != 1:
+        found = ", ".join(repr(layer.name) for layer in nested) or "none"
+        raise ValueError(
+            f"{task.name!r} has no backbone to freeze or transfer: a backbone is the one "
+            f"nested keras.Model with weights (image_classifier's convnet, object_detector's "
+            f"body, image_segmenter's encoder arm). Found: {found}"
+        )
+    return nested[0]
+
+
+def set_backbone_trainable(
+    backbone: keras.Model, unfreeze: int | None, freeze_batch_norm: bool = True
+) -> None:
+    """Freezes the whole backbone (`unfreeze=0`), or unfreezes all of it (`None`) or its
+    last `unfreeze` layers with weights, batch normalization too unless
+    `freeze_batch_norm`."""
+    backbone.trainable = unfreeze != 0
+    if unfreeze == 0:
+        return
+    weighted = [layer for layer in leaf_layers(backbone) if layer.weights]
+    frozen = {id(layer) for layer in weighted[: len(weighted) - (unfreeze or len(weighted))]}
+    for layer in leaf_layers(backbone):
+        layer.trainable = id(layer) not in frozen and not (
+            freeze_batch_norm and isinstance(layer, keras.layers.BatchNormalization)
+        )
+
+
+def unfrozen_layers(backbone: keras.Model, layers, argument: str = "layers") -> int | None:
+    """`layers` checked as how many of `backbone`'s last layers with weights to unfreeze:
+    `None` (all of them) or an integer from 1 to their number."""
+    weighted = [layer for layer in leaf_layers(backbone) if layer.weights]
+    if layers is not None and (not is_integer(layers) or not 1 <= layers <= len(weighted)):
+        raise ValueError(
+            f"Invalid value for argument `{argument}`. Expected None (all) or an integer from 1 "
+            f"to {len(weighted)}, the backbone's layers with weights. Received: {argument}={layers}"
+        )
+    return None if layers is None else int(layers)

@@ -21,6 +21,7 @@ from keras_walk.data.checks import DataError
 from keras_walk.data.epochs import epoch_counters, set_epoch
 from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
 from keras_walk.tasks._keras_compat import TrainerWorkarounds
+from keras_walk.tasks.backbones import backbone_of, set_backbone_trainable, unfrozen_layers
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
 
 __all__ = ["Task", "build_task", "compile_task"]
@@ -165,6 +166,44 @@ class Task(TrainerWorkarounds):
         keras.Model.compile(self, **config)
         if self.built:
             self.optimizer.build(self.trainable_variables)
+
+    # --- Freezing the backbone (fastai's `freeze` / `unfreeze`) ---------------------------
+
+    def freeze_backbone(self, learning_rate=None) -> None:
+        """Freezes the backbone (`keras_walk.tasks.backbone_of`): only what comes after it
+        learns, e.g. a new head on a pretrained backbone. Then compiles again, as Keras needs
+        after a change of what is trainable, with a fresh optimizer at `learning_rate`
+        (`None`: the builder's).
+
+        Examples:
+
+            >>> import numpy as np, keras_walk as kw
+            >>> task = kw.tasks.image_classifier((16, 16, 1), 2)
+            >>> task.freeze_backbone(learning_rate=1e-3)
+            >>> len(task.trainable_weights)  # the head's kernel and bias
+            2
+        """
+        set_backbone_trainable(backbone_of(self), 0)
+        self.compile(learning_rate=learning_rate)
+
+    def unfreeze_backbone(
+        self, layers: int | None = None, *, learning_rate=None, freeze_batch_norm: bool = True
+    ) -> None:
+        """Unfreezes the backbone, all of it or its last `layers` layers with weights, and
+        compiles again with a fresh optimizer at `learning_rate` (usually ten times lower
+        than the head's).
+
+        Args:
+            layers: `None` for the whole backbone, else how many of its last layers with
+                weights learn.
+            learning_rate: a float or a schedule; `None`: the builder's.
+            freeze_batch_norm: keep batch normalization in inference mode, with the
+                statistics it learned on the source (the usual advice for a target like the
+                source); `False` lets it re-estimate them from the target's batches.
+        """
+        backbone = backbone_of(self)
+        set_backbone_trainable(backbone, unfrozen_layers(backbone, layers), freeze_batch_norm)
+        self.compile(learning_rate=learning_rate)
 
     # --- Training and inference on what users pass -------------------------------------
 

@@ -25,35 +25,12 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from keras_walk.arguments import is_model
-from keras_walk.layers.nested import leaf_layers
+from keras_walk.arguments import is_model, non_negative_int
+from keras_walk.tasks.backbones import backbone_of, unfrozen_layers
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.task import Task
 
 __all__ = ["backbone_of", "fine_tune", "linear_probe", "transfer"]
-
-
-def backbone_of(task: keras.Model) -> keras.Model:
-    """The backbone of `task`: its one nested `keras.Model` that has weights.
-
-    Raises:
-        ValueError: when `task` has none (or several, so that "the backbone" is not one).
-
-    Examples:
-
-        >>> import keras_walk as kw
-        >>> backbone_of(kw.tasks.image_classifier((28, 28, 1), 10)).name
-        'basic_convnet'
-    """
-    nested = [layer for layer in task.layers if isinstance(layer, keras.Model) and layer.weights]
-    if len(nested) != 1:
-        found = ", ".join(repr(layer.name) for layer in nested) or "none"
-        raise ValueError(
-            f"{task.name!r} has no backbone to freeze or transfer: a backbone is the one "
-            f"nested keras.Model with weights (image_classifier's convnet, object_detector's "
-            f"body, image_segmenter's encoder arm). Found: {found}"
-        )
-    return nested[0]
 
 
 def transfer(
@@ -180,23 +157,6 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
     return float(np.ravel(regression.C_)[0])
 
 
-def _set_backbone_trainable(
-    backbone: keras.Model, unfreeze: int | None, freeze_batch_norm: bool = True
-) -> None:
-    """Freezes the whole backbone (`unfreeze=0`), or unfreezes all of it (`None`) or its
-    last `unfreeze` layers with weights, batch normalization too unless
-    `freeze_batch_norm`."""
-    backbone.trainable = unfreeze != 0
-    if unfreeze == 0:
-        return
-    weighted = [layer for layer in leaf_layers(backbone) if layer.weights]
-    frozen = {id(layer) for layer in weighted[: len(weighted) - (unfreeze or len(weighted))]}
-    for layer in leaf_layers(backbone):
-        layer.trainable = id(layer) not in frozen and not (
-            freeze_batch_norm and isinstance(layer, keras.layers.BatchNormalization)
-        )
-
-
 def fine_tune(
     task: Task,
     x,
@@ -212,7 +172,9 @@ def fine_tune(
     backup_dir=None,
     **fit_options,
 ) -> dict:
-    """Feature transfer, then fine-tuning, as one call (see the module's docstring).
+    """Feature transfer, then fine-tuning, as one call (see the module's docstring):
+    `task.freeze_backbone()`, `fit`, `task.unfreeze_backbone()`, `fit`, each phase with a
+    `BackupAndRestore` when `backup_dir` is given.
 
     Args:
         task: a compiled Task with a backbone, e.g. from `transfer`.
@@ -254,14 +216,42 @@ def fine_tune(
         >>> history["phase"]
         ['head', 'fine_tune']
     """
-    backbone = backbone_of(task)
-    weighted = [layer for layer in leaf_layers(backbone) if layer.weights]
     for argument, value in (("head_epochs", head_epochs), ("fine_tune_epochs", fine_tune_epochs)):
-        if int(value) != value or value < 0:
-            raise ValueError(
-                f"Invalid value for argument `{argument}`. Expected a non-negative integer. "
-                f"Received: {argument}={value}"
-            )
+        non_negative_int(argument, value)
+    fine_tune_learning_rate = _fine_tune_rate(
+        learning_rate, fine_tune_learning_rate, fine_tune_epochs
+    )
+    unfreeze = unfrozen_layers(backbone_of(task), unfreeze, "unfreeze")  # before any training
+    phase_callbacks = callbacks if callable(callbacks) else (lambda _phase: list(callbacks))
+    history: dict[str, list] = {}
+
+    def run_phase(phase, first_epoch, last_epoch):
+        extra = list(phase_callbacks(phase))
+        if backup_dir is not None:  # first, so an epoch is backed up before anything stops
+            extra.insert(0, _phase_backup(Path(backup_dir) / phase, keep=phase == "head"))
+        phase_history = task.fit(
+            x, y, epochs=last_epoch, initial_epoch=first_epoch, callbacks=extra, **fit_options
+        ).history
+        for key, values in phase_history.items():
+            history.setdefault(key, []).extend(values)
+        epochs_run = len(next(iter(phase_history.values()), []))
+        history.setdefault("phase", []).extend([phase] * epochs_run)
+
+    if head_epochs:
+        task.freeze_backbone(learning_rate=learning_rate)
+        run_phase("head", 0, head_epochs)
+    if fine_tune_epochs:
+        task.unfreeze_backbone(
+            unfreeze, learning_rate=fine_tune_learning_rate, freeze_batch_norm=freeze_batch_norm
+        )
+        run_phase("fine_tune", head_epochs, head_epochs + fine_tune_epochs)
+    if backup_dir is not None:
+        shutil.rmtree(backup_dir, ignore_errors=True)
+    return history
+
+
+def _fine_tune_rate(learning_rate, fine_tune_learning_rate, fine_tune_epochs):
+    """The fine-tuning phase's rate: as given, else a tenth of the head's (both checked)."""
     schedule = keras.optimizers.schedules.LearningRateSchedule
     if fine_tune_learning_rate is None:
         if not isinstance(learning_rate, schedule):
@@ -282,46 +272,13 @@ def fine_tune(
                 f"Invalid value for argument `{argument}`. Expected a positive float. "
                 f"Received: {argument}={value}"
             )
-    if unfreeze is not None and (int(unfreeze) != unfreeze or not 1 <= unfreeze <= len(weighted)):
-        raise ValueError(
-            f"Invalid value for argument `unfreeze`. Expected None (all) or an integer from 1 "
-            f"to {len(weighted)}, the backbone's layers with weights. Received: unfreeze={unfreeze}"
-        )
-    phase_callbacks = callbacks if callable(callbacks) else (lambda _phase: list(callbacks))
-    backup_dir = None if backup_dir is None else Path(backup_dir)
-    head_done = None if backup_dir is None else backup_dir / "head_phase_done.npz"
-    history: dict[str, list] = {}
+    return fine_tune_learning_rate
 
-    def run_phase(phase, epochs, first_epoch, rate):
-        extra = list(phase_callbacks(phase))
-        if backup_dir is not None:  # first, so an epoch is backed up before anything stops
-            from keras_walk.training.backup import BackupAndRestore
 
-            extra.insert(0, BackupAndRestore(backup_dir / phase))
-        task.compile(learning_rate=rate)
-        phase_history = task.fit(
-            x, y, epochs=first_epoch + epochs, initial_epoch=first_epoch, callbacks=extra,
-            **fit_options,
-        ).history  # fmt: skip
-        for key, values in phase_history.items():
-            history.setdefault(key, []).extend(values)
-        history.setdefault("phase", []).extend(
-            [phase] * len(next(iter(phase_history.values()), []))
-        )
+def _phase_backup(folder: Path, keep: bool):
+    """The BackupAndRestore of one phase. The head phase keeps its last backup when it
+    finishes: a call run again after an interruption restores it, and its `fit` then has no
+    epoch left to run, so the finished phase is not trained twice."""
+    from keras_walk.training.backup import BackupAndRestore
 
-    if head_epochs:
-        _set_backbone_trainable(backbone, 0)
-        if head_done is not None and head_done.exists():
-            with np.load(head_done) as saved:  # finished in an earlier, interrupted call
-                task.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
-        else:
-            run_phase("head", head_epochs, 0, learning_rate)
-            if head_done is not None:  # written whole, then renamed: never half a file
-                np.savez(head_done.with_suffix(".partial.npz"), *task.get_weights())
-                head_done.with_suffix(".partial.npz").replace(head_done)
-    if fine_tune_epochs:
-        _set_backbone_trainable(backbone, unfreeze, freeze_batch_norm)
-        run_phase("fine_tune", fine_tune_epochs, head_epochs, fine_tune_learning_rate)
-    if backup_dir is not None:
-        shutil.rmtree(backup_dir, ignore_errors=True)
-    return history
+    return BackupAndRestore(folder, delete_on_finish=not keep)

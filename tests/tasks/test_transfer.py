@@ -78,7 +78,9 @@ def test_interrupted_fine_tune_resumes_without_repeating_the_head_phase(pretrain
     with pytest.raises(KeyboardInterrupt):
         fine_tune(target, digits.x, digits.y, head_epochs=2, fine_tune_epochs=2,
                   callbacks=callbacks, backup_dir=tmp_path / "backup", verbose=0)  # fmt: skip
-    assert (tmp_path / "backup" / "head_phase_done.npz").exists()
+    # The finished head phase kept its last backup; the fine-tuning phase backed up epoch 2.
+    assert (tmp_path / "backup" / "head" / "epoch-00002").is_dir()
+    assert (tmp_path / "backup" / "fine_tune" / "epoch-00003").is_dir()
     trained = []  # the epochs the second call trains
     count = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: trained.append(epoch))
     history = fine_tune(
@@ -86,7 +88,9 @@ def test_interrupted_fine_tune_resumes_without_repeating_the_head_phase(pretrain
         backup_dir=tmp_path / "backup", verbose=0,
     )  # fmt: skip
     assert trained == [3]  # the head phase was done, and epoch 2 was backed up
-    assert history["phase"] == ["fine_tune", "fine_tune"]  # the phase's whole history
+    # The whole history, the restored epochs' logs included.
+    assert history["phase"] == ["head", "head", "fine_tune", "fine_tune"]
+    assert len(history["loss"]) == 4
     assert not (tmp_path / "backup").exists()
 
 
@@ -105,7 +109,7 @@ def test_bad_arguments_fail_before_any_training(pretrained):
     steps = int(target.optimizer.iterations)
     schedule = kw.training.warmup_cosine(1e-3, 10)
     for arguments, message in (
-        ({"head_epochs": -1}, "`head_epochs`. Expected a non-negative integer"),
+        ({"head_epochs": -1}, "`head_epochs`. Expected an integer >= 0"),
         ({"learning_rate": 0.0}, "`learning_rate`. Expected a positive float"),
         ({"unfreeze": 0}, "`unfreeze`. Expected None"),
         ({"unfreeze": 10_000}, "`unfreeze`. Expected None"),
