@@ -57,12 +57,7 @@ def is_number(value) -> bool:
     >>> is_number(0.5), is_number(np.float32(0.5)), is_number(float("nan")), is_number("1")
     (True, True, False, False)
     """
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and type(value).__name__ != "bool_"  # NumPy's bool registers as no number, but be sure
-        and math.isfinite(value)
-    )
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def positive_int(name: str, value) -> int:

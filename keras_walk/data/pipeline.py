@@ -45,7 +45,8 @@ def pipeline(
     """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset.
 
     The data is checked first (empty, NaN, image shape), so bad input fails before a long
-    run starts; a Task checks the labels against its head when `fit` reads the first batch. Then, in this order: `map_fn` per sample (parallel,
+    run starts; a Task checks the labels against its head when `fit` reads the first
+    batch. Then, in this order: `map_fn` per sample (parallel,
     AUTOTUNE), `cache`, `shuffle` (reshuffled each epoch), `batch`, `augment` per batch
     (parallel), `prefetch(AUTOTUNE)`. In-memory arrays with no `map_fn` take a faster
     route with the same result: shuffled indices, batched, then one gather per batch.

@@ -432,13 +432,12 @@ def diffusion_model(
         >>> model.head, model.conditional, model.generate(3, steps=2, labels=1, seed=0).dtype
         ('noise', True, dtype('uint8'))
     """
-    shape_given = isinstance(images, tuple | list) and all(
-        isinstance(d, int | np.integer) for d in images
-    )
+    shape_given = isinstance(images, tuple | list) and all(is_integer(d) for d in images)
     input_shape = tuple(images) if shape_given else tuple(np.shape(images)[1:])
     if not shape_given and len(images) == 0:
         raise ValueError("Invalid value for argument `images`: it is empty (0 images).")
-    _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema_momentum)
+    input_shape = check_generator_shape(input_shape, "images", num_classes)
+    _check_arguments(widths, num_classes, label_dropout, guidance_scale, ema_momentum)
     strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         task = DiffusionModel(
@@ -450,9 +449,8 @@ def diffusion_model(
         return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
 
 
-def _check_arguments(input_shape, widths, num_classes, label_dropout, guidance_scale, ema):
+def _check_arguments(widths, num_classes, label_dropout, guidance_scale, ema):
     non_empty("widths", tuple(widths))
-    check_generator_shape(input_shape, "images", num_classes)
     for argument, value, low, high in (
         ("label_dropout", label_dropout, 0.0, 1.0),
         ("ema_momentum", ema, 0.0, 1.0),

@@ -344,9 +344,8 @@ def gan(
         >>> model.head, model.generator.output_shape, model.discriminator.output_shape
         ('adversarial', (None, 28, 28, 1), (None, 1))
     """
-    input_shape = tuple(input_shape)
     latent_dim = positive_int("latent_dim", latent_dim)
-    check_generator_shape(input_shape, "input_shape", num_classes)
+    input_shape = check_generator_shape(input_shape, "input_shape", num_classes)
     if not 0 <= label_smoothing < 0.5:
         raise ValueError(
             "Invalid value for argument `label_smoothing`. Expected a number in [0, 0.5). "

@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
-from keras_walk.arguments import is_integer
+from keras_walk.arguments import is_integer, positive_shape
 from keras_walk.data.checks import DataError, check_image_shape
 
 __all__ = [
@@ -86,19 +86,17 @@ def training_pairs(x, y, image_shape, conditional: bool, what: str):
     return x, y
 
 
-def check_generator_shape(input_shape, argument: str, num_classes):
+def check_generator_shape(input_shape, argument: str, num_classes) -> tuple[int, int, int]:
     """Checks a generator builder's image shape (`(height, width, channels)`, any size:
-    the builders pad or crop inside) and its `num_classes` (`None`, or an integer >= 2)."""
-    if len(input_shape) != 3 or min(input_shape) < 1:
-        raise ValueError(
-            f"Invalid value for argument `{argument}`. Expected (height, width, channels), "
-            f"each at least 1. Received: shape {input_shape}"
-        )
+    the builders pad or crop inside) and its `num_classes` (`None`, or an integer >= 2);
+    returns the shape as Python ints."""
+    input_shape = positive_shape(argument, input_shape, 3, "(height, width, channels)")
     if num_classes is not None and (not is_integer(num_classes) or num_classes < 2):
         raise ValueError(
             "Invalid value for argument `num_classes`. Expected an integer >= 2 (or None for "
             f"an unconditional model). Received: num_classes={num_classes!r}"
         )
+    return input_shape
 
 
 def check_class_labels(y, num_labels: int | None, what: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.arguments import is_integer
 from keras_walk.data.checks import DataError, check_texts
 from keras_walk.tasks.generative_inputs import checked_images
 
@@ -81,9 +82,7 @@ def pairs_input_shape(images, captions) -> tuple[np.ndarray, tuple[int, ...]]:
     """A builder's `(images, captions)`: the checked captions and the image shape, from
     training images (one per caption) or a shape `(height, width, channels)`."""
     captions = check_captions(captions)
-    shape_given = isinstance(images, tuple | list) and all(
-        isinstance(d, int | np.integer) for d in images
-    )
+    shape_given = isinstance(images, tuple | list) and all(is_integer(d) for d in images)
     if not shape_given:
         images = np.asarray(images)
         _check_counts(images, captions)
