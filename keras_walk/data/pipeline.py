@@ -77,7 +77,7 @@ def pipeline(
         masks: the labels are segmentation masks, one class id per pixel: `augment` flips
             and shifts them with their images (Keras's image layers move both).
         boxes: the labels are detection boxes, `(max_objects, 5)` rows of
-            `[x1, y1, x2, y2, class]` in pixels padded with -1 (`keras_walk.data.detection`):
+            `[x1, y1, x2, y2, class]` in pixels padded with -1 (`keras_walk.data.composed.detection`):
             `augment="flip"` mirrors the boxes with their images.
 
     Examples:

@@ -18,8 +18,8 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from keras_walk.data.catalog import DataInfo, Registry
-from keras_walk.data.registry import DatasetUnavailableError, data_root
+from keras_walk.data.files import DatasetUnavailableError, data_root
+from keras_walk.data.registry import DataInfo, Registry
 
 __all__ = ["list_pretrained", "pretrained_info", "pretrained_preset"]
 

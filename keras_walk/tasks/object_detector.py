@@ -8,7 +8,7 @@ times class probability passes a threshold; non-maximum suppression (NMS) then k
 boxes that overlap by more than an IoU threshold, only the most confident.
 
 Labels are `(n, max_objects, 5)` rows of `[x1, y1, x2, y2, class]` in pixels, padded with
-rows of -1 (see `keras_walk.data.detection`).
+rows of -1 (see `keras_walk.data.composed.detection`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import distribute, heads
-from keras_walk.data.detection import check_boxes
+from keras_walk.data.composed.detection import check_boxes
 from keras_walk.layers import conv_block
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import DetectionLoss

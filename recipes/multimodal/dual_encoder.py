@@ -47,7 +47,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 import keras_walk as kw
-from keras_walk.data.image_text import ITEM_NAMES, SLOT_NAMES, one_item_scenes
+from keras_walk.data.composed.scenes import ITEM_NAMES, SLOT_NAMES, one_item_scenes
 
 """
 ## Hyperparameters

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 import keras_walk as kw
-from keras_walk.data.detection import box_iou, check_boxes, compose_detection_scenes, split_labels
+from keras_walk.data.composed.detection import (
+    box_iou,
+    check_boxes,
+    compose_detection_scenes,
+    split_labels,
+)
 
 
 def test_boxes_are_exactly_around_each_items_pixels():

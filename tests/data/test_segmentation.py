@@ -5,14 +5,14 @@ import numpy as np
 import pytest
 
 import keras_walk as kw
-from keras_walk.data.registry import DatasetUnavailableError
-from keras_walk.data.segmentation import (
+from keras_walk.data.composed.cutouts import (
     BACKGROUNDS,
     _composed_splits,
     background_photos,
     clipart_rgba,
     paste_cutouts,
 )
+from keras_walk.data.files import DatasetUnavailableError
 
 
 def test_composed_splits_are_kept_on_disk_and_recomposed_when_their_inputs_change(

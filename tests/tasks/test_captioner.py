@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 import keras_walk as kw
-from keras_walk.data.image_text import compose_scenes
+from keras_walk.data.composed.scenes import compose_scenes
 
 SMALL = {
     "backbone": lambda shape: kw.tasks.backbones.basic_convnet(shape, (16, 32, 32)),

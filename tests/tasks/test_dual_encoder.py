@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 import keras_walk as kw
-from keras_walk.data.image_text import ITEM_NAMES, one_item_scenes
+from keras_walk.data.composed.scenes import ITEM_NAMES, one_item_scenes
 from tests.helpers.task_contract import contrastive_under_mirrored
 
 SMALL = {

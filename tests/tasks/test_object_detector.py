@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import keras_walk as kw
-from keras_walk.data.detection import split_labels
+from keras_walk.data.composed.detection import split_labels
 from keras_walk.heads import LabelError
 from keras_walk.losses import DetectionLoss, grid_targets
 from keras_walk.metrics import mean_average_precision

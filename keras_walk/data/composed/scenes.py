@@ -1,15 +1,11 @@
-"""Image-caption pairs that load offline: composed Fashion-MNIST scenes and emoji.
+"""Image-caption pairs composed from Fashion-MNIST: `"fashion_scenes"`.
 
-* **Fashion scenes** (`"fashion_scenes"`) are *composed*, not natural: 1 to 4 real
-  Fashion-MNIST items on a 56x56 canvas, one per quadrant, with a caption that states
-  exactly what is where ("a sneaker to the left of a bag at the top"). Captions are always
-  right, so a model's errors are its own. Training scenes use only Fashion-MNIST's training
-  images, test scenes only its test images.
-* **Emoji** (`"emoji"`: Google's Noto, `"emoji_twitter"`: Twitter's Twemoji) are the same
-  1,911 concepts drawn in two styles, 64x64 RGB on white, captioned with their Unicode CLDR
-  names ("grinning face with smiling eyes"). The split is fixed by Unicode's order: every
-  fifth emoji is in the test split, so both splits cover every category. Training on one
-  style and searching the other is a test of concepts, not pixels.
+The scenes are *composed*, not natural: 1 to 4 real Fashion-MNIST items on a 56x56
+canvas, one per quadrant, with a caption that states exactly what is where ("a sneaker to
+the left of a bag at the top"). Captions are always right, so a model's errors are its own.
+Training scenes use only Fashion-MNIST's training images, test scenes only its test images.
+`"fashion_scene_masks"` are the same scenes (same seeds, same items) with a class per
+pixel, for segmentation: 0 for background, `1 + label` where an item's pixel is not black.
 
 Examples:
 
@@ -25,22 +21,23 @@ Examples:
 
 from __future__ import annotations
 
-import json
-import tarfile
 from pathlib import Path
 
 import numpy as np
+
+from keras_walk.data.arrays import Arrays
+from keras_walk.data.fashion_mnist import load_fashion_mnist
 
 __all__ = [
     "ITEM_NAMES",
     "SLOT_NAMES",
     "compose_scenes",
-    "emoji_available",
-    "load_emoji",
+    "load_fashion_scene_masks",
     "load_fashion_scenes",
     "one_item_scenes",
     "place_items",
     "scene_caption",
+    "scene_masks",
 ]
 
 # Fashion-MNIST's classes as the noun phrases captions use, in label order.
@@ -88,7 +85,7 @@ def _canvases(count: int, channels: int) -> np.ndarray:
     return np.zeros((count, SCENE_SIZE, SCENE_SIZE, channels), "uint8")
 
 
-def _paste_slots(scenes: np.ndarray, images: np.ndarray, picks: np.ndarray) -> None:
+def paste_slots(scenes: np.ndarray, images: np.ndarray, picks: np.ndarray) -> None:
     """Pastes `images[picks[scene, slot]]` into each scene's slot (where the pick is not -1),
     one slot for all scenes at a time."""
     for slot in range(4):
@@ -145,7 +142,7 @@ def place_items(images, labels, num_scenes: int, seed: int = 0, max_items: int =
         )
     picks = _scene_picks(len(images), num_scenes, seed, max_items)
     scenes = _canvases(num_scenes, images.shape[-1] if images.ndim == 4 else 1)
-    _paste_slots(scenes, images, picks)
+    paste_slots(scenes, images, picks)
     placements = [
         {slot: pick for slot, pick in enumerate(row) if pick >= 0} for row in picks.tolist()
     ]
@@ -160,124 +157,39 @@ def one_item_scenes(images, seed: int = 0) -> np.ndarray:
     picks = np.full((len(images), 4), -1, "int64")
     picks[np.arange(len(images)), slots] = np.arange(len(images))
     scenes = _canvases(len(images), images.shape[-1] if images.ndim == 4 else 1)
-    _paste_slots(scenes, images, picks)
+    paste_slots(scenes, images, picks)
     return scenes
 
 
 def load_fashion_scenes(data_dir: Path | None, download) -> dict:
-    """The registry's loader for `"fashion_scenes"`: scenes from each Fashion-MNIST split."""
-    from keras_walk.data.registry import Arrays, _load_fashion_mnist
-
-    items = _load_fashion_mnist(data_dir, download)
+    """The catalog's loader for `"fashion_scenes"`: scenes from each Fashion-MNIST split."""
+    items = load_fashion_mnist(data_dir, download)
     return {
         split: Arrays(*compose_scenes(*items[split], SCENE_COUNTS[split], SCENE_SEEDS[split]))
         for split in ("train", "test")
     }
 
 
-# --- Emoji -------------------------------------------------------------------------------
-
-EMOJI_VERSION = "16.0.0"
-EMOJI_STYLES = {"google": "Noto Emoji (Google)", "twitter": "Twemoji (Twitter)"}
-EMOJI_COUNT = 1911  # emoji.json's entries: skin-tone variants are left out
-EMOJI_TEST_EVERY = 5
-
-
-def emoji_package(style: str) -> Path:
-    from keras_walk.data.registry import data_root
-
-    return data_root() / f"emoji-datasource-{style}-{EMOJI_VERSION}.tgz"
-
-
-def emoji_available(style: str) -> bool:
-    return emoji_package(style).is_file()
+def scene_masks(images, labels, placements) -> np.ndarray:
+    """Per-pixel classes of composed scenes (see `place_items`): 0 for background,
+    `1 + label` where an item's pixel is not black."""
+    images, labels = np.asarray(images), np.asarray(labels)
+    picks = np.array([[placed.get(slot, -1) for slot in range(4)] for placed in placements])
+    picks = picks.reshape(len(placements), 4)
+    classes = (1 + labels).astype("uint8")[:, None, None]
+    item_masks = np.where(images.reshape(-1, ITEM_SIZE, ITEM_SIZE) > 0, classes, np.uint8(0))
+    masks = np.zeros((len(placements), SCENE_SIZE, SCENE_SIZE, 1), "uint8")
+    paste_slots(masks, item_masks, picks)
+    return masks[..., 0]
 
 
-def load_emoji(style: str, data_dir: Path | None = None) -> dict:
-    """The registry's loader for `"emoji"` and `"emoji_twitter"`: the npm package's 64x64
-    PNGs, composited on white, with their CLDR names as captions."""
-    from keras_walk.data.registry import Arrays
-
-    rgba, captions, test = emoji_rgba(style, data_dir)
-    images = np.stack([_on_white(image) for image in rgba])
-    return {
-        "train": Arrays(images[~test], captions[~test]),
-        "test": Arrays(images[test], captions[test]),
-    }
-
-
-# Unicode's emoji categories in its order; the ninth, "Component", is 5 hair-colour
-# swatches, no picture of a thing, and is left out.
-EMOJI_CATEGORIES = (
-    "Smileys & Emotion", "People & Body", "Animals & Nature", "Food & Drink",
-    "Travel & Places", "Activities", "Objects", "Symbols", "Flags",
-)  # fmt: skip
-
-
-def load_emoji_categories(data_dir: Path | None = None) -> dict:
-    """The registry's loader for `"emoji_categories"`: the Noto emoji labelled with their
-    Unicode category (9 classes), the same train/test split as `"emoji"`, and
-    `test_twemoji`: the test emoji as Twitter draws them, a style training never saw."""
-    from keras_walk.data.registry import Arrays
-
-    def labelled(style, test_only):
-        rgba, _captions, is_test, categories = emoji_rgba(style, data_dir, categories=True)
-        keep = np.isin(categories, EMOJI_CATEGORIES) & (is_test | (not test_only))
-        labels = np.array([EMOJI_CATEGORIES.index(c) for c in categories[keep]])
-        images = np.stack([_on_white(image) for image in rgba[keep]])  # only rows returned
-        return images, labels, is_test[keep]
-
-    images, labels, is_test = labelled("google", test_only=False)
-    other_images, other_labels, _ = labelled("twitter", test_only=True)
-    return {
-        "train": Arrays(images[~is_test], labels[~is_test]),
-        "test": Arrays(images[is_test], labels[is_test]),
-        "test_twemoji": Arrays(other_images, other_labels),
-    }
-
-
-def emoji_rgba(style: str, data_dir: Path | None = None, categories: bool = False):
-    """The npm package's emoji as they are: `(rgba, captions, is_test)`, uint8
-    `(1911, 64, 64, 4)` images whose alpha channel is each emoji's exact silhouette, and
-    with `categories=True` a fourth array, each emoji's Unicode category."""
-    import tensorflow as tf
-
-    from keras_walk.data.registry import DatasetUnavailableError
-
-    path = (Path(data_dir) if data_dir else emoji_package(style).parent) / emoji_package(style).name
-    if not path.is_file():
-        name = "emoji" if style == "google" else f"emoji_{style}"
-        raise DatasetUnavailableError(
-            f"Dataset {name!r} is not available: no {path}. Run `make setup` (it runs "
-            f"`npm pack emoji-datasource-{style}@{EMOJI_VERSION}` in $KERAS_WALK_DATA)."
-        )
-    # One pass over the gzip stream: looking members up by name would re-read it each time.
-    folder, files = f"package/img/{style}/64/", {}
-    with tarfile.open(path, "r|gz") as archive:
-        for member in archive:
-            if member.name == "package/emoji.json" or member.name.startswith(folder):
-                files[member.name] = archive.extractfile(member).read()
-    entries = sorted(
-        (e for e in json.loads(files["package/emoji.json"]) if e.get(f"has_img_{style}")),
-        key=lambda e: e["sort_order"],
-    )
-    rgba = np.stack(
-        [tf.io.decode_png(files[folder + entry["image"]], channels=4).numpy() for entry in entries]
-    )
-    captions = np.array([_emoji_caption(entry) for entry in entries])
-    is_test = np.arange(len(entries)) % EMOJI_TEST_EVERY == EMOJI_TEST_EVERY - 1
-    if categories:
-        return rgba, captions, is_test, np.array([entry["category"] for entry in entries])
-    return rgba, captions, is_test
-
-
-def _on_white(rgba: np.ndarray) -> np.ndarray:
-    alpha = rgba[..., 3:].astype("float32") / 255.0
-    rgb = rgba[..., :3].astype("float32") * alpha + 255.0 * (1.0 - alpha)
-    return np.round(rgb).astype("uint8")
-
-
-def _emoji_caption(entry: dict) -> str:
-    # emoji.json's `name` is Unicode's CLDR name in capitals ("GRINNING FACE"), older
-    # entries in upper case, newer ones in title case; flags read "Egypt Flag".
-    return entry["name"].lower() if entry.get("name") else entry["short_name"].replace("_", " ")
+def load_fashion_scene_masks(data_dir, download) -> dict:
+    """The catalog's loader for `"fashion_scene_masks"`: the scenes of `"fashion_scenes"`
+    (same seeds, same items) with a class per pixel."""
+    items = load_fashion_mnist(data_dir, download)
+    splits = {}
+    for split in ("train", "test"):
+        images, labels = items[split]
+        scenes, placements = place_items(images, labels, SCENE_COUNTS[split], SCENE_SEEDS[split])
+        splits[split] = Arrays(scenes, scene_masks(images, labels, placements))
+    return splits

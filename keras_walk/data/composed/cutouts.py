@@ -20,9 +20,6 @@ Both sets are *composed* from real pictures, so that every mask is exact:
   transparent pixel (no silhouette to learn) and exact duplicates. A drawing's variants
   (`deer_01.png`, `deer_02.png`) stay in one split: the test split holds every group whose
   name hashes to 4 mod 5.
-* **Fashion scene masks** (`"fashion_scene_masks"`): the scenes of `"fashion_scenes"`
-  (1 to 4 Fashion-MNIST items, one per quadrant of a 56x56 canvas) with a class per
-  pixel: 0 for background, `1 + label` where an item's pixel is not black.
 
 Examples:
 
@@ -36,13 +33,19 @@ Examples:
 from __future__ import annotations
 
 import functools
-import os
+import hashlib
+import inspect
 import re
 import warnings
 import zlib
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
+
+from keras_walk.data.arrays import Arrays
+from keras_walk.data.emoji import emoji_rgba
+from keras_walk.data.files import DatasetUnavailableError, data_root, kept_on_disk
 
 __all__ = [
     "BACKGROUNDS",
@@ -51,9 +54,7 @@ __all__ = [
     "clipart_rgba",
     "load_clipart_cutouts",
     "load_emoji_cutouts",
-    "load_fashion_scene_masks",
     "paste_cutouts",
-    "scene_masks",
 ]
 
 # scikit-image's pictures (all CC0 or public domain, see its `skimage.data` docstrings).
@@ -130,8 +131,6 @@ def paste_cutouts(
         raise ValueError(
             f"Invalid photos: expected at least one, each {size} pixels or more a side"
         )
-    from PIL import Image
-
     # PIL images, made once: cropping one is a copy in C, where `Image.fromarray` of a
     # crop of the array first made the strided crop contiguous (half the composing time).
     photos = [Image.fromarray(np.ascontiguousarray(photo)) for photo in photos]
@@ -148,8 +147,6 @@ def paste_cutouts(
 
 def _background(photos, size, rng, recolour):
     """A random square crop of a random photo (a PIL image), as float32 `(size, size, 3)`."""
-    from PIL import Image
-
     photo = photos[rng.integers(len(photos))]
     width, height = photo.size
     side = rng.integers(max(size, min(height, width) // 4), min(height, width) + 1)
@@ -172,8 +169,6 @@ def _background(photos, size, rng, recolour):
 
 def _placed(cutout, size, rng, min_scale):
     """The cut-out scaled and placed at random: `(alpha, colours)` on the whole canvas."""
-    from PIL import Image
-
     scaled = int(round(size * rng.uniform(min_scale, 1.0)))
     small = np.asarray(Image.fromarray(cutout).resize((scaled, scaled), Image.LANCZOS))
     y, x = rng.integers(size - scaled + 1), rng.integers(size - scaled + 1)
@@ -185,7 +180,7 @@ def _placed(cutout, size, rng, min_scale):
 
 
 def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
-    """The registry's loader for `"emoji_cutouts"` (see the module's docstring). Composing
+    """The catalog's loader for `"emoji_cutouts"` (see the module's docstring). Composing
     12,230 images takes about 9 s, so they are composed once and kept on disk, and a
     process reads them once; the arrays are read-only, since every caller shares them."""
     return _emoji_cutouts(None if data_dir is None else str(data_dir), style)
@@ -193,8 +188,6 @@ def load_emoji_cutouts(data_dir=None, style: str = "google") -> dict:
 
 @functools.lru_cache(maxsize=2)
 def _emoji_cutouts(data_dir, style) -> dict:
-    from keras_walk.data.image_text import emoji_rgba
-
     rgba, _captions, is_test = emoji_rgba(style, data_dir)
     return _composed_splits(rgba, is_test, CUTOUT_COPIES)
 
@@ -209,12 +202,7 @@ def _composed_splits(rgba, is_test, copies: dict) -> dict:
     the cut-outs, the copies and seeds, the photographs' names, scikit-image's
     version and the source code of the functions that compose. Change any and a new file
     is composed; delete the files to reclaim the space."""
-    import hashlib
-    import inspect
-
-    import skimage
-
-    from keras_walk.data.registry import Arrays, data_root
+    import skimage  # noqa: PLC0415 - optional: the catalog says the set needs it
 
     recipe = [
         np.ascontiguousarray(rgba).tobytes(), np.asarray(is_test).tobytes(),
@@ -231,7 +219,7 @@ def _composed_splits(rgba, is_test, copies: dict) -> dict:
         return {f"{split}_{kind}": array for split, arrays in splits.items()
                 for kind, array in zip(("images", "masks"), arrays, strict=True)}  # fmt: skip
 
-    saved = _kept_on_disk(data_root() / f"cutouts_{digest.hexdigest()[:16]}.npz", compose)
+    saved = kept_on_disk(data_root() / f"cutouts_{digest.hexdigest()[:16]}.npz", compose)
     splits = {
         split: Arrays(saved[f"{split}_images"], saved[f"{split}_masks"]) for split in CUTOUT_COPIES
     }
@@ -241,8 +229,6 @@ def _composed_splits(rgba, is_test, copies: dict) -> dict:
 
 
 def _compose_splits(rgba, is_test, copies: dict) -> dict:
-    from keras_walk.data.registry import Arrays
-
     splits = {}
     for split in CUTOUT_COPIES:
         cutouts = rgba[~is_test] if split == "train" else rgba[is_test]
@@ -267,10 +253,6 @@ def clipart_rgba(root: Path | str = CLIPART_ROOT, size: int = 64):
     uint8 `(n, size, size, 4)` whose alpha channel is each drawing's exact silhouette, each
     cropped to its drawn pixels and centred on a square canvas; `names` are the files' paths
     under `root`. See the module's docstring for what is left out and how it splits."""
-    from PIL import Image
-
-    from keras_walk.data.registry import DatasetUnavailableError
-
     root = Path(root)
     files = sorted(root.rglob("*.png"))
     if not files:
@@ -323,10 +305,6 @@ def _cached_clipart_rgba(root: Path):
     call: reading 8,000 PNG files takes about 25 s, the saved arrays a fraction of one. The
     file's name hashes the PNG files' names and sizes, so another copy or version of the
     folder gets a file of its own."""
-    import hashlib
-
-    from keras_walk.data.registry import data_root
-
     files = sorted(root.rglob("*.png"))
     digest = hashlib.sha1(
         "\n".join(f"{f.relative_to(root)} {f.stat().st_size}" for f in files).encode()
@@ -336,32 +314,12 @@ def _cached_clipart_rgba(root: Path):
         rgba, _names, is_test = clipart_rgba(root)
         return {"rgba": rgba, "is_test": is_test}
 
-    saved = _kept_on_disk(data_root() / f"clipart_rgba_{digest}.npz", decode)
+    saved = kept_on_disk(data_root() / f"clipart_rgba_{digest}.npz", decode)
     return saved["rgba"], saved["is_test"]
 
 
-def _kept_on_disk(path: Path, make) -> dict:
-    """The arrays saved at `path`, else `make()`'s dict of arrays, saved there for next
-    time: written whole or not at all (a temporary file, then renamed), even with two
-    processes at once; on a read-only or full disk, a warning, and `make()` runs again
-    next time. Hand-written because `np.savez` has no atomic mode."""
-    if path.is_file():
-        with np.load(path) as saved:
-            return dict(saved)
-    arrays = make()
-    partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(partial, **arrays)
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        warnings.warn(f"Not kept in {path.parent}: {error}", stacklevel=3)
-    return arrays
-
-
 def load_clipart_cutouts(root: Path | str = CLIPART_ROOT) -> dict:
-    """The registry's loader for `"clipart_cutouts"` (see the module's docstring): composed
+    """The catalog's loader for `"clipart_cutouts"` (see the module's docstring): composed
     once a process, read-only like the emoji cut-outs."""
     return _clipart_cutouts(str(root))
 
@@ -370,33 +328,3 @@ def load_clipart_cutouts(root: Path | str = CLIPART_ROOT) -> dict:
 def _clipart_cutouts(root) -> dict:
     rgba, is_test = _cached_clipart_rgba(Path(root))
     return _composed_splits(rgba, is_test, CLIPART_COPIES)
-
-
-def scene_masks(images, labels, placements) -> np.ndarray:
-    """Per-pixel classes of composed scenes (see `image_text.place_items`): 0 for background,
-    `1 + label` where an item's pixel is not black."""
-    from keras_walk.data.image_text import ITEM_SIZE, SCENE_SIZE, _paste_slots
-
-    images, labels = np.asarray(images), np.asarray(labels)
-    picks = np.array([[placed.get(slot, -1) for slot in range(4)] for placed in placements])
-    picks = picks.reshape(len(placements), 4)
-    classes = (1 + labels).astype("uint8")[:, None, None]
-    item_masks = np.where(images.reshape(-1, ITEM_SIZE, ITEM_SIZE) > 0, classes, np.uint8(0))
-    masks = np.zeros((len(placements), SCENE_SIZE, SCENE_SIZE, 1), "uint8")
-    _paste_slots(masks, item_masks, picks)
-    return masks[..., 0]
-
-
-def load_fashion_scene_masks(data_dir, download) -> dict:
-    """The registry's loader for `"fashion_scene_masks"`: the scenes of `"fashion_scenes"`
-    (same seeds, same items) with a class per pixel."""
-    from keras_walk.data.image_text import SCENE_COUNTS, SCENE_SEEDS, place_items
-    from keras_walk.data.registry import Arrays, _load_fashion_mnist
-
-    items = _load_fashion_mnist(data_dir, download)
-    splits = {}
-    for split in ("train", "test"):
-        images, labels = items[split]
-        scenes, placements = place_items(images, labels, SCENE_COUNTS[split], SCENE_SEEDS[split])
-        splits[split] = Arrays(scenes, scene_masks(images, labels, placements))
-    return splits

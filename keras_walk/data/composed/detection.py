@@ -25,6 +25,10 @@ Examples:
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
+
+from keras_walk.data.arrays import Arrays
+from keras_walk.data.fashion_mnist import load_fashion_mnist
 
 __all__ = [
     "DETECTION_SCENE_SIZE",
@@ -109,8 +113,6 @@ def compose_detection_scenes(
     `item_sides` and a place; a place whose box would overlap a placed box by more than
     `max_overlap` (IoU) is drawn again, up to 20 times, then the item is left out.
     """
-    from PIL import Image
-
     images, labels = np.asarray(images), np.asarray(labels)
     if images.ndim == 4:
         images = images[..., 0]
@@ -151,10 +153,8 @@ def compose_detection_scenes(
 
 
 def load_fashion_detection(data_dir, download) -> dict:
-    """The registry's loader for `"fashion_detection"`."""
-    from keras_walk.data.registry import Arrays, _load_fashion_mnist
-
-    items = _load_fashion_mnist(data_dir, download)
+    """The catalog's loader for `"fashion_detection"`."""
+    items = load_fashion_mnist(data_dir, download)
     return {
         split: Arrays(
             *compose_detection_scenes(

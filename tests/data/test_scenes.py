@@ -1,4 +1,4 @@
-"""Image-caption datasets (keras_walk/data/image_text.py): composed scenes and emoji."""
+"""Image-caption datasets: composed scenes (keras_walk/data/composed/scenes.py) and emoji."""
 
 import re
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import keras_walk as kw
-from keras_walk.data import image_text
+from keras_walk.data.composed import scenes as composed_scenes
 
 SLOT_WORDS = {"top left": 0, "top right": 1, "bottom left": 2, "bottom right": 3}
 
@@ -19,9 +19,9 @@ def _items_in(scene):
 
 def test_scene_captions_say_exactly_what_is_where():
     items, labels = kw.data.load("fashion_mnist", "test[:500]")
-    scenes, captions = image_text.compose_scenes(items, labels, 300, seed=3)
+    scenes, captions = composed_scenes.compose_scenes(items, labels, 300, seed=3)
     assert scenes.shape == (300, 56, 56, 1) and scenes.dtype == np.uint8
-    names = "|".join(sorted(image_text.ITEM_NAMES, key=len, reverse=True))
+    names = "|".join(sorted(composed_scenes.ITEM_NAMES, key=len, reverse=True))
     for scene, caption in zip(scenes, captions, strict=True):
         mentioned = re.findall(rf"\b(?:a|an) ({names})\b", caption)
         assert 1 <= len(mentioned) <= 4
@@ -33,23 +33,23 @@ def test_scene_captions_say_exactly_what_is_where():
     # Every grammar appears: placed items, side by side and stacked pairs.
     assert any("to the left of" in c for c in captions) and any(" above " in c for c in captions)
     assert any(c.count(" at the ") == 4 for c in captions)
-    again, same = image_text.compose_scenes(items, labels, 300, seed=3)
+    again, same = composed_scenes.compose_scenes(items, labels, 300, seed=3)
     np.testing.assert_array_equal(again, scenes)
     assert list(same) == list(captions)
 
 
 def test_scene_caption_grammar():
-    assert image_text.scene_caption({3: 7}) == "a sneaker at the bottom right"
-    assert image_text.scene_caption({1: 8, 3: 0}) == "a bag above a t-shirt on the right"
+    assert composed_scenes.scene_caption({3: 7}) == "a sneaker at the bottom right"
+    assert composed_scenes.scene_caption({1: 8, 3: 0}) == "a bag above a t-shirt on the right"
     assert (
-        image_text.scene_caption({2: 9, 3: 4})
+        composed_scenes.scene_caption({2: 9, 3: 4})
         == "an ankle boot to the left of a coat at the bottom"
     )
-    assert image_text.scene_caption({0: 5, 3: 6}) == (
+    assert composed_scenes.scene_caption({0: 5, 3: 6}) == (
         "a sandal at the top left and a shirt at the bottom right"
     )
     with pytest.raises(ValueError, match="expected 1 to 4 items in slots 0..3"):
-        image_text.scene_caption({4: 1})
+        composed_scenes.scene_caption({4: 1})
 
 
 def test_fashion_scenes_splits_come_from_their_own_fashion_mnist_split():
@@ -65,7 +65,7 @@ def test_fashion_scenes_splits_come_from_their_own_fashion_mnist_split():
 
 def test_one_item_scenes_place_each_image_in_one_quadrant():
     items, _ = kw.data.load("fashion_mnist", "test[:20]")
-    scenes = image_text.one_item_scenes(items, seed=0)
+    scenes = composed_scenes.one_item_scenes(items, seed=0)
     assert scenes.shape == (20, 56, 56, 1)
     assert all(len(_items_in(s)) == 1 for s in scenes)
     assert scenes.reshape(20, -1).sum(1).tolist() == items.reshape(20, -1).sum(1).tolist()

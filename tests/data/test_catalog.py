@@ -1,9 +1,11 @@
+import importlib
 import time
 
 import numpy as np
 import pytest
 
 import keras_walk as kw
+from keras_walk.data.catalog import ARRAY_KINDS, LOADERS, REGISTRIES
 
 
 def test_list_and_info():
@@ -18,10 +20,42 @@ def test_list_and_info():
     assert "apt-get install dataset-fashion-mnist" in info.how_to_get
 
 
-def test_unknown_dataset_name():
-    with pytest.raises(ValueError, match=r"Expected one of \['clipart_cutouts', 'digits', .*"
-                                         r"'italy_power_demand'\]. Received: name='cifar10'"):  # fmt: skip
+def test_unknown_name_lists_every_name_of_the_catalog():
+    with pytest.raises(ValueError, match=r"Expected one of \[.*'all_minilm_l6_v2', .*'digits', "
+                                         r".*'penguins', .*\]. Received: name='cifar10'"):  # fmt: skip
         kw.data.load("cifar10")
+
+
+def test_one_load_dispatches_on_the_kind():
+    table = kw.data.load("breast_cancer", test_fraction=0.25, seed=1)
+    assert isinstance(table, kw.data.Table) and len(table.test) == 143
+    assert table.train.equals(kw.data.load_table("breast_cancer", 0.25, 1).train)
+    assert kw.data.load("nyc_weather").shape == kw.data.load_series("nyc_weather").shape
+    corpus = kw.data.load("state_of_the_union", validation_every=5)
+    assert corpus.validation == kw.data.load_corpus("state_of_the_union", 5).validation
+    assert kw.data.load("all_minilm_l6_v2") == kw.data.pretrained_preset("all_minilm_l6_v2")
+    assert kw.data.load("digits", "test[:3]").x.shape == (3, 8, 8, 1)
+
+
+def test_load_names_what_a_kind_takes():
+    with pytest.raises(TypeError, match=r"`load\('penguins'\)`, a 'table': it takes "
+                                        r"test_fraction, seed. Received: splits='train'"):  # fmt: skip
+        kw.data.load("penguins", splits="train")
+    with pytest.raises(TypeError, match=r"a 'images': it takes splits, data_dir, download"):
+        kw.data.load("digits", test_fraction=0.2)
+    with pytest.raises(TypeError, match="it takes no other argument. Received: 3"):
+        kw.data.load("nyc_weather", 3)
+
+
+def test_the_catalog_lists_every_registry_once():
+    names = [info.name for info in kw.data.catalog()]
+    assert len(names) == len(set(names))
+    registries = REGISTRIES
+    assert sum(len(r.names()) for r in registries) == len(names)
+    assert {info.kind for info in kw.data.catalog()} == set(LOADERS)
+    assert set(kw.data.list_datasets()) == {
+        info.name for info in kw.data.catalog() if info.kind in ARRAY_KINDS
+    }
 
 
 def test_digits_splits_and_range():
@@ -74,10 +108,22 @@ def test_missing_dataset_offline_fails_fast(tmp_path):
 def test_data_dir_with_files(tmp_path):
     import shutil
 
-    source = kw.data.registry._find_fashion_dir(None)
+    source = kw.data.fashion_mnist.find_fashion_dir(None)
     for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                  "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):  # fmt: skip
         (tmp_path / "fashion-mnist").mkdir(exist_ok=True)
         shutil.copy(source / name, tmp_path / "fashion-mnist" / name)
     test = kw.data.load("fashion_mnist", splits="test[:5]", data_dir=tmp_path)
     assert test.y.tolist() == [9, 2, 1, 1, 6]  # the first five official test labels
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("image_text", "composed.scenes"), ("segmentation", "composed.cutouts"),
+     ("detection", "composed.detection")],
+)  # fmt: skip
+def test_moved_modules_name_their_new_place(old, new):
+    with pytest.raises(ModuleNotFoundError, match=f"is now keras_walk.data.{new}"):
+        importlib.import_module(f"keras_walk.data.{old}")
+    with pytest.raises(AttributeError, match=f"is now keras_walk.data.{new}"):
+        getattr(kw.data, old)
