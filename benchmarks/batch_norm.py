@@ -98,7 +98,7 @@ def main(argv=None):
         "tables": {"batch norm and precision, flagship convnet": rows},
     }  # fmt: skip
     if args.output:  # with the date and the machine
-        return kw.training.write_results(args.output, **results)
+        return kw.harness.write_results(args.output, **results)
     return results
 
 

@@ -46,7 +46,7 @@ NO_GPU_EXIT_CODE = 2
 
 def gpu_names() -> list[str]:
     """The visible GPUs, by model name where TensorFlow knows it."""
-    return kw.training.machine_info()["gpus"]
+    return kw.harness.machine_info()["gpus"]
 
 
 def run_flagship(options: list[str], output_dir: Path, smoke: bool) -> dict:
@@ -109,7 +109,7 @@ def main(argv=None):
         },
     }  # fmt: skip
     if args.output:  # with the date and the machine
-        return kw.training.write_results(args.output, **results)
+        return kw.harness.write_results(args.output, **results)
     return results
 
 

@@ -61,7 +61,7 @@ def main(argv=None):
         "samples_per_set": len(test_x),
     }
     if args.output is not None:
-        kw.training.write_results(args.output, **results)
+        kw.harness.write_results(args.output, **results)
     print(json.dumps(results, indent=2, default=str))
     return results
 

@@ -140,7 +140,7 @@ def main(argv=None):
         )
     results["tables"] = tables(results["families"])
     if args.output:  # with the date and the machine
-        return kw.training.write_results(args.output, **results)
+        return kw.harness.write_results(args.output, **results)
     return results
 
 

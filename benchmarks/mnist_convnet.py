@@ -143,7 +143,7 @@ def main(argv=None):
         "epoch_seconds": {"keras_walk": walk_seconds, "hand_written": hand_seconds},
     }
     if args.output:
-        return kw.training.write_results(args.output, **sections)
+        return kw.harness.write_results(args.output, **sections)
     return sections
 
 

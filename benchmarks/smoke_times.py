@@ -72,7 +72,7 @@ def main(argv=None):
         },
     }  # fmt: skip
     if args.output:  # with the date and the machine
-        return kw.training.write_results(args.output, **results)
+        return kw.harness.write_results(args.output, **results)
     return results
 
 

@@ -9,7 +9,7 @@
 * `layer_activations(task, images, layer)`: what a layer's channels answer for images.
 
 Each takes any image Task (or functional Keras model) whose layers include convolutions;
-`keras_walk.training.plot_grad_cam` and `plot_filters` draw the results. Written here
+`keras_walk.plots.plot_grad_cam` and `plot_filters` draw the results. Written here
 because neither Keras nor keras-hub ships Grad-CAM (keras-io has it as an example only).
 """
 

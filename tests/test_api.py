@@ -3,8 +3,8 @@ import keras_walk as kw
 
 def test_public_api_is_pinned():
     assert kw.__all__ == [
-        "__version__", "adversarial", "baselines", "data", "distribute", "explain", "feature_networks", "heads", "layers", "losses",
-        "metrics", "tasks", "training", "uncertainty",
+        "__version__", "adversarial", "baselines", "data", "distribute", "explain", "feature_networks", "harness", "heads", "layers", "losses",
+        "metrics", "plots", "tasks", "training", "uncertainty",
     ]  # fmt: skip
     assert kw.uncertainty.__all__ == ["predict_with_uncertainty"]
     assert kw.adversarial.__all__ == ["accuracy_under_attack", "adversarial_fit", "fgsm"]
@@ -34,9 +34,9 @@ def test_public_api_is_pinned():
     ]  # fmt: skip
     assert kw.data.__all__ == [
         "AUGMENTATIONS", "MISSING", "Arrays", "Corpus", "DataInfo", "DataError",
-        "DatasetUnavailableError", "ForecastSplit", "LabelError", "ForecastWindows", "Table",
+        "DatasetUnavailableError", "Registry", "ForecastSplit", "LabelError", "ForecastWindows", "Table",
         "TabularFeatures", "Vocabulary", "catalog", "catalog_table", "check_features", "check_image_files",
-        "check_image_shape", "check_texts", "corpus_info", "data_root", "dataset_info",
+        "check_image_shape", "check_texts", "corpus_info", "data_info", "data_root", "dataset_info",
         "encode_labels", "forecasting_windows", "from_directory", "from_tfds",
         "image_augmentation", "labelled_subset", "list_corpora", "list_datasets", "list_pretrained", "list_tables",
         "load", "load_corpus", "load_series", "load_table", "multi_hot", "network_available",
@@ -48,12 +48,18 @@ def test_public_api_is_pinned():
         "is_chief", "resolve_strategy", "set_mixed_precision", "worker_scratch_dir",
     ]  # fmt: skip
     assert kw.training.__all__ == [
-        "BackupAndRestore", "LearningRateFinding", "OutputDirInUseError", "RecipeRun", "class_weights",
-        "default_callbacks", "lock_output_dir", "lr_find", "machine_info", "plot_comparison",
-        "plot_confusion_matrix", "plot_curves", "plot_detections", "plot_forecast", "plot_grad_cam", "plot_histograms", "plot_histories", "plot_history",
-        "plot_image_grid", "plot_image_predictions", "plot_per_label_f1", "plot_predicted_vs_true",
-        "plot_segmentation", "plot_top_losses", "predicted_labels", "recipe_arguments", "show_batch", "summarize_over_seeds", "task_metrics",
-        "warmup_cosine", "write_results",
+        "BackupAndRestore", "OutputDirInUseError", "class_weights", "default_callbacks",
+        "lock_output_dir", "predicted_labels", "task_metrics", "warmup_cosine",
+    ]  # fmt: skip
+    assert kw.harness.__all__ == [
+        "RecipeRun", "machine_info", "recipe_arguments", "summarize_over_seeds", "write_results",
+    ]  # fmt: skip
+    assert kw.plots.__all__ == [
+        "LearningRateFinding", "lr_find", "plot_comparison", "plot_confusion_matrix",
+        "plot_curves", "plot_detections", "plot_forecast", "plot_grad_cam", "plot_histograms",
+        "plot_histories", "plot_history", "plot_image_grid", "plot_image_predictions",
+        "plot_per_label_f1", "plot_predicted_vs_true", "plot_segmentation", "plot_top_losses",
+        "plt", "show_batch",
     ]  # fmt: skip
     assert kw.baselines.__all__ == [
         "Baseline", "common_sense", "linear", "majority", "mean", "median", "nearest_neighbor",
@@ -70,9 +76,21 @@ def test_public_api_is_pinned():
         "check_contrastive_batch", "grid_targets",
     ]  # fmt: skip
     modules = (
-        kw.adversarial, kw.baselines, kw.data, kw.distribute, kw.explain, kw.feature_networks, kw.heads, kw.layers, kw.losses, kw.metrics,
-        kw.tasks, kw.training, kw.uncertainty,
+        kw.adversarial, kw.baselines, kw.data, kw.distribute, kw.explain, kw.feature_networks, kw.harness, kw.heads, kw.layers, kw.losses, kw.metrics,
+        kw.plots, kw.tasks, kw.training, kw.uncertainty,
     )  # fmt: skip
     for module in modules:
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_names_that_moved_say_where_they_went():
+    import pytest
+
+    with pytest.raises(AttributeError, match=r"`keras_walk.training.RecipeRun` is now "
+                                             r"`keras_walk.harness.RecipeRun`"):  # fmt: skip
+        getattr(kw.training, "RecipeRun")  # noqa: B009
+    with pytest.raises(AttributeError, match="is now `keras_walk.plots.plot_history`"):
+        getattr(kw.training, "plot_history")  # noqa: B009
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        getattr(kw.training, "nothing")  # noqa: B009

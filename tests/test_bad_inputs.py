@@ -1375,19 +1375,19 @@ CASES = [
     ),
     (
         "lr_find/steps",
-        lambda f: kw.training.lr_find(classifier(), kw.data.pipeline((IMAGES, LABELS), 4), steps=0),
+        lambda f: kw.plots.lr_find(classifier(), kw.data.pipeline((IMAGES, LABELS), 4), steps=0),
         ValueError,
         "steps",
     ),
     (
         "lr_find/arrays",
-        lambda f: kw.training.lr_find(classifier(), (IMAGES, LABELS)),
+        lambda f: kw.plots.lr_find(classifier(), (IMAGES, LABELS)),
         ValueError,
         "data",
     ),
     (
         "lr_find/range",
-        lambda f: kw.training.lr_find(
+        lambda f: kw.plots.lr_find(
             classifier(), kw.data.pipeline((IMAGES, LABELS), 4), start=1.0, end=0.1
         ),
         ValueError,
@@ -1395,7 +1395,7 @@ CASES = [
     ),
     (
         "plot_history/empty",
-        lambda f: kw.training.plot_history({}, f["empty_dir"] / "h.png"),
+        lambda f: kw.plots.plot_history({}, f["empty_dir"] / "h.png"),
         ValueError,
         "history",
     ),

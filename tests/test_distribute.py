@@ -104,7 +104,7 @@ def test_recipe_precision_flag(monkeypatch, tmp_path):
     """`--precision` of every recipe: `auto` by default for a recipe that names its model
     family (bfloat16 on a CPU that has it, for a convnet), float32 for the others; the
     policy is set and recorded in results.json."""
-    from keras_walk.training import RecipeRun
+    from keras_walk.harness import RecipeRun
 
     monkeypatch.setattr(distribute, "cpu_has_bfloat16", lambda: True)
     common = {"description": "t", "output_dir": str(tmp_path), "full": {}, "smoke": {}}

@@ -59,7 +59,7 @@ def test_grad_cam_on_a_trained_task_stays_on_the_item(classifier, tmp_path):
     on_item = train.x[:32, ..., 0] > 0
     density_on, density_off = heatmaps[on_item].mean(), heatmaps[~on_item].mean()
     assert density_on > 1.3 * density_off, (density_on, density_off)
-    kw.training.plot_grad_cam(train.x[:6], heatmaps[:6], tmp_path / "cam.png",
+    kw.plots.plot_grad_cam(train.x[:6], heatmaps[:6], tmp_path / "cam.png",
                               titles=model.predict_labels(train.x[:6]))  # fmt: skip
     assert (tmp_path / "cam.png").read_bytes()[:4] == b"\x89PNG"
 

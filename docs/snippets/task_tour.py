@@ -19,7 +19,7 @@ except ValueError as error:
     print("refused:", error)
 
 # The learning-rate range test: a suggestion, weights and optimizer put back afterwards.
-finding = kw.training.lr_find(model, kw.data.pipeline(train, batch_size=64, shuffle=True))
+finding = kw.plots.lr_find(model, kw.data.pipeline(train, batch_size=64, shuffle=True))
 print(f"lr_find suggests {finding.suggestion:.0e}")
 
 model.fit(
@@ -30,7 +30,7 @@ model.fit(
 )
 print("predicted:", " ".join(model.predict_labels(test.x[:6])))
 print("actual:   ", " ".join(names[label] for label in test.y[:6]))
-print(kw.training.plot_top_losses(model, test.x, test.y, k=3).to_string(index=False))
+print(kw.plots.plot_top_losses(model, test.x, test.y, k=3).to_string(index=False))
 
 # The .keras file keeps the class names and the optimizer state: training goes on from it.
 path = f"{tempfile.mkdtemp()}/digits.keras"

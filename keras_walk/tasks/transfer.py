@@ -29,6 +29,7 @@ from keras_walk.arguments import is_model, non_negative_int
 from keras_walk.tasks.backbones import backbone_of, unfrozen_layers
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.task import Task
+from keras_walk.training.backup import BackupAndRestore
 
 __all__ = ["backbone_of", "fine_tune", "linear_probe", "transfer"]
 
@@ -279,6 +280,4 @@ def _phase_backup(folder: Path, keep: bool):
     """The BackupAndRestore of one phase. The head phase keeps its last backup when it
     finishes: a call run again after an interruption restores it, and its `fit` then has no
     epoch left to run, so the finished phase is not trained twice."""
-    from keras_walk.training.backup import BackupAndRestore
-
     return BackupAndRestore(folder, delete_on_finish=not keep)

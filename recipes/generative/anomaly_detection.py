@@ -138,7 +138,7 @@ def evaluate(model, config, info, x_train, x_test, is_anomaly, labels):
 
 
 def plot(model, scores, x_test, is_anomaly, output_dir):
-    plt = kw.training.plots.plt
+    plt = kw.plots.plt
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     for ax, (name, score) in zip(axes, scores.items(), strict=True):
         bins = np.linspace(0, np.quantile(score, 0.995), 60)
@@ -151,7 +151,7 @@ def plot(model, scores, x_test, is_anomaly, output_dir):
     plt.close(fig)
     # Originals above their reconstructions: four normal images, then four anomalies.
     chosen = np.concatenate([np.flatnonzero(~is_anomaly)[:4], np.flatnonzero(is_anomaly)[:4]])
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         np.concatenate([x_test[chosen], model.reconstruct(x_test[chosen])]),
         output_dir / "reconstructions.png", columns=8,
         titles=[f"{scores['model'][i]:.3f}" for i in chosen] + [None] * len(chosen),
@@ -160,7 +160,7 @@ def plot(model, scores, x_test, is_anomaly, output_dir):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Anomaly detection by reconstruction error on Fashion-MNIST",
         output_dir="runs/anomaly_detection",
@@ -170,7 +170,7 @@ def main(argv=None):
     info, x_train, x_val, x_test, is_anomaly, labels = make_data(run.config, run.seed)
     model = make_model(run.config, run.seed)
     history = train(model, run, x_train, x_val)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "mae"))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", ("loss", "mae"))
     metrics, scores = evaluate(model, run.config, info, x_train, x_test, is_anomaly, labels)
     plot(model, scores, x_test, is_anomaly, run.output_dir)
     model.save(run.output_dir / "model.keras")

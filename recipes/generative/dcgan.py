@@ -132,7 +132,7 @@ def evaluate(model, features, config, train, test):
 
 
 def plot(curve, generated, output_dir):
-    plt = kw.training.plots.plt
+    plt = kw.plots.plt
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     epochs = np.arange(1, len(curve.frechet) + 1)
     axes[0].plot(epochs, curve.frechet, "o-")
@@ -145,17 +145,17 @@ def plot(curve, generated, output_dir):
     fig.savefig(output_dir / "quality_curve.png", dpi=110)
     plt.close(fig)
     shown = sorted({0, len(curve.grids) // 4, len(curve.grids) // 2, len(curve.grids) - 1})
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         np.concatenate([curve.grids[e][:10] for e in shown]),
         output_dir / "samples_over_epochs.png", columns=10,
         titles=[f"epoch {e + 1}" if column == 0 else None for e in shown for column in range(10)],
     )  # fmt: skip
     order = np.argsort(np.arange(100) % 10, kind="stable")  # a row per class
-    kw.training.plot_image_grid(generated[:100][order], output_dir / "samples.png", columns=10)
+    kw.plots.plot_image_grid(generated[:100][order], output_dir / "samples.png", columns=10)
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="A class-conditional DCGAN on Fashion-MNIST",
         output_dir="runs/dcgan",
@@ -173,7 +173,7 @@ def main(argv=None):
         train.x, train.y, batch_size=config["batch_size"], epochs=config["epochs"],
         **run.fit_options(callbacks=[curve], best_checkpoint=False),
     ).history  # fmt: skip
-    kw.training.plot_history(
+    kw.plots.plot_history(
         history, run.output_dir / "training_curves.png", ("discriminator_loss", "generator_loss")
     )
     generated, metrics = evaluate(model, features, config, train, test)

@@ -192,7 +192,7 @@ def evaluate(model, features, config, train, test):
 
 
 def plot(curve, images, sweeps, class_names, output_dir):
-    plt = kw.training.plots.plt
+    plt = kw.plots.plt
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     epochs = np.arange(1, len(curve.frechet) + 1)
     axes[0].plot(epochs, curve.frechet, "o-")
@@ -228,17 +228,17 @@ def plot(curve, images, sweeps, class_names, output_dir):
     plt.close(fig)
 
     rows = [grid[:10] for grid in curve.grids]  # one image per class, each epoch
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         np.concatenate(rows), output_dir / "samples_over_epochs.png", columns=10,
         titles=[class_names[c] if i < 10 else None for i, c in
                 enumerate(np.tile(np.arange(10), len(rows)))],
     )  # fmt: skip
     order = np.argsort(np.arange(100) % 10, kind="stable")  # a row per class
-    kw.training.plot_image_grid(images[:100][order], output_dir / "samples.png", columns=10)
+    kw.plots.plot_image_grid(images[:100][order], output_dir / "samples.png", columns=10)
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="A class-conditional DDIM on Fashion-MNIST",
         output_dir="runs/ddim",
@@ -259,7 +259,7 @@ def main(argv=None):
     ).history  # fmt: skip
     train_seconds = run.seconds()  # includes the per-epoch quality curve
     evaluation_start = time.perf_counter()
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss",))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", ("loss",))
     images, metrics, sweeps = evaluate(model, features, config, train, test)
     plot(curve, images, sweeps, CLASS_NAMES, run.output_dir)
     model.save(run.output_dir / "model.keras")

@@ -142,7 +142,7 @@ def evaluate(model, features, config, x_train, test):
 
 
 def plot(quality, generated, output_dir, epochs_to_show=(1, 2, 5, 10, 20)):
-    plt = kw.training.plots.plt
+    plt = kw.plots.plt
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     ax.plot(np.arange(1, len(quality.frechet) + 1), quality.frechet, "o-")
     ax.set(xlabel="epoch", ylabel="Fréchet distance (lower is better)", yscale="log",
@@ -152,17 +152,17 @@ def plot(quality, generated, output_dir, epochs_to_show=(1, 2, 5, 10, 20)):
     fig.savefig(output_dir / "frechet_distance.png", dpi=110)
     plt.close(fig)
     shown = [e for e in epochs_to_show if e <= len(quality.grids)]
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         np.concatenate([quality.grids[epoch - 1][:16] for epoch in shown]),
         output_dir / "samples_over_epochs.png", columns=16,
         titles=[f"epoch {epoch}" if column == 0 else None for epoch in shown
                 for column in range(16)],
     )  # fmt: skip
-    kw.training.plot_image_grid(generated[:64], output_dir / "samples.png", columns=8)
+    kw.plots.plot_image_grid(generated[:64], output_dir / "samples.png", columns=8)
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="A VAE on Fashion-MNIST, judged by the Fréchet distance",
         output_dir="runs/vae",
@@ -178,7 +178,7 @@ def main(argv=None):
     )
     model = make_model(config, run.seed)
     history = train(model, run, x_train, x_val, quality)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "mae"))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", ("loss", "mae"))
     generated, metrics = evaluate(model, features, config, x_train, test)
     plot(quality, generated, run.output_dir)
     model.save(run.output_dir / "model.keras")

@@ -141,7 +141,7 @@ def examples(test, written, count=8):
 
 
 def plot_captions(test, written, path, count=8):
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         test.x[:count], path, columns=4, cell=(2.3, 2.9),
         titles=[textwrap.fill(written["beam"][i], 26) for i in range(count)],
     )  # fmt: skip
@@ -160,7 +160,7 @@ def results_tables(metrics):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Image captioning on composed scenes and emoji",
         output_dir="runs/captioning", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -172,7 +172,7 @@ def main(argv=None):
         run, "scenes", first(scenes, config["scene_train"]), first(scene_test, config["scene_test"]),
         validation, config["scene_epochs"], config["batch_size"], config,
     )  # fmt: skip
-    kw.training.plot_history(scene_history, run.output_dir / "training_curves.png")
+    kw.plots.plot_history(scene_history, run.output_dir / "training_curves.png")
     plot_captions(first(scene_test, 8), scene_written, run.output_dir / "scene_captions.png")
 
     emoji_train, emoji_test = kw.data.load("emoji", splits=("train", "test"))

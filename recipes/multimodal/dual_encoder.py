@@ -197,7 +197,7 @@ def emoji_search(model, noto_train, every_twemoji, test_count):
 def plot_search(model, queries, gallery, path, k=6, gallery_vectors=None):
     found = model.search(queries, gallery if gallery_vectors is None else gallery_vectors, k=k)
     found = found.indices
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         gallery[found.reshape(-1)],
         path,
         columns=k,
@@ -237,7 +237,7 @@ def results_tables(metrics):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="A CLIP-style dual encoder on scenes and emoji",
         output_dir="runs/dual_encoder", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -250,8 +250,8 @@ def main(argv=None):
         test.x[: config["retrieval_gallery"]], test.y[: config["retrieval_gallery"]]
     )
     scene_retrieval = scene_model.retrieval_metrics(gallery.x, gallery.y)
-    kw.training.plot_history(scene_history, run.output_dir / "training_curves.png")
-    kw.training.plot_confusion_matrix(
+    kw.plots.plot_history(scene_history, run.output_dir / "training_curves.png")
+    kw.plots.plot_confusion_matrix(
         fashion_test.y, predicted, ITEM_NAMES, run.output_dir / "zero_shot_confusion.png"
     )
     plot_search(scene_model, list(test.y[:6]), gallery.x, run.output_dir / "scene_search.png")

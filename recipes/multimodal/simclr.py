@@ -164,7 +164,7 @@ def knn_accuracy(pretrainer, labelled, test, neighbours):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="SimCLR on Fashion-MNIST, then 5,000 labels",
         output_dir="runs/simclr", full=FULL, smoke=SMOKE, precision_family="conv",
     )  # fmt: skip
@@ -196,8 +196,8 @@ def main(argv=None):
         "knn": knn_accuracy(pretrainer, labelled, test, config["neighbours"]),
     }
     gain = round(100 * (accuracy["fine_tuned"] - accuracy["from_scratch"]), 2)
-    kw.training.plot_histories(histories, run.output_dir / "validation_accuracy.png")
-    kw.training.plot_history(pretrain_history, run.output_dir / "pretraining_curves.png")
+    kw.plots.plot_histories(histories, run.output_dir / "validation_accuracy.png")
+    kw.plots.plot_history(pretrain_history, run.output_dir / "pretraining_curves.png")
     pretrainer.save(run.output_dir / "pretrainer.keras")
     fine_tuned.save(run.output_dir / "model.keras")
     results = run.write_results(

@@ -115,7 +115,7 @@ def evaluate(model, train, test):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="UCR signal classification",
         output_dir="runs/signal_classification",
@@ -130,11 +130,11 @@ def main(argv=None):
         model.save(run.output_dir / f"{name}.keras")
         for column, metrics in evaluate(model, train, test).items():
             columns[column][f"{name}_accuracy"] = metrics["accuracy"]
-        kw.training.plot_confusion_matrix(
+        kw.plots.plot_confusion_matrix(
             test.y, model.predict(test.x, verbose=0).argmax(-1), info.class_names,
             run.output_dir / f"{name}_confusion_matrix.png",
         )  # fmt: skip
-    kw.training.plot_histories(histories, run.output_dir / "training_loss.png", metric="loss")
+    kw.plots.plot_histories(histories, run.output_dir / "training_loss.png", metric="loss")
     results = run.write_results(
         "sequences/signal_classification",
         task=model,

@@ -146,14 +146,14 @@ def evaluate(model, features, train_data, test_data, offset, output_dir):
         kw.baselines.linear("regression", features),
     ):
         scores[baseline.name] = baseline.fit(*train_data).predict(x_test)
-    kw.training.plot_predicted_vs_true(
+    kw.plots.plot_predicted_vs_true(
         y_test, scores["model"], output_dir / "predicted_vs_true.png", label="log price"
     )
     return {name: kw.training.task_metrics(y_test, s, "regression") for name, s in scores.items()}
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Ames house prices: regression",
         output_dir="runs/ames_house_prices",
@@ -166,7 +166,7 @@ def main(argv=None):
     offset = float(train_data[1].mean())
     model = make_model(run.config, features, run.seed)
     history = train(model, run, features, train_data, val_data, offset)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "rmse"))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", ("loss", "rmse"))
     metrics = evaluate(model, features, train_data, test_data, offset, run.output_dir)
     model.save(run.output_dir / "model.keras")
     metrics["model"]["target_offset"] = offset  # the log price the model predicts around

@@ -126,14 +126,14 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
         scores[baseline.name] = baseline.fit(*train_arrays).predict(x_test)
     metrics = {name: kw.training.task_metrics(y_test, s, HEAD) for name, s in scores.items()}
     predicted = kw.heads.predicted_labels(scores["model"], HEAD)
-    kw.training.plot_confusion_matrix(
+    kw.plots.plot_confusion_matrix(
         y_test, predicted, info.class_names, output_dir / "confusion_matrix.png"
     )
     return metrics
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Breast cancer: binary classification",
         output_dir="runs/breast_cancer",
@@ -144,7 +144,7 @@ def main(argv=None):
     info, train_arrays, val_arrays, test_arrays = make_data(run.seed)
     model = make_model(run.config, info, train_arrays[0], run.seed)
     history = train(model, run, train_arrays, val_arrays)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
     metrics = evaluate(model, info, train_arrays, test_arrays, run.output_dir)
     model.save(run.output_dir / "model.keras")
     return run.finish(

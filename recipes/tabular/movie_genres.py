@@ -126,7 +126,7 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
         name: kw.training.task_metrics(y_test, s, HEAD, info.class_names)
         for name, s in scores.items()
     }
-    kw.training.plot_per_label_f1(
+    kw.plots.plot_per_label_f1(
         metrics["model"]["per_label"], output_dir / "per_label_f1.png",
         baseline=metrics["linear"]["per_label"], baseline_name="logistic regression",
     )  # fmt: skip
@@ -134,7 +134,7 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="MovieLens genres: multi-label",
         output_dir="runs/movie_genres",
@@ -145,7 +145,7 @@ def main(argv=None):
     info, train_arrays, val_arrays, test_arrays = make_data(run.seed)
     model = make_model(run.config, info, train_arrays[0], run.seed)
     history = train(model, run, train_arrays, val_arrays)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", ("loss", "auc"))
     metrics = evaluate(model, info, train_arrays, test_arrays, run.output_dir)
     model.save(run.output_dir / "model.keras")
     show = ("subset_accuracy", "micro_f1", "macro_f1")

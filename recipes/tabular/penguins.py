@@ -161,7 +161,7 @@ def evaluate(model, features, info, train_data, test_data, output_dir):
         name: kw.training.task_metrics(y_test, s, HEAD, info.class_names)
         for name, s in scores.items()
     }
-    kw.training.plot_confusion_matrix(
+    kw.plots.plot_confusion_matrix(
         y_test, kw.heads.predicted_labels(scores["model"], HEAD), info.class_names,
         output_dir / "confusion_matrix.png",
     )  # fmt: skip
@@ -190,7 +190,7 @@ def predict_one(model):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Palmer penguins: structured data",
         output_dir="runs/penguins",
@@ -202,7 +202,7 @@ def main(argv=None):
     features = make_features(train_data[0])
     model = make_model(run.config, info, features, run.seed)
     history = train(model, run, features, train_data, val_data)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png")
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png")
     metrics = evaluate(model, features, info, train_data, test_data, run.output_dir)
     model.save(run.output_dir / "model.keras")
     species, confidence = predict_one(keras.models.load_model(run.output_dir / "model.keras"))

@@ -178,7 +178,7 @@ def evaluate(models, train, test):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Text classification: fine-food reviews or spam",
         output_dir="runs/text_classification/{dataset}",
@@ -201,8 +201,8 @@ def main(argv=None):
     metrics = evaluate(models, train, test)
 
     accuracy = {name: m["accuracy"] for name, m in metrics.items()}
-    kw.training.plot_comparison(accuracy, run.output_dir / "test_accuracy.png")
-    kw.training.plot_histories(histories, run.output_dir / "validation_accuracy.png")
+    kw.plots.plot_comparison(accuracy, run.output_dir / "test_accuracy.png")
+    kw.plots.plot_histories(histories, run.output_dir / "validation_accuracy.png")
     best = max(config["encoders"], key=lambda name: accuracy[name])
     results = run.write_results(
         "text/text_classification",

@@ -132,7 +132,7 @@ def bits(loss):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="State of the Union: character-level text generation",
         output_dir="runs/text_generation",
@@ -184,11 +184,11 @@ def main(argv=None):
         )
         for t in config["temperatures"]
     }
-    kw.training.plot_histories(
+    kw.plots.plot_histories(
         {config["encoder"]: history}, run.output_dir / "validation_bits.png",
         metric="val_bits_per_character",
     )  # fmt: skip
-    kw.training.plot_comparison(
+    kw.plots.plot_comparison(
         {"model": val_bits[-1]} | {n: b["bits_per_character"] for n, b in baselines.items()},
         run.output_dir / "bits_per_character.png", metric="validation bits per character", lower_is_better=True,
     )  # fmt: skip

@@ -124,7 +124,7 @@ def mae(forecast, truth):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Hourly weather: temperature forecasting",
         output_dir="runs/weather_forecasting",
@@ -147,15 +147,15 @@ def main(argv=None):
     models[best].save(run.output_dir / "model.keras")
     below = 1 - errors[best] / baselines["persistence"]
 
-    kw.training.plot_comparison(
+    kw.plots.plot_comparison(
         {**errors, **baselines},
         run.output_dir / "test_mae.png",
         metric="test MAE (°F)",
         lower_is_better=True,
     )
-    kw.training.plot_histories(histories, run.output_dir / "validation_mae.png", metric="val_mae")
+    kw.plots.plot_histories(histories, run.output_dir / "validation_mae.png", metric="val_mae")
     forecast = models[best].predict(test.inputs[: 24 * 14], verbose=0)[:, 0]
-    kw.training.plot_forecast(
+    kw.plots.plot_forecast(
         test.targets[:24 * 14, 0], {best: forecast, "persistence": test.persistence[:24 * 14, 0]},
         run.output_dir / "forecast.png", label="temperature (°F), 6 h ahead",
     )  # fmt: skip

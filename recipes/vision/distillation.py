@@ -115,7 +115,7 @@ def inference_seconds(model, x, repeats):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Knowledge distillation on Fashion-MNIST",
         output_dir="runs/distillation", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -144,7 +144,7 @@ def main(argv=None):
         s["points_below_teacher"] = round(
             (teacher_scores["test_accuracy"] - s["test_accuracy"]) * 100, 2
         )
-    kw.training.plot_histories(histories, run.output_dir / "validation_accuracy.png")
+    kw.plots.plot_histories(histories, run.output_dir / "validation_accuracy.png")
     student.save(run.output_dir / "student.keras")
     results = run.write_results(
         "vision/distillation", task=student,

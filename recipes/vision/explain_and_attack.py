@@ -73,12 +73,12 @@ logit with respect to the backbone's last feature map.
 
 def explain(model, test, output_dir):
     kernels = kw.explain.first_layer_filters(model)[..., 0]
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         kernels, output_dir / "first_layer_filters.png", columns=8,
         suptitle="First-layer 3x3 filters (light = positive weight)", cell=(0.7, 0.7),
     )  # fmt: skip
     activations = kw.explain.layer_activations(model, test.x[:1])[0]
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         np.concatenate([test.x[:1, ..., 0], np.moveaxis(activations[..., :15], -1, 0)]),
         output_dir / "first_layer_activations.png", columns=8,
         titles=["input"] + [f"channel {i}" for i in range(15)],
@@ -86,7 +86,7 @@ def explain(model, test, output_dir):
     )  # fmt: skip
     heatmaps = kw.explain.grad_cam(model, test.x[:10])
     names = model.predict_labels(test.x[:10])
-    kw.training.plot_grad_cam(
+    kw.plots.plot_grad_cam(
         test.x[:10], heatmaps, output_dir / "grad_cam.png", titles=[str(n) for n in names]
     )
     on_item = test.x[:200, ..., 0] > 0
@@ -115,7 +115,7 @@ def attack_samples(model, test, epsilon, output_dir, name):
     attacked = kw.adversarial.fgsm(model, test.x[:8], test.y[:8], epsilon)
     before = model.predict_labels(test.x[:8])
     after = model.predict_labels(attacked)
-    kw.training.plot_image_grid(
+    kw.plots.plot_image_grid(
         np.concatenate([test.x[:8, ..., 0], attacked[..., 0]]), output_dir / name, columns=8,
         titles=[str(n) for n in before] + [str(n) for n in after],
         suptitle=f"Test images (top) and their FGSM versions at epsilon {epsilon} (bottom), "
@@ -124,7 +124,7 @@ def attack_samples(model, test, epsilon, output_dir, name):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Explain a convnet, then attack it",
         output_dir="runs/explain_and_attack", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -152,14 +152,14 @@ def main(argv=None):
     ).history  # fmt: skip
     hardened = kw.adversarial.accuracy_under_attack(robust, test.x, test.y, config["epsilons"])
     epsilons = [float(e) for e in config["epsilons"]]
-    kw.training.plot_curves(
+    kw.plots.plot_curves(
         epsilons,
         {"trained on clean images": [plain[e] for e in epsilons],
          f"adversarially trained (epsilon {config['train_epsilon']})": [hardened[e] for e in epsilons]},
         run.output_dir / "accuracy_vs_epsilon.png", xlabel="epsilon (share of the pixel range)",
         ylabel=f"test accuracy ({len(test.y)} images)", title="FGSM: accuracy against epsilon",
     )  # fmt: skip
-    kw.training.plot_history(history, run.output_dir / "training_curves.png")
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png")
     target = float(config["train_epsilon"])
     metrics = {
         **insight,

@@ -167,10 +167,10 @@ matrix and a grid of test predictions.
 def evaluate(model, test, info, output_dir):
     predicted = model.predict(test.x, batch_size=1024, verbose=0).argmax(axis=-1)
     accuracy = float(np.mean(predicted == test.y))
-    kw.training.plot_confusion_matrix(
+    kw.plots.plot_confusion_matrix(
         test.y, predicted, info.class_names, output_dir / "confusion_matrix.png"
     )
-    kw.training.plot_image_predictions(
+    kw.plots.plot_image_predictions(
         test.x[:32], test.y[:32], predicted[:32], info.class_names,
         output_dir / "sample_predictions.png",
     )  # fmt: skip
@@ -178,7 +178,7 @@ def evaluate(model, test, info, output_dir):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv,
         description="Image classification on Fashion-MNIST",
         output_dir="runs/image_classification",
@@ -195,7 +195,7 @@ def main(argv=None):
     model = make_model(config, info, steps, strategy)
     model.training_data = "fashion_mnist " + config["train_split"]
     history = train(model, run, train_ds, val_ds)
-    kw.training.plot_history(history, run.output_dir / "training_curves.png")
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png")
     metrics = evaluate(model, test, info, run.output_dir)
     model.save(run.output_dir / "model.keras")
 

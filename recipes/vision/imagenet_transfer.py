@@ -197,7 +197,7 @@ def run_experiment(train, tests, config, class_names):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Transfer learning from ImageNet to emoji categories",
         output_dir="runs/imagenet_transfer", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -212,7 +212,7 @@ def main(argv=None):
     }
     metrics, tables = {}, {}
     for test_name, test in tests.items():
-        summary, gains = kw.training.summarize_over_seeds(scores[test_name], counts)
+        summary, gains = kw.harness.summarize_over_seeds(scores[test_name], counts)
         metrics[test_name] = {"accuracy": summary, "fine_tuned_gain_points": gains}
         tables[f"{test_name} test ({len(test.y)} emoji): accuracy, mean ± spread over seeds"] = [
             {"labelled images": c,
@@ -222,7 +222,7 @@ def main(argv=None):
             for c in counts
         ]  # fmt: skip
         largest = str(max(counts))
-        kw.training.plot_comparison(
+        kw.plots.plot_comparison(
             {**{label: summary[key][largest]["mean"] for key, label in METHODS.items()
                 if largest in summary[key]},
              "always the largest class": majority[test_name]},

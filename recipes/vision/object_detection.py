@@ -133,7 +133,7 @@ def evaluate(model, test, config, output_dir):
         result["boxes_per_image"] = round(float(np.mean([len(f["scores"]) for f in found])), 2)
         scores[key] = {k: round(v, 4) for k, v in result.items()}
     shown = model.detect(test.x[:12], score_threshold=0.25)  # what a user would draw
-    kw.training.plot_detections(
+    kw.plots.plot_detections(
         test.x[:12], test.y[:12], shown, info.class_names, output_dir / "sample_detections.png"
     )
     scores["true_boxes_per_image"] = round(float(np.mean((test.y[..., 4] >= 0).sum(-1))), 2)
@@ -141,7 +141,7 @@ def evaluate(model, test, config, output_dir):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Object detection on composed Fashion-MNIST scenes",
         output_dir="runs/object_detection", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -153,7 +153,7 @@ def main(argv=None):
     history = model.fit(
         train_ds, validation_data=val_ds, epochs=config["epochs"], **run.fit_options()
     ).history
-    kw.training.plot_history(history, run.output_dir / "training_curves.png", metrics=("loss",))
+    kw.plots.plot_history(history, run.output_dir / "training_curves.png", metrics=("loss",))
     metrics = evaluate(model, test, config, run.output_dir)
     model.save(run.output_dir / "model.keras")
     results = run.write_results(

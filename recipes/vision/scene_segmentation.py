@@ -100,7 +100,7 @@ def evaluate(model, test, output_dir):
     predicted = model.predict_masks(test.x, batch_size=256)
     # Test-time augmentation: each scene also scored mirrored, the two averaged.
     flipped = model.predict_masks(test.x, batch_size=256, test_time_flip=True)
-    kw.training.plot_segmentation(
+    kw.plots.plot_segmentation(
         test.x[:12], test.y[:12], predicted[:12], output_dir / "scenes_test_samples.png",
         num_classes=num_classes,
     )  # fmt: skip
@@ -122,14 +122,14 @@ def evaluate(model, test, output_dir):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="U-Net segmentation of clothes in composed scenes, 11 classes a pixel",
         output_dir="runs/scene_segmentation", full=FULL, smoke=SMOKE, strategy=False,
         precision_family="conv",
     )  # fmt: skip
     model, history, test = train_segmenter(run, run.config)
     scores = evaluate(model, test, run.output_dir)
-    kw.training.plot_history(
+    kw.plots.plot_history(
         history, run.output_dir / "scenes_curves.png", metrics=("loss", "mean_iou")
     )
     model.save(run.output_dir / "scenes_model.keras")

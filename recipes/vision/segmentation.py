@@ -168,7 +168,7 @@ def evaluate(model, test, output_dir, name):
     predicted = model.predict_masks(test.x, batch_size=256)
     # Test-time augmentation: each image also scored mirrored, the two averaged.
     flipped = model.predict_masks(test.x, batch_size=256, test_time_flip=True)
-    kw.training.plot_segmentation(
+    kw.plots.plot_segmentation(
         test.x[:12], test.y[:12], predicted[:12], output_dir / f"cutouts_{name}_samples.png"
     )
     foreground = {
@@ -198,16 +198,14 @@ TEST_SPLITS = {
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="U-Net segmentation: emoji and clip-art on photographs",
         output_dir="runs/segmentation", full=FULL, smoke=SMOKE, strategy=False,
         precision_family="conv",
     )  # fmt: skip
     model, history, tests = train_segmenter(run, run.config)
     scores = {split: evaluate(model, test, run.output_dir, split) for split, test in tests.items()}
-    kw.training.plot_history(
-        history, run.output_dir / "cutouts_curves.png", metrics=("loss", "iou")
-    )
+    kw.plots.plot_history(history, run.output_dir / "cutouts_curves.png", metrics=("loss", "iou"))
     model.save(run.output_dir / "cutouts_model.keras")
     results = run.write_results(
         "vision/segmentation", task=model,

@@ -241,7 +241,7 @@ def run_target(pretrained, train, test, config):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Transfer learning from six Fashion-MNIST classes",
         output_dir="runs/transfer_learning", full=FULL, smoke=SMOKE, precision_family="conv",
     )  # fmt: skip
@@ -257,7 +257,7 @@ def main(argv=None):
     start = time.perf_counter()
     for name, (train, test, _) in targets.items():
         scores = run_target(pretrained, train, test, config)
-        summary, gains = kw.training.summarize_over_seeds(scores, counts)
+        summary, gains = kw.harness.summarize_over_seeds(scores, counts)
         metrics[name] = {"accuracy": summary, "fine_tuned_gain_points": gains}
         tables[f"{name}: test accuracy ({len(test.y)} images), mean ± spread over seeds"] = [
             {"labelled images": c,
@@ -266,7 +266,7 @@ def main(argv=None):
              "fine-tuned - scratch (points)": gains[str(c)]}
             for c in counts
         ]  # fmt: skip
-        kw.training.plot_curves(
+        kw.plots.plot_curves(
             counts,
             {label: ([summary[key][str(c)]["mean"] for c in counts],
                      [summary[key][str(c)]["std"] for c in counts])
@@ -278,7 +278,7 @@ def main(argv=None):
     metrics["pretrain_seconds"] = round(run.seconds("pretrain"), 1)
     metrics["target_seconds"] = round(time.perf_counter() - start, 1)
     if source_history:
-        kw.training.plot_history(source_history, run.output_dir / "pretraining_curves.png")
+        kw.plots.plot_history(source_history, run.output_dir / "pretraining_curves.png")
     results = run.write_results(
         "vision/transfer_learning", task=pretrained, metrics=metrics, tables=tables
     )

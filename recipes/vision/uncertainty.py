@@ -135,7 +135,7 @@ def predictors(members, config):
 
 
 def main(argv=None):
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         argv, description="Confidence in and out of distribution",
         output_dir="runs/uncertainty", full=FULL, smoke=SMOKE,
     )  # fmt: skip
@@ -164,17 +164,17 @@ def main(argv=None):
         if name == "deep ensemble":
             names = np.array(members[0].class_names)
             picks = np.arange(0, len(ood), max(1, len(ood) // 16))[:16]
-            kw.training.plot_image_grid(
+            kw.plots.plot_image_grid(
                 ood[picks], run.output_dir / "digits_as_clothes.png", columns=8,
                 titles=[f"{d}: {names[p]} {c:.2f}" for d, p, c in zip(
                     ood_digits[picks], outside["probabilities"][picks].argmax(-1),
                     outside["max_probability"][picks], strict=True)],
                 suptitle="Digits, the ensemble's answer and its top probability", cell=(1.1, 1.2),
             )  # fmt: skip
-    kw.training.plot_histograms(
+    kw.plots.plot_histograms(
         panels, run.output_dir / "confidence_histograms.png", xlabel="top probability"
     )
-    kw.training.plot_histories(histories, run.output_dir / "member_curves.png")
+    kw.plots.plot_histories(histories, run.output_dir / "member_curves.png")
     results = run.write_results(
         "vision/uncertainty", task=members[0],
         metrics={**{name: s for name, s in scores.items()},

@@ -41,7 +41,7 @@ def main(argv):
     out = Path(options.pop("--weights-out"))
     kill_epoch = int(options.pop("--kill-epoch", -1))
     kill_task = options.pop("--kill-task", "worker 1")
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         [arg for pair in options.items() for arg in pair], description="multi-worker test",
         output_dir="runs/multi_worker_test", full=FULL, smoke=FULL,
     )  # fmt: skip

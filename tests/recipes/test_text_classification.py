@@ -40,7 +40,7 @@ def test_pretrained_encoder_fine_tunes_one_epoch_with_warmup(tmp_path):
         **recipe.ENCODER_OPTIONS["pretrained"],
         "sequence_length": 64,
     }
-    run = kw.training.RecipeRun(
+    run = kw.harness.RecipeRun(
         ["--output-dir", str(tmp_path), "--seed", "0"], description="test",
         output_dir=str(tmp_path), full=recipe.FULL, smoke=recipe.SMOKE,
     )  # fmt: skip

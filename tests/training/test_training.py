@@ -61,7 +61,7 @@ def test_early_stopping_and_tensorboard(tmp_path):
 
 
 def test_write_results(tmp_path):
-    results = kw.training.write_results(
+    results = kw.harness.write_results(
         tmp_path / "r" / "results.json", metrics={"acc": np.float32(0.25)},
         config={"shape": (2, 3), "path": tmp_path}, history={"loss": [np.float64(1.0)]},
     )  # fmt: skip
@@ -75,13 +75,13 @@ def test_write_results(tmp_path):
 def test_plots_are_written(tmp_path):
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8],
                "val_accuracy": [0.4, 0.7]}  # fmt: skip
-    kw.training.plot_history(history, tmp_path / "curves.png")
-    counts = kw.training.plot_confusion_matrix(
+    kw.plots.plot_history(history, tmp_path / "curves.png")
+    counts = kw.plots.plot_confusion_matrix(
         [0, 1, 2, 2], [0, 2, 2, 2], ["a", "b", "c"], tmp_path / "cm.png"
     )
     assert counts.tolist() == [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
     images = np.zeros((4, 8, 8, 1), "uint8")
-    kw.training.plot_image_predictions(images, [0, 1, 2, 2], [0, 2, 2, 2], ["a", "b", "c"],
+    kw.plots.plot_image_predictions(images, [0, 1, 2, 2], [0, 2, 2, 2], ["a", "b", "c"],
                                        tmp_path / "grid.png")  # fmt: skip
     for name in ("curves.png", "cm.png", "grid.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -116,7 +116,7 @@ def test_process_seconds_counts_from_the_start_of_the_command():
     done = subprocess.run(
         [sys.executable, "-c",
          "import time; time.sleep(1.5); "
-         "from keras_walk.training.results import process_seconds; print(process_seconds())"],
+         "from keras_walk.harness.results import process_seconds; print(process_seconds())"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     # The sleep before the import counts. The upper bound only catches a clock read from

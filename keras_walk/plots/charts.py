@@ -21,6 +21,7 @@ __all__ = [
     "plot_histograms",
     "plot_histories",
     "plot_history",
+    "plot_image_grid",
     "plot_image_predictions",
     "plot_per_label_f1",
     "plot_predicted_vs_true",

@@ -18,7 +18,7 @@ import tensorflow as tf
 from keras_walk import heads
 from keras_walk.arguments import positive_int
 from keras_walk.data.inputs import first_labels
-from keras_walk.training.plots import plt
+from keras_walk.plots.charts import plt
 
 __all__ = ["LearningRateFinding", "lr_find", "plot_top_losses", "show_batch"]
 
