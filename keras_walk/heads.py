@@ -41,6 +41,7 @@ __all__ = [
     "LabelError",
     "check_labels",
     "check_head",
+    "chosen_head",
     "compile_args",
     "default_head",
     "dense_head",
@@ -280,12 +281,33 @@ def output_units(head: str, num_classes: int) -> int:
     return int(num_classes)
 
 
-def dense_head(x, head: str, num_classes: int, name: str = "head"):
-    """Applies the head's final `Dense` layer to a feature tensor.
+def chosen_head(
+    head: str | None, num_classes: int, allowed=CLASSIFIER_HEADS, what: str = "this builder"
+) -> str:
+    """The head a builder uses: `head`, or `default_head(num_classes)` when it is `None`,
+    checked against `allowed` and against `num_classes` (`output_units`).
+
+    Examples:
+
+        >>> chosen_head(None, 2), chosen_head("multilabel", 5)
+        ('binary', 'multilabel')
+    """
+    head = check_head(head or default_head(num_classes), allowed, what)
+    output_units(head, num_classes)
+    return head
+
+
+def dense_head(
+    x, head: str, num_classes: int, name: str = "head", *, dropout: float = 0.0, seed=None
+):
+    """Applies the head's final `Dense` layer to a feature tensor, after a `Dropout` of
+    rate `dropout` if it is not 0.
 
     The layer computes in float32 so that mixed-precision models keep a stable loss.
     """
     spec = get_head(head)
+    if dropout:
+        x = keras.layers.Dropout(dropout, seed=seed, name="dropout")(x)
     return keras.layers.Dense(
         output_units(head, num_classes), activation=spec.activation, dtype="float32", name=name
     )(x)

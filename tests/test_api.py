@@ -29,7 +29,7 @@ def test_public_api_is_pinned():
         "tabular_model", "text_classifier", "timeseries_forecaster", "token_lengths", "transfer", "unet", "vae",
     ]  # fmt: skip
     assert kw.heads.__all__ == [
-        "HEADS", "HeadSpec", "LabelError", "check_labels", "check_head", "compile_args",
+        "HEADS", "HeadSpec", "LabelError", "check_labels", "check_head", "chosen_head", "compile_args",
         "default_head", "dense_head", "get_head", "output_units", "predicted_labels",
     ]  # fmt: skip
     assert kw.data.__all__ == [

@@ -17,11 +17,11 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute, heads
-from keras_walk.arguments import positive_int, positive_shape
+from keras_walk import heads
+from keras_walk.arguments import positive_int, positive_number, positive_shape
 from keras_walk.layers.blocks import padding_to_multiple
-from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.building import builder
+from keras_walk.tasks.task import Task
 
 __all__ = ["ImageAutoencoder", "VariationalSampling", "autoencoder", "vae"]
 
@@ -198,16 +198,12 @@ class ImageAutoencoder(Task):
         return self.decode(codes)
 
 
+@builder(default_head="`reconstruction`", heads=("reconstruction",))
 def autoencoder(
     input_shape,
     *,
     latent_dim: int = 16,
     filters=(32, 64),
-    optimizer=DEFAULT_OPTIMIZER,
-    learning_rate=None,
-    weight_decay=None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "autoencoder",
 ) -> ImageAutoencoder:
@@ -218,11 +214,6 @@ def autoencoder(
             transposed convolutions make beyond the image.
         latent_dim: size of the code.
         filters: filters of each stride-2 conv of the encoder (mirrored by the decoder).
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the VAE's sampling noise (unused here).
         name: the model's name.
 
@@ -232,23 +223,17 @@ def autoencoder(
         >>> model.head, model.encode(np.zeros((2, 28, 28, 1), "uint8")).shape
         ('reconstruction', (2, 8))
     """
-    return _build(
-        input_shape, latent_dim, filters, False, 0.0, optimizer, learning_rate, weight_decay,
-        strategy, jit_compile, seed, name,
-    )  # fmt: skip
+    latent_dim = positive_int("latent_dim", latent_dim)
+    return ImageAutoencoder(input_shape, latent_dim, tuple(filters), False, 0.0, seed, name=name)
 
 
+@builder(default_head="`reconstruction` + KL", heads=("reconstruction",))
 def vae(
     input_shape,
     *,
     latent_dim: int = 16,
     kl_weight: float = 1.0,
     filters=(32, 64),
-    optimizer=DEFAULT_OPTIMIZER,
-    learning_rate=None,
-    weight_decay=None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "vae",
 ) -> ImageAutoencoder:
@@ -262,11 +247,6 @@ def vae(
         kl_weight: weight of the KL term (1: the ELBO; below 1 sharper reconstructions and
             a less regular code space, the beta-VAE trade-off).
         filters: filters of each stride-2 conv of the encoder (mirrored by the decoder).
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the sampling noise.
         name: the model's name.
 
@@ -276,25 +256,11 @@ def vae(
         >>> model.generate(3, seed=0).shape, model.generate(3, seed=0).dtype
         ((3, 28, 28, 1), dtype('uint8'))
     """
-    if kl_weight < 0:
-        raise ValueError(
-            f"Invalid value for argument `kl_weight`. Expected >= 0. Received: {kl_weight}"
-        )
-    return _build(
-        input_shape, latent_dim, filters, True, kl_weight, optimizer, learning_rate,
-        weight_decay, strategy, jit_compile, seed, name,
-    )  # fmt: skip
-
-
-def _build(input_shape, latent_dim, filters, variational, kl_weight, optimizer, learning_rate,
-           weight_decay, strategy, jit_compile, seed, name):  # fmt: skip
+    kl_weight = positive_number("kl_weight", kl_weight, zero=True)
     latent_dim = positive_int("latent_dim", latent_dim)
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        task = ImageAutoencoder(
-            input_shape, latent_dim, tuple(filters), variational, kl_weight, seed, name=name
-        )
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+    return ImageAutoencoder(
+        input_shape, latent_dim, tuple(filters), True, kl_weight, seed, name=name
+    )
 
 
 def _reconstruction_pair(*element):

@@ -35,11 +35,12 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import is_integer
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.epochs import shuffle_by_epoch
-from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.backbones import BACKBONES, get_backbone
+from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_text_inputs import (
     check_captions,
@@ -47,7 +48,7 @@ from keras_walk.tasks.image_text_inputs import (
     checked_pairs,
     pairs_input_shape,
 )
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["DECODERS", "ImageCaptioner", "image_captioner"]
 
@@ -290,6 +291,11 @@ def _decoder(feature_shape, decoder, vocabulary_size, length, embedding_dim, uni
                        name="caption_decoder")  # fmt: skip
 
 
+@builder(
+    default_head="`multiclass` over the vocabulary, per word",
+    heads=("multiclass",),
+    encoders=(*BACKBONES, *DECODERS),
+)
 def image_captioner(
     images,
     captions,
@@ -306,11 +312,7 @@ def image_captioner(
     rescale: float | None = 1.0 / 255,
     augment=None,
     seed: int | None = None,
-    optimizer="adamw",
-    learning_rate=None,
-    weight_decay=None,
     strategy=None,
-    jit_compile="auto",
     name: str = "image_captioner",
 ) -> ImageCaptioner:
     """A compiled image captioner: `fit(images, captions)`, then `caption(images)`.
@@ -332,11 +334,6 @@ def image_captioner(
         rescale: multiply pixels by this first.
         augment: image augmentation in training (a preset name or a Keras layer).
         seed: seed of the augmentation.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
     """
     if decoder not in DECODERS:
@@ -351,7 +348,6 @@ def image_captioner(
     if max_caption_words is None:
         max_caption_words = int(max(len(ids) for ids in vectorize(captions.astype(str)).numpy()))
     vocabulary_size = len(vocabulary) + 2  # and the start and end ids
-    strategy = distribute.resolve_strategy(strategy)
     with strategy.scope():
         encoder = _image_features(input_shape, backbone, embedding_dim, rescale, augment, seed)
         caption_decoder = _decoder(
@@ -370,4 +366,4 @@ def image_captioner(
             input_kind="image_text", vocabulary=vocabulary,
             max_caption_words=max_caption_words, standardize=standardize,
         )  # fmt: skip
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+        return task

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_walk.arguments import is_number
+from keras_walk.arguments import in_range, is_number
 
 __all__ = ["DEFAULT_LEARNING_RATE", "DEFAULT_OPTIMIZER", "DEFAULT_WEIGHT_DECAY", "make_optimizer"]
 
@@ -19,7 +19,10 @@ OPTIMIZERS = ("adamw", "adam", "sgd")
 
 
 def make_optimizer(
-    optimizer=DEFAULT_OPTIMIZER, learning_rate=None, weight_decay: float | None = None
+    optimizer=DEFAULT_OPTIMIZER,
+    learning_rate=None,
+    weight_decay: float | None = None,
+    beta_1: float | None = None,
 ) -> keras.optimizers.Optimizer:
     """A Keras optimizer from a name, or an optimizer instance as it is.
 
@@ -30,6 +33,8 @@ def make_optimizer(
         weight_decay: decoupled weight decay; `None` is 1e-4 for `"adamw"` and none for
             `"adam"` and `"sgd"`. A value given with `"adam"` or `"sgd"` is applied (Keras 3
             optimizers all decay weights the decoupled way), never dropped.
+        beta_1: Adam's and AdamW's first-moment decay (`None`: Keras's 0.9; DCGAN uses
+            0.5).
 
     Raises:
         ValueError: for an unknown name, or `learning_rate` / `weight_decay` given with an
@@ -47,7 +52,12 @@ def make_optimizer(
         ValueError: Invalid arguments: `learning_rate=0.1` was given with an optimizer instance (SGD), which would ignore it. Set it on the instance instead: keras.optimizers.SGD(learning_rate=...).
     """
     if isinstance(optimizer, keras.optimizers.Optimizer):
-        for argument, value in (("learning_rate", learning_rate), ("weight_decay", weight_decay)):
+        given = (
+            ("learning_rate", learning_rate),
+            ("weight_decay", weight_decay),
+            ("beta_1", beta_1),
+        )
+        for argument, value in given:
             if value is not None:
                 kind = type(optimizer).__name__
                 raise ValueError(
@@ -77,10 +87,16 @@ def make_optimizer(
             )
         weight_decay = float(weight_decay)
     learning_rate = DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate
+    moments = {} if beta_1 is None else {"beta_1": in_range("beta_1", beta_1, 0, 1)}
     if optimizer == "adamw":
         decay = DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay
-        return keras.optimizers.AdamW(learning_rate, weight_decay=decay)
+        return keras.optimizers.AdamW(learning_rate, weight_decay=decay, **moments)
     decay = weight_decay or None  # Keras optimizers take None for "no decay"
     if optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate, weight_decay=decay)
+        return keras.optimizers.Adam(learning_rate, weight_decay=decay, **moments)
+    if moments:
+        raise ValueError(
+            "Invalid arguments: `beta_1` is Adam's and AdamW's; SGD has no moment estimate. "
+            f"Received: optimizer='sgd', beta_1={beta_1}"
+        )
     return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True, weight_decay=decay)

@@ -31,16 +31,16 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute
 from keras_walk.arguments import positive_int, positive_shape
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import DataError
 from keras_walk.layers.contrastive import ContrastiveLogits, unit_embedding
 from keras_walk.losses import check_contrastive_batch
-from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.backbones import BACKBONES, get_backbone
+from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_classifier import image_classifier
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["ContrastivePretrainer", "contrastive_pretrainer"]
 
@@ -119,6 +119,9 @@ class ContrastivePretrainer(Task):
         )  # fmt: skip
 
 
+@builder(
+    default_head="`contrastive` (two views)", heads=("contrastive",), encoders=tuple(BACKBONES)
+)
 def contrastive_pretrainer(
     input_shape,
     *,
@@ -127,11 +130,6 @@ def contrastive_pretrainer(
     projection_units: int = 256,
     augment="contrastive",
     rescale: float = 1.0 / 255,
-    optimizer="adamw",
-    learning_rate=None,
-    weight_decay=None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "contrastive_pretrainer",
 ) -> ContrastivePretrainer:
@@ -147,11 +145,6 @@ def contrastive_pretrainer(
             (`"contrastive"` by default) or a Keras layer. It must be random: two
             identical views teach nothing.
         rescale: multiply pixels by this before the encoder.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the augmentation.
         name: the model's name.
     """
@@ -164,24 +157,22 @@ def contrastive_pretrainer(
             "Invalid value for argument `augment`: contrastive pretraining needs random views "
             "of each image. Pass a preset such as 'contrastive' or a Keras layer."
         )
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        # === Encoder and projection head ===
-        features = get_backbone(backbone, input_shape)
-        pooled = layers.GlobalAveragePooling2D(name="pool")(features.output)
-        encoder = keras.Model(features.input, pooled, name="encoder")
-        head_input = keras.Input((pooled.shape[-1],), name="features")
-        # The projection head computes in float32, as `unit_embedding` and every head do.
-        x = layers.Dense(projection_units, activation="relu", dtype="float32", name="hidden")(
-            head_input
-        )
-        head = keras.Model(head_input, unit_embedding(x, projection_dim), name="projection_head")
-        # === Functional Model: two random views of each image ===
-        inputs = keras.Input(input_shape, name="images")
-        rescaling = layers.Rescaling(rescale, name="rescale")
-        views = [head(encoder(rescaling(augmentation(inputs)))) for _ in range(2)]
-        logits = ContrastiveLogits("softmax", dtype="float32", name="contrastive_logits")(views)
-        task = ContrastivePretrainer(
-            inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="images",
-        )  # fmt: skip
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+    # === Encoder and projection head ===
+    features = get_backbone(backbone, input_shape)
+    pooled = layers.GlobalAveragePooling2D(name="pool")(features.output)
+    encoder = keras.Model(features.input, pooled, name="encoder")
+    head_input = keras.Input((pooled.shape[-1],), name="features")
+    # The projection head computes in float32, as `unit_embedding` and every head do.
+    x = layers.Dense(projection_units, activation="relu", dtype="float32", name="hidden")(
+        head_input
+    )
+    head = keras.Model(head_input, unit_embedding(x, projection_dim), name="projection_head")
+    # === Functional Model: two random views of each image ===
+    inputs = keras.Input(input_shape, name="images")
+    rescaling = layers.Rescaling(rescale, name="rescale")
+    views = [head(encoder(rescaling(augmentation(inputs)))) for _ in range(2)]
+    logits = ContrastiveLogits("softmax", dtype="float32", name="contrastive_logits")(views)
+    task = ContrastivePretrainer(
+        inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="images",
+    )  # fmt: skip
+    return task

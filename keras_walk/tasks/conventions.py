@@ -61,7 +61,7 @@ def builder_table() -> str:
         call = f"`{name}({', '.join(positional)}{', *, ' + ', '.join(options) if options else ''})`"
         rows.append(  # an mkdocstrings cross-reference to the builder's API entry
             f"| [`{name}`][{builder.__module__}.{name}] | {call} | "
-            f"{info['default_head']} | {', '.join(f'`{h}`' for h in info['heads'])} | "
-            f"{', '.join(f'`{e}`' for e in info['encoders']) or '-'} |"
+            f"{info.default_head} | {', '.join(f'`{h}`' for h in info.heads)} | "
+            f"{', '.join(f'`{e}`' for e in info.encoders) or '-'} |"
         )
     return "\n".join(rows) + "\n"

@@ -34,10 +34,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk import distribute
 from keras_walk.arguments import is_integer, non_empty
 from keras_walk.layers.unet import noise_unet
-from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER
+from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import (
     check_class_labels,
     check_generator_shape,
@@ -47,7 +46,7 @@ from keras_walk.tasks.generative_inputs import (
     to_uint8,
     training_pairs,
 )
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["DiffusionModel", "diffusion_model", "diffusion_rates"]
 
@@ -380,6 +379,7 @@ class DiffusionModel(Task):
             )
 
 
+@builder(default_head="`noise`", heads=("noise",), encoders=("unet",))
 def diffusion_model(
     images,
     num_classes: int | None = None,
@@ -392,11 +392,6 @@ def diffusion_model(
     label_dropout: float = 0.1,
     guidance_scale: float = 3.0,
     ema_momentum: float = 0.999,
-    optimizer=DEFAULT_OPTIMIZER,
-    learning_rate=None,
-    weight_decay=None,
-    strategy=None,
-    jit_compile="auto",
     name: str = "diffusion_model",
 ) -> DiffusionModel:
     """A compiled DDIM diffusion model: `fit(images)` or `fit(images, labels)`, then
@@ -418,11 +413,6 @@ def diffusion_model(
         guidance_scale: `generate`'s default guidance.
         ema_momentum: the largest momentum of the weights' moving average that `generate`
             samples with (reached after a warm-up; see the module's docstring).
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
 
     Examples:
@@ -438,15 +428,13 @@ def diffusion_model(
         raise ValueError("Invalid value for argument `images`: it is empty (0 images).")
     input_shape = check_generator_shape(input_shape, "images", num_classes)
     _check_arguments(widths, num_classes, label_dropout, guidance_scale, ema_momentum)
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        task = DiffusionModel(
-            input_shape, num_classes, tuple(widths), block_depth, embedding_dims, attention,
-            label_dropout, guidance_scale, ema_momentum, class_names=class_names, name=name,
-        )  # fmt: skip
-        if not shape_given:
-            task.adapt(images)
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+    task = DiffusionModel(
+        input_shape, num_classes, tuple(widths), block_depth, embedding_dims, attention,
+        label_dropout, guidance_scale, ema_momentum, class_names=class_names, name=name,
+    )  # fmt: skip
+    if not shape_given:
+        task.adapt(images)
+    return task
 
 
 def _check_arguments(widths, num_classes, label_dropout, guidance_scale, ema):

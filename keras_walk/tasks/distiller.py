@@ -24,6 +24,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_walk.arguments import is_model
+from keras_walk.tasks.building import builder
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
 from keras_walk.tasks.task import Task
 
@@ -85,6 +86,10 @@ class Distiller(keras.Model):
         return cls(teacher, student, **config)
 
 
+@builder(
+    default_head="its student's, trained on the teacher's softened probabilities",
+    heads=("multiclass",), encoders=("any teacher and student Task",), compiles=False,
+)  # fmt: skip
 def distiller(
     teacher: keras.Model,
     student: Task,

@@ -33,7 +33,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import one_of
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import check_texts
@@ -41,7 +41,8 @@ from keras_walk.layers.contrastive import CONTRASTIVE_LOSSES, ContrastiveLogits,
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.losses import ContrastiveLoss, check_contrastive_batch
 from keras_walk.metrics.retrieval import retrieval_metrics
-from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.backbones import BACKBONES, get_backbone
+from keras_walk.tasks.building import builder, compile_task
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_text_inputs import (
     check_captions,
@@ -49,7 +50,7 @@ from keras_walk.tasks.image_text_inputs import (
     checked_pairs,
     pairs_input_shape,
 )
-from keras_walk.tasks.task import Task, build_task, compile_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["DualEncoder", "SearchResults", "dual_encoder", "image_encoder"]
 
@@ -301,17 +302,20 @@ class DualEncoder(Task):
             inputs = keras.Input(self.image_shape, name="images")
             head = "multiclass"
             outputs = heads.dense_head(tower(inputs), head, len(class_names))
-            classifier = build_task(
+            classifier = compile_task(Task(
                 inputs, outputs, name=name, head=head, num_classes=len(class_names),
                 class_names=class_names, input_kind="images",
                 training_data=f"zero-shot from {self.name} ({template!r})",
-            )  # fmt: skip
+            ))  # fmt: skip
             classifier.get_layer(outputs._keras_history.operation.name).set_weights(
                 [scale * class_vectors.T, np.zeros(len(class_names), "float32")]
             )
         return classifier
 
 
+@builder(
+    default_head="`contrastive`", heads=("contrastive",), encoders=(*BACKBONES, *TEXT_ENCODERS)
+)
 def dual_encoder(
     images,
     captions,
@@ -330,11 +334,7 @@ def dual_encoder(
     rescale: float | None = 1.0 / 255,
     augment=None,
     seed: int | None = None,
-    optimizer="adamw",
-    learning_rate=None,
-    weight_decay=None,
     strategy=None,
-    jit_compile="auto",
     name: str = "dual_encoder",
 ) -> DualEncoder:
     """A compiled CLIP-style dual encoder: `fit(images, captions)`.
@@ -359,12 +359,6 @@ def dual_encoder(
         augment: image augmentation in training: `None`, a preset of
             `keras_walk.data.image_augmentation` or a Keras layer.
         seed: seed of the augmentation.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`: under several
-            replicas, every replica's embeddings are the negatives of every other's.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
     """
     one_of("contrastive_loss", contrastive_loss, CONTRASTIVE_LOSSES)  # before adapting
@@ -376,7 +370,6 @@ def dual_encoder(
         )
     if sequence_length is None:
         sequence_length = max(len(caption.split()) for caption in captions)
-    strategy = distribute.resolve_strategy(strategy)
     # Adapted outside the strategy's scope: a vocabulary is a lookup table, not a weight.
     vectorize = layers.TextVectorization(
         max_tokens=max_tokens, standardize=standardize, output_sequence_length=sequence_length,
@@ -404,4 +397,4 @@ def dual_encoder(
         task = DualEncoder(
             inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="image_text",
         )  # fmt: skip
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+        return task

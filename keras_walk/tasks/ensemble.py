@@ -6,11 +6,13 @@ from collections.abc import Sequence
 
 import keras
 
-from keras_walk.tasks.task import Task, build_task
+from keras_walk.tasks.building import builder, compile_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["average_ensemble"]
 
 
+@builder(default_head="its members'", heads=("any",), compiles=False)
 def average_ensemble(models: Sequence[Task], *, name: str = "ensemble") -> Task:
     """Averages the outputs of trained Tasks that take the same inputs.
 
@@ -65,8 +67,8 @@ def average_ensemble(models: Sequence[Task], *, name: str = "ensemble") -> Task:
     else:
         feed = inputs[0] if len(inputs) == 1 else inputs
     outputs = keras.layers.Average(name="average")([model(feed) for model in models])
-    return build_task(
+    return compile_task(Task(
         feed, outputs, name=name, head=first.head, num_classes=first.num_classes,
         class_names=first.class_names, input_kind=first.input_kind, columns=first.columns,
         impute=first.impute, training_data=first.training_data,
-    )  # fmt: skip
+    ))  # fmt: skip

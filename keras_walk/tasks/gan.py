@@ -25,10 +25,10 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import in_range, positive_int
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
+from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import (
     check_class_labels,
     check_generator_shape,
@@ -304,6 +304,7 @@ class GAN(Task):
         return to_uint8((pixels + 1.0) * 127.5)
 
 
+@builder(default_head="`adversarial`", heads=("adversarial",))
 def gan(
     input_shape,
     num_classes: int | None = None,
@@ -313,10 +314,7 @@ def gan(
     filters=(64, 128),
     label_smoothing: float = 0.1,
     dropout: float = 0.3,
-    learning_rate: float = 2e-4,
     beta_1: float = 0.5,
-    strategy=None,
-    jit_compile="auto",
     name: str = "gan",
 ) -> GAN:
     """A compiled DCGAN: `fit(images)` or `fit(images, labels)`, then
@@ -332,10 +330,9 @@ def gan(
         label_smoothing: one-sided: the discriminator's target for real images is
             `1 - label_smoothing`.
         dropout: before the discriminator's logit.
-        learning_rate: Adam's, for both networks (DCGAN: 2e-4).
         beta_1: Adam's first-moment decay (DCGAN: 0.5; Keras's 0.9 makes GANs oscillate).
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
+            With the default `optimizer="auto"` the GAN trains both networks with DCGAN's
+            Adam: learning rate 2e-4, this `beta_1`.
         name: the model's name.
 
     Examples:
@@ -351,15 +348,9 @@ def gan(
             "Invalid value for argument `label_smoothing`. Expected a number in [0, 0.5). "
             f"Received: label_smoothing={label_smoothing}"
         )
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        task = GAN(
-            input_shape, num_classes, latent_dim, tuple(filters), label_smoothing, dropout,
-            class_names=class_names, name=name,
-        )  # fmt: skip
-        optimizer = keras.optimizers.Adam(learning_rate, beta_1=beta_1)
-        task.compile(optimizer, jit_compile=jit_compile)
-        task.compile_defaults = {
-            "optimizer": keras.optimizers.serialize(optimizer), "learning_rate": None,
-        }  # fmt: skip
-        return task
+    beta_1 = in_range("beta_1", beta_1, 0, 1)
+    return GAN(
+        input_shape, num_classes, latent_dim, tuple(filters), label_smoothing, dropout,
+        class_names=class_names, name=name,
+        compile_defaults={"optimizer": "adam", "learning_rate": 2e-4, "beta_1": beta_1},
+    )  # fmt: skip

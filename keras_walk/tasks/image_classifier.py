@@ -5,12 +5,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from keras_walk import distribute, heads
-from keras_walk.arguments import positive_shape, rate
+from keras_walk import heads
+from keras_walk.arguments import one_of, positive_shape, rate
 from keras_walk.data.augment import augmentation_layer
-from keras_walk.tasks.backbones import get_backbone
+from keras_walk.tasks.backbones import BACKBONES, get_backbone
+from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task, build_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["image_classifier"]
 _POOLING = {
@@ -21,6 +22,10 @@ _POOLING = {
 
 
 @removed_arguments("one_hot_labels", "num_labels")
+@builder(
+    default_head=CLASSIFIER_DEFAULT, heads=heads.CLASSIFIER_HEADS,
+    encoders=tuple(BACKBONES),
+)  # fmt: skip
 def image_classifier(
     input_shape: tuple[int, int, int],
     num_classes: int,
@@ -33,11 +38,6 @@ def image_classifier(
     rescale: float | None = 1.0 / 255,
     pooling: str = "avg",
     dropout: float = 0.3,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "image_classifier",
 ) -> Task:
@@ -64,13 +64,6 @@ def image_classifier(
         pooling: how feature maps become a vector: `"avg"` (global average), `"max"`
             (global max) or `"flatten"`.
         dropout: dropout rate before the head.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`
-            (AdamW by default).
-        learning_rate: a float or a schedule (1e-3 by default).
-        weight_decay: decoupled weight decay (1e-4 by default).
-        strategy: passed to `keras_walk.distribute.resolve_strategy` (`None`: the best
-            this machine has); the model is built and compiled inside its scope.
-        jit_compile: XLA: `"auto"`, `True` or `False` (passed to `compile`).
         seed: seed for the augmentation and dropout layers.
         name: the model's name.
 
@@ -85,46 +78,31 @@ def image_classifier(
         >>> model.loss.name
         'sparse_categorical_crossentropy'
     """
-    head = heads.check_head(head or heads.default_head(num_classes), what="images")
-    heads.output_units(head, num_classes)
+    head = heads.chosen_head(head, num_classes, what="images")
     input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
-    if pooling not in _POOLING:
-        raise ValueError(
-            f"Invalid value for argument `pooling`. Expected one of {sorted(_POOLING)}. "
-            f"Received: pooling={pooling!r}"
-        )
+    one_of("pooling", pooling, _POOLING)
     dropout = rate("dropout", dropout)
-    if resize_to is not None and (
-        len(resize_to) != 2 or any(int(side) != side or side < 1 for side in resize_to)
-    ):
-        raise ValueError(
-            "Invalid value for argument `resize_to`. Expected (height, width), two positive "
-            f"integers. Received: resize_to={resize_to}"
-        )
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        # === Layers ===
-        feature_extractor = get_backbone(
-            backbone, input_shape if resize_to is None else (*resize_to, input_shape[-1])
-        )
-        augmentation = augmentation_layer(augment, seed=seed)
-        # === Functional Model ===
-        inputs = keras.Input(input_shape, name="images")
-        x = inputs
-        if augmentation is not None:
-            x = augmentation(x)
-        if resize_to is not None:
-            x = layers.Resizing(*resize_to, name="resize")(x)
-        if rescale is not None:
-            x = layers.Rescaling(rescale, name="rescale")(x)
-        x = feature_extractor(x)
-        if len(x.shape) > 2:
-            x = _POOLING[pooling](name="pool")(x)
-        if dropout:
-            x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
-        outputs = heads.dense_head(x, head, num_classes)
-        return build_task(
-            inputs, outputs, name=name, head=head, num_classes=num_classes,
-            class_names=class_names, input_kind="images", optimizer=optimizer,
-            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
-        )  # fmt: skip
+    if resize_to is not None:
+        resize_to = positive_shape("resize_to", resize_to, 2, "(height, width)")
+    # === Layers ===
+    feature_extractor = get_backbone(
+        backbone, input_shape if resize_to is None else (*resize_to, input_shape[-1])
+    )
+    augmentation = augmentation_layer(augment, seed=seed)
+    # === Functional Model ===
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    if augmentation is not None:
+        x = augmentation(x)
+    if resize_to is not None:
+        x = layers.Resizing(*resize_to, name="resize")(x)
+    if rescale is not None:
+        x = layers.Rescaling(rescale, name="rescale")(x)
+    x = feature_extractor(x)
+    if len(x.shape) > 2:
+        x = _POOLING[pooling](name="pool")(x)
+    outputs = heads.dense_head(x, head, num_classes, dropout=dropout, seed=seed)
+    return Task(
+        inputs, outputs, name=name, head=head, num_classes=num_classes,
+        class_names=class_names, input_kind="images",
+    )  # fmt: skip

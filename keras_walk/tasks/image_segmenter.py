@@ -15,14 +15,15 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import positive_shape, rate
 from keras_walk.layers import conv_block, residual_block
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics.segmentation import segmentation_metrics
-from keras_walk.tasks.backbones import get_backbone
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.backbones import BACKBONES, get_backbone
+from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
+from keras_walk.tasks.task import Task
 
 __all__ = ["ImageSegmenter", "encoder_unet", "image_segmenter", "unet"]
 
@@ -275,6 +276,11 @@ class ImageSegmenter(Task):
         return scores.argmax(axis=-1).astype("int32")
 
 
+@builder(
+    default_head=f"{CLASSIFIER_DEFAULT}, per pixel",
+    heads=("binary", "multiclass"),
+    encoders=("unet", *BACKBONES),
+)
 def image_segmenter(
     input_shape: tuple[int, int, int],
     num_classes: int,
@@ -287,11 +293,6 @@ def image_segmenter(
     class_names=None,
     rescale: float | None = 1.0 / 255,
     dropout: float = 0.0,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "image_segmenter",
 ) -> ImageSegmenter:
@@ -321,11 +322,6 @@ def image_segmenter(
         class_names: names of the classes in label order.
         rescale: multiply pixels by this first (`None` to feed them as they are).
         dropout: spatial dropout rate before the head.
-        optimizer: a name or a Keras optimizer (AdamW by default).
-        learning_rate: a float or a schedule (1e-3 by default).
-        weight_decay: decoupled weight decay (1e-4 by default).
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed for the dropout layer.
         name: the model's name.
 
@@ -342,10 +338,7 @@ def image_segmenter(
         >>> image_segmenter((50, 70, 1), 3, filters=(8, 16, 32)).output_shape  # padded inside
         (None, 50, 70, 3)
     """
-    head = heads.check_head(
-        head or heads.default_head(num_classes), SEGMENTATION_HEADS, what="segmentation"
-    )
-    heads.output_units(head, num_classes)
+    head = heads.chosen_head(head, num_classes, SEGMENTATION_HEADS, what="segmentation")
     SegmentationLoss.check_kind(loss)
     input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
     dropout = rate("dropout", dropout)
@@ -353,33 +346,31 @@ def image_segmenter(
         filters = (32, 64, 128, 256)
     stride = 32 if backbone is not None else 2 ** max(len(tuple(filters)) - 1, 0)
     padding = padding_to_multiple(input_shape[:2], stride)
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        inputs = keras.Input(input_shape, name="images")
-        x = inputs
-        if rescale is not None:
-            x = layers.Rescaling(rescale, name="rescale")(x)
-        if padding is not None:
-            # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
-            # the next size it can, and its output cropped back: masks stay image-sized.
-            x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
-        # The encoder arm is one nested model (the backbone that `fine_tune` freezes);
-        # the decoder's layers are the segmenter's own.
-        if backbone is None:
-            encoder, filters = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
-        else:
-            encoder, filters = backbone_encoder(tuple(x.shape[1:]), backbone, filters)
-        *skips, deepest = encoder(x)
-        x = _decoder(deepest, skips, filters, residual)
-        if padding is not None:
-            x = layers.Cropping2D(padding, name="crop_to_image")(x)
-        if dropout:
-            x = layers.SpatialDropout2D(dropout, seed=seed, name="dropout")(x)
-        # A Dense layer on the channel axis is a 1x1 convolution: the same head as an
-        # image classifier's, once per pixel.
-        outputs = heads.dense_head(x, head, num_classes)
-        task = ImageSegmenter(
-            inputs, outputs, name=name, head=head, num_classes=num_classes,
-            class_names=class_names, input_kind="images", segmentation_loss=loss,
-        )  # fmt: skip
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    if rescale is not None:
+        x = layers.Rescaling(rescale, name="rescale")(x)
+    if padding is not None:
+        # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
+        # the next size it can, and its output cropped back: masks stay image-sized.
+        x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
+    # The encoder arm is one nested model (the backbone that `fine_tune` freezes);
+    # the decoder's layers are the segmenter's own.
+    if backbone is None:
+        encoder, filters = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
+    else:
+        encoder, filters = backbone_encoder(tuple(x.shape[1:]), backbone, filters)
+    *skips, deepest = encoder(x)
+    x = _decoder(deepest, skips, filters, residual)
+    if padding is not None:
+        x = layers.Cropping2D(padding, name="crop_to_image")(x)
+    if dropout:
+        x = layers.SpatialDropout2D(dropout, seed=seed, name="dropout")(x)
+    # A Dense layer on the channel axis is a 1x1 convolution: the same head as an
+    # image classifier's, once per pixel.
+    outputs = heads.dense_head(x, head, num_classes)
+    task = ImageSegmenter(
+        inputs, outputs, name=name, head=head, num_classes=num_classes,
+        class_names=class_names, input_kind="images", segmentation_loss=loss,
+    )  # fmt: skip
+    return task

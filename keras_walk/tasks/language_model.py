@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import (
     is_integer,
     non_negative_int,
@@ -17,7 +17,8 @@ from keras_walk.arguments import (
     rate,
 )
 from keras_walk.data.tokens import Vocabulary
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.building import builder
+from keras_walk.tasks.task import Task
 
 __all__ = ["LM_ENCODERS", "LanguageModel", "language_model"]
 
@@ -190,6 +191,9 @@ def _sample(probabilities, temperature, top_k, rng) -> int:
     return int(rng.choice(len(weights), p=weights / weights.sum()))
 
 
+@builder(
+    default_head="`multiclass` over the vocabulary", heads=("multiclass",), encoders=LM_ENCODERS
+)
 def language_model(
     text: str,
     *,
@@ -203,15 +207,11 @@ def language_model(
     num_layers: int = 1,
     num_heads: int = 4,
     dropout: float = 0.0,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=2e-3,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "language_model",
 ) -> LanguageModel:
     """A compiled next-token model whose vocabulary is adapted on `text` (training text only).
+    It trains with AdamW at a learning rate of 2e-3 unless `learning_rate` is given.
 
     Args:
         text: the training text; its characters or words make the vocabulary.
@@ -227,11 +227,6 @@ def language_model(
         num_layers: stacked RNN layers or transformer blocks.
         num_heads: attention heads of the transformer.
         dropout: dropout after each RNN layer, or inside the transformer blocks.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule (2e-3 by default here).
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layers.
         name: the model's name.
 
@@ -264,12 +259,10 @@ def language_model(
             f"training window of sequence_length={sequence_length} + 1. Give more text or "
             "a shorter sequence_length."
         )
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        model = LanguageModel(
-            vocabulary.get_vocabulary(), level=level, lowercase=vocabulary.lowercase,
-            encoder=encoder, sequence_length=sequence_length, embedding_dim=embedding_dim,
-            units=units, num_layers=num_layers, num_heads=num_heads, dropout=dropout,
-            seed=seed, name=name,
-        )  # fmt: skip
-        return compile_task(model, optimizer, learning_rate, weight_decay, jit_compile)
+    model = LanguageModel(
+        vocabulary.get_vocabulary(), level=level, lowercase=vocabulary.lowercase,
+        encoder=encoder, sequence_length=sequence_length, embedding_dim=embedding_dim,
+        units=units, num_layers=num_layers, num_heads=num_heads, dropout=dropout,
+        seed=seed, name=name, compile_defaults={"optimizer": "adamw", "learning_rate": 2e-3},
+    )  # fmt: skip
+    return model

@@ -17,13 +17,14 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.data.composed.detection import check_boxes
 from keras_walk.layers import conv_block
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.losses import DetectionLoss
 from keras_walk.tasks.backbones import basic_convnet
-from keras_walk.tasks.task import Task, compile_task
+from keras_walk.tasks.building import builder
+from keras_walk.tasks.task import Task
 
 __all__ = ["ObjectDetector", "object_detector"]
 
@@ -221,6 +222,11 @@ class ObjectDetector(Task):
         return boxes.reshape(n, -1, 4), scores.reshape(n, rows * columns, -1)
 
 
+@builder(
+    default_head="`detection`: objectness, box and class per grid cell",
+    heads=("detection",),
+    encoders=("basic_convnet",),
+)
 def object_detector(
     input_shape: tuple[int, int, int],
     num_classes: int,
@@ -229,11 +235,6 @@ def object_detector(
     filters=(32, 64, 128, 128),
     class_names=None,
     rescale: float | None = 1.0 / 255,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     name: str = "object_detector",
 ) -> ObjectDetector:
     """A compiled single-shot grid detector: rescale -> convnet -> a grid of cells, each
@@ -250,11 +251,6 @@ def object_detector(
             resolution, so the cells are `2 ** (len(filters) - 1)` pixels wide.
         class_names: names of the classes in label order.
         rescale: multiply pixels by this first (`None` to feed them as they are).
-        optimizer: a name or a Keras optimizer (AdamW by default).
-        learning_rate: a float or a schedule (1e-3 by default).
-        weight_decay: decoupled weight decay (1e-4 by default).
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         name: the model's name.
 
     Returns:
@@ -280,22 +276,20 @@ def object_detector(
             "known, positive height and width."
         )
     padding = padding_to_multiple(input_shape[:2], cell, at_end=True)
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        inputs = keras.Input(input_shape, name="images")
-        x = inputs
-        if rescale is not None:
-            x = layers.Rescaling(rescale, name="rescale")(x)
-        if padding is not None:
-            # Zeros at the bottom and right up to whole cells: boxes keep their pixel
-            # coordinates, and the last row and column of cells reach past the image.
-            x = layers.ZeroPadding2D(padding, name="pad_to_cells")(x)
-        body = basic_convnet(tuple(x.shape[1:]), filters, (1,) + (2,) * (len(filters) - 1))
-        x = conv_block(body(x), filters[-1], 1, name="grid")
-        # Per cell: objectness, 4 box numbers, class logits; float32 for a stable loss.
-        outputs = layers.Dense(5 + num_classes, dtype="float32", name="head")(x)
-        task = ObjectDetector(
-            inputs, outputs, name=name, head=head, num_classes=num_classes,
-            class_names=class_names, input_kind="images",
-        )  # fmt: skip
-        return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    if rescale is not None:
+        x = layers.Rescaling(rescale, name="rescale")(x)
+    if padding is not None:
+        # Zeros at the bottom and right up to whole cells: boxes keep their pixel
+        # coordinates, and the last row and column of cells reach past the image.
+        x = layers.ZeroPadding2D(padding, name="pad_to_cells")(x)
+    body = basic_convnet(tuple(x.shape[1:]), filters, (1,) + (2,) * (len(filters) - 1))
+    x = conv_block(body(x), filters[-1], 1, name="grid")
+    # Per cell: objectness, 4 box numbers, class logits; float32 for a stable loss.
+    outputs = layers.Dense(5 + num_classes, dtype="float32", name="head")(x)
+    task = ObjectDetector(
+        inputs, outputs, name=name, head=head, num_classes=num_classes,
+        class_names=class_names, input_kind="images",
+    )  # fmt: skip
+    return task

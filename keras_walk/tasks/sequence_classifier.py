@@ -1,4 +1,17 @@
-"""`sequence_classifier`: numeric sequences (signals, sensors) in, class probabilities out."""
+"""`sequence_classifier`: numeric sequences (signals, sensors) in, class probabilities out.
+
+The default `"fcn"` encoder is the fully convolutional network of Wang, Yan and Oates
+(2017), the strong baseline of the UCR archive and of keras-io's "Timeseries
+classification from scratch": conv-BN-ReLU blocks with `filters` and `kernel_sizes`, then
+global average pooling. The other encoders are those of `keras_walk.layers.encode_sequence`:
+`"conv1d"`, `"lstm"`, `"gru"`, `"bilstm"`.
+
+Variable lengths: give `input_shape=(None, features)` and pad the sequences (e.g. with
+`keras.utils.pad_sequences(..., dtype="float32", padding="post")`). With `mask_value`,
+padded steps (every feature equal to it) are masked and the recurrent encoders skip them.
+Keras's `Conv1D` does not take masks: the convnets see the padding, so pad with a neutral
+value (0 for z-normalized series).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +19,13 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import is_integer
 from keras_walk.data.checks import check_features
 from keras_walk.layers.encoders import encode_sequence
+from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task, build_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["NUMERIC_SEQUENCE_ENCODERS", "sequence_classifier"]
 
@@ -20,6 +34,11 @@ NUMERIC_SEQUENCE_ENCODERS = ("fcn", "conv1d", "lstm", "gru", "bilstm")
 
 
 @removed_arguments("one_hot_labels", "num_labels")
+@builder(
+    default_head=CLASSIFIER_DEFAULT,
+    heads=heads.CLASSIFIER_HEADS,
+    encoders=NUMERIC_SEQUENCE_ENCODERS,
+)
 def sequence_classifier(
     input_shape: tuple,
     num_classes: int,
@@ -33,27 +52,12 @@ def sequence_classifier(
     normalize=None,
     mask_value: float | None = None,
     dropout: float = 0.0,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "sequence_classifier",
 ) -> Task:
     """A compiled classifier of numeric sequences of shape `(steps, features)`.
 
-    The default `"fcn"` encoder is the fully convolutional network of Wang, Yan and Oates
-    (2017), the strong baseline of the UCR archive and of keras-io's "Timeseries
-    classification from scratch": conv-BN-ReLU blocks with `filters` and `kernel_sizes`,
-    then global average pooling. The other encoders are those of
-    `keras_walk.layers.encode_sequence`: `"conv1d"`, `"lstm"`, `"gru"`, `"bilstm"`.
-
-    Variable lengths: give `input_shape=(None, features)` and pad the sequences (e.g. with
-    `keras.utils.pad_sequences(..., dtype="float32", padding="post")`). With `mask_value`,
-    padded steps (every feature equal to it) are masked and the recurrent encoders skip
-    them. Keras's `Conv1D` does not take masks: the convnets see the padding, so pad with
-    a neutral value (0 for z-normalized series).
+    See the module for the encoders and for sequences of different lengths.
 
     Args:
         input_shape: `(steps, features)`; `steps` may be `None`.
@@ -70,11 +74,6 @@ def sequence_classifier(
             `Normalization` layer on, or `None` (UCR series come z-normalized).
         mask_value: padding value to mask, or `None`.
         dropout: dropout before the head.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layer.
         name: the model's name.
 
@@ -87,8 +86,7 @@ def sequence_classifier(
         >>> model.output_shape, model.head
         ((None, 3), 'multiclass')
     """
-    head = heads.check_head(head or heads.default_head(num_classes), what="sequences")
-    heads.output_units(head, num_classes)
+    head = heads.chosen_head(head, num_classes, what="sequences")
     input_shape = tuple(input_shape)
     if len(input_shape) != 2 or not is_integer(input_shape[1]) or input_shape[1] < 1:
         raise ValueError(
@@ -97,36 +95,37 @@ def sequence_classifier(
         )
     steps = input_shape[0]
     input_shape = (None if steps is None else int(steps), int(input_shape[1]))
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        # === Layers ===
-        normalization = None
-        if normalize is not None:
-            data = np.asarray(normalize, dtype="float32")
-            check_features(data)
-            if data.ndim != 3 or data.shape[-1] != input_shape[1]:
-                raise ValueError(
-                    "Invalid value for argument `normalize`. Expected training sequences of "
-                    f"shape (n, steps, {input_shape[1]}). Received: shape {data.shape}"
-                )
-            normalization = layers.Normalization(axis=-1, name="normalize")
-            normalization.adapt(data)
-        # === Functional Model ===
-        inputs = keras.Input(input_shape, name="sequences")
-        x = inputs
-        if mask_value is not None:
-            x = layers.Masking(mask_value, name="mask")(x)
-        if normalization is not None:
-            x = normalization(x)
-        x = encode_sequence(
-            x, encoder, units=units, filters=filters, kernel_sizes=kernel_sizes,
-            allowed=NUMERIC_SEQUENCE_ENCODERS,
-        )  # fmt: skip
-        if dropout:
-            x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
-        outputs = heads.dense_head(x, head, num_classes)
-        return build_task(
-            inputs, outputs, name=name, head=head, num_classes=num_classes,
-            class_names=class_names, input_kind="sequences", optimizer=optimizer,
-            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
-        )  # fmt: skip
+    normalization = _normalization(normalize, input_shape[1])
+    # === Functional Model ===
+    inputs = keras.Input(input_shape, name="sequences")
+    x = inputs
+    if mask_value is not None:
+        x = layers.Masking(mask_value, name="mask")(x)
+    if normalization is not None:
+        x = normalization(x)
+    x = encode_sequence(
+        x, encoder, units=units, filters=filters, kernel_sizes=kernel_sizes,
+        allowed=NUMERIC_SEQUENCE_ENCODERS,
+    )  # fmt: skip
+    outputs = heads.dense_head(x, head, num_classes, dropout=dropout, seed=seed)
+    return Task(
+        inputs, outputs, name=name, head=head, num_classes=num_classes,
+        class_names=class_names, input_kind="sequences",
+    )  # fmt: skip
+
+
+def _normalization(normalize, features: int):
+    """A `Normalization` layer fitted per feature on the training sequences `normalize`,
+    or `None` when they are `None`."""
+    if normalize is None:
+        return None
+    data = np.asarray(normalize, dtype="float32")
+    check_features(data)
+    if data.ndim != 3 or data.shape[-1] != features:
+        raise ValueError(
+            "Invalid value for argument `normalize`. Expected training sequences of "
+            f"shape (n, steps, {features}). Received: shape {data.shape}"
+        )
+    normalization = layers.Normalization(axis=-1, name="normalize")
+    normalization.adapt(data)
+    return normalization

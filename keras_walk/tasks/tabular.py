@@ -12,13 +12,14 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.arguments import rate
 from keras_walk.data.checks import check_features
 from keras_walk.data.tabular import TabularFeatures
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
+from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task, build_task
+from keras_walk.tasks.task import Task
 
 __all__ = [
     "binary_classifier",
@@ -30,6 +31,7 @@ __all__ = [
 
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
+@builder(default_head=CLASSIFIER_DEFAULT, heads=heads.DENSE_HEADS)
 def tabular_model(
     features,
     num_classes: int,
@@ -42,11 +44,6 @@ def tabular_model(
     l2: float = 0.0,
     batch_norm: bool = False,
     wide: bool = False,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "tabular_model",
 ) -> Task:
@@ -75,12 +72,6 @@ def tabular_model(
         wide: also feed the encoded inputs straight to the head, next to the last hidden
             layer ("wide & deep", Cheng et al. 2016): the head is then a linear model on
             the inputs plus whatever the hidden layers add.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`; the model is built and
-            compiled in its scope.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layers.
         name: the model's name.
 
@@ -95,9 +86,7 @@ def tabular_model(
         >>> model.output_shape, model.loss.name
         ((None, 1), 'mean_squared_error')
     """
-    head = head or heads.default_head(num_classes)
-    heads.check_head(head, heads.DENSE_HEADS, "tables")
-    heads.output_units(head, num_classes)
+    head = heads.chosen_head(head, num_classes, heads.DENSE_HEADS, "tables")
     units = tuple(hidden_units)
     if any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in units):
         raise ValueError(
@@ -107,30 +96,27 @@ def tabular_model(
     dropout = rate("dropout", dropout)
     if l1 < 0 or l2 < 0:
         raise ValueError(f"Invalid values for `l1` and `l2`: expected >= 0. Received: {l1}, {l2}")
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        # === Layers and inputs ===
-        inputs, encoded, table = _inputs(features)
-        x = encoded
-        regularizer = keras.regularizers.L1L2(l1, l2) if (l1 or l2) else None
-        # === Functional Model ===
-        for i, width in enumerate(units):
-            x = layers.Dense(
-                width, use_bias=not batch_norm, kernel_regularizer=regularizer, name=f"dense_{i}"
-            )(x)
-            if batch_norm:
-                x = FusedBatchNormalization(name=f"batch_norm_{i}")(x)
-            x = layers.Activation("relu", name=f"relu_{i}")(x)
-            if dropout:
-                x = layers.Dropout(dropout, seed=seed, name=f"dropout_{i}")(x)
-        if wide and units:
-            x = layers.Concatenate(name="wide_and_deep")([encoded, x])
-        outputs = heads.dense_head(x, head, num_classes)
-        return build_task(
-            inputs, outputs, name=name, head=head, num_classes=num_classes,
-            class_names=class_names, optimizer=optimizer, learning_rate=learning_rate,
-            weight_decay=weight_decay, jit_compile=jit_compile, **table,
-        )  # fmt: skip
+    # === Layers and inputs ===
+    inputs, encoded, table = _inputs(features)
+    x = encoded
+    regularizer = keras.regularizers.L1L2(l1, l2) if (l1 or l2) else None
+    # === Functional Model ===
+    for i, width in enumerate(units):
+        x = layers.Dense(
+            width, use_bias=not batch_norm, kernel_regularizer=regularizer, name=f"dense_{i}"
+        )(x)
+        if batch_norm:
+            x = FusedBatchNormalization(name=f"batch_norm_{i}")(x)
+        x = layers.Activation("relu", name=f"relu_{i}")(x)
+        if dropout:
+            x = layers.Dropout(dropout, seed=seed, name=f"dropout_{i}")(x)
+    if wide and units:
+        x = layers.Concatenate(name="wide_and_deep")([encoded, x])
+    outputs = heads.dense_head(x, head, num_classes)
+    return Task(
+        inputs, outputs, name=name, head=head, num_classes=num_classes,
+        class_names=class_names, **table,
+    )  # fmt: skip
 
 
 def _inputs(features):
@@ -165,6 +151,7 @@ _FEATURES_ERROR = (
 
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
+@builder(default_head="`binary`", heads=("binary",), compiles=False)
 def binary_classifier(features, num_classes: int = 2, **options) -> Task:
     """`tabular_model` with the `binary` head: 1 sigmoid unit, binary crossentropy, AUC.
 
@@ -177,6 +164,7 @@ def binary_classifier(features, num_classes: int = 2, **options) -> Task:
 
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
+@builder(default_head="`multiclass`", heads=("multiclass", "multiclass_onehot"), compiles=False)
 def multiclass_classifier(features, num_classes: int, *, head="multiclass", **options) -> Task:
     """`tabular_model` with a softmax head over `num_classes`: integer labels
     (`head="multiclass"`, sparse categorical crossentropy) or one-hot rows
@@ -192,6 +180,7 @@ def multiclass_classifier(features, num_classes: int, *, head="multiclass", **op
 
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
+@builder(default_head="`multilabel`", heads=("multilabel",), compiles=False)
 def multilabel_classifier(features, num_classes: int, **options) -> Task:
     """`tabular_model` with the `multilabel` head: one sigmoid per label, multi-hot targets.
 
@@ -204,6 +193,7 @@ def multilabel_classifier(features, num_classes: int, **options) -> Task:
 
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
+@builder(default_head="`regression`", heads=heads.REGRESSION_HEADS, compiles=False)
 def regressor(features, num_outputs: int = 1, *, head: str = "regression", **options) -> Task:
     """`tabular_model` with a linear head of `num_outputs` units: `head="regression"`
     (MSE), `"regression_mae"` or `"regression_huber"`.

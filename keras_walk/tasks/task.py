@@ -16,15 +16,16 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk import heads
-from keras_walk.arguments import in_range
+from keras_walk.arguments import in_range, positive_int
 from keras_walk.data.checks import DataError
 from keras_walk.data.epochs import epoch_counters, set_epoch
 from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
 from keras_walk.tasks._keras_compat import TrainerWorkarounds
 from keras_walk.tasks.backbones import backbone_of, set_backbone_trainable, unfrozen_layers
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
+from keras_walk.training.metrics import task_metrics
 
-__all__ = ["Task", "build_task", "compile_task"]
+__all__ = ["Task"]
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
@@ -141,9 +142,10 @@ class Task(TrainerWorkarounds):
             weight_decay: with a named optimizer (`None`: 1e-4 for AdamW, none otherwise).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`, `steps_per_execution`).
         """
+        beta_1 = None
         if isinstance(optimizer, str) and optimizer == "auto":
             defaults = self.compile_defaults
-            optimizer = defaults.get("optimizer", DEFAULT_OPTIMIZER)
+            optimizer = defaults.get("optimizer") or DEFAULT_OPTIMIZER
             if isinstance(optimizer, dict):  # the builder was given an optimizer instance
                 optimizer = keras.optimizers.deserialize(optimizer)
             elif learning_rate is None and weight_decay is None:
@@ -151,7 +153,9 @@ class Task(TrainerWorkarounds):
                 if isinstance(learning_rate, dict):  # a serialized schedule
                     learning_rate = keras.optimizers.schedules.deserialize(learning_rate)
                 weight_decay = defaults.get("weight_decay")
-        optimizer = make_optimizer(optimizer, learning_rate, weight_decay)
+            if optimizer in ("adam", "adamw"):
+                beta_1 = defaults.get("beta_1")
+        optimizer = make_optimizer(optimizer, learning_rate, weight_decay, beta_1)
         spec = heads.get_head(self.head)
         if isinstance(loss, str) and loss == "auto":
             loss = spec.loss()
@@ -228,6 +232,7 @@ class Task(TrainerWorkarounds):
         shuffled by `keras_walk.data.pipeline` with a seed is told each epoch's number, so
         a `fit` resumed from a backup sees the orders the uninterrupted run saw.
         """
+        batch_size = _batch_size(batch_size)
         x, y = self._checked(x, y)
         if validation_data is not None:
             validation_data = self._checked_validation(validation_data)
@@ -243,6 +248,8 @@ class Task(TrainerWorkarounds):
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """Keras's `evaluate`, on the same inputs `fit` takes, labels checked first."""
+        if "batch_size" in kwargs:
+            kwargs["batch_size"] = _batch_size(kwargs["batch_size"])
         x, y = self._checked(x, y)
         return super().evaluate(x, y, *args, **kwargs)
 
@@ -257,6 +264,8 @@ class Task(TrainerWorkarounds):
                 f"A {type(self).__name__}'s graph output is a training signal, not a "
                 f"prediction: use {self._answered_by}."
             )
+        if "batch_size" in kwargs:
+            kwargs["batch_size"] = _batch_size(kwargs["batch_size"])
         return super().predict(self._model_inputs(x), *args, **kwargs)
 
     def predict_labels(self, x, threshold: float = 0.5, **kwargs):
@@ -270,6 +279,31 @@ class Task(TrainerWorkarounds):
         threshold = in_range("threshold", threshold, 0.0, 1.0)
         scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
         return self.decode_predictions(scores, threshold)
+
+    def score(self, x, y, *, batch_size: int | None = None, threshold: float = 0.5) -> dict:
+        """Test metrics of this Task on `(x, y)`, as a dict of Python numbers: the head's
+        (`keras_walk.training.task_metrics`): accuracy, AUC, precision, recall and F1 for
+        `binary`; accuracy, macro F1 and per-class scores for `multiclass`; subset and label
+        accuracy, micro and macro F1 for `multilabel`; RMSE, MAE and R^2 for regression.
+        The baselines of `keras_walk.baselines` score the same way.
+
+        Examples:
+
+            >>> import keras_walk as kw
+            >>> task = kw.tasks.tabular_model(2, 2, hidden_units=(4,), seed=0)
+            >>> sorted(task.score(np.zeros((4, 2)), np.array([0, 1, 0, 1])))
+            ['accuracy', 'auc', 'f1', 'precision', 'recall']
+        """
+        y = to_labels(y)
+        if y is None or isinstance(y, tf.data.Dataset):
+            raise DataError("Invalid value for argument `y`: `score` needs the labels as an array.")
+        self.check_labels(y)
+        scores = self.predict(x, batch_size=batch_size, verbose=0)
+        if len(scores) != len(y):
+            raise DataError(
+                f"Invalid input data: `x` has {len(scores)} samples but `y` has {len(y)}."
+            )
+        return task_metrics(y, scores, self.head, self.class_names, threshold)
 
     def decode_predictions(self, scores, threshold: float = 0.5):
         """Turns model outputs into labels the way `predict_labels` does."""
@@ -403,43 +437,9 @@ class _DataEpoch(keras.callbacks.Callback):
         set_epoch(self.dataset, epoch)
 
 
-def build_task(
-    inputs,
-    outputs,
-    *,
-    optimizer=DEFAULT_OPTIMIZER,
-    learning_rate=None,
-    weight_decay=None,
-    jit_compile="auto",
-    **task_arguments,
-) -> Task:
-    """The tail every builder shares: wrap the functional graph in a `Task` and
-    `compile_task` it. Call it inside the strategy's scope."""
-    task = Task(inputs, outputs, **task_arguments)
-    return compile_task(task, optimizer, learning_rate, weight_decay, jit_compile)
-
-
-def compile_task(task: Task, optimizer, learning_rate, weight_decay, jit_compile) -> Task:
-    """Compiles `task` with the head's loss and metrics and
-    `make_optimizer(optimizer, learning_rate, weight_decay)`, and keeps those settings in
-    its config, so `compile()` after a reload (or after freezing a backbone) uses them."""
-    task.compile(
-        optimizer, learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile
-    )
-    task.compile_defaults = {
-        "optimizer": (
-            keras.optimizers.serialize(optimizer)
-            if isinstance(optimizer, keras.optimizers.Optimizer)
-            else optimizer
-        ),
-        "learning_rate": (
-            keras.optimizers.schedules.serialize(learning_rate)
-            if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
-            else learning_rate
-        ),
-        "weight_decay": weight_decay,
-    }
-    return task
+def _batch_size(batch_size):
+    """`batch_size` as a Python int >= 1 (NumPy integers welcome), or `None`."""
+    return None if batch_size is None else positive_int("batch_size", batch_size)
 
 
 def _cell(value) -> str:

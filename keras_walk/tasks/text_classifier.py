@@ -1,4 +1,12 @@
-"""`text_classifier`: raw strings in, class probabilities out: a compiled `Task`."""
+"""`text_classifier`: raw strings in, class probabilities out: a compiled `Task`.
+
+Its encoders: `"conv1d"` (two conv-pool blocks + global max pooling), `"lstm"`, `"gru"`,
+`"bilstm"` (bidirectional LSTM), `"transformer"` (keras-hub `TokenAndPositionEmbedding` +
+`TransformerEncoder` + average pooling), `"bag_of_ngrams"` (TF-IDF of 1- to `ngrams`-grams
+into a dense layer, no embedding), and `"pretrained"`: a pretrained BERT-family backbone
+from `preset`, fine-tuned (at a learning rate of 5e-5 unless one is given) as its
+WordPiece tokenizer -> backbone -> masked average pooling.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,15 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import distribute, heads
-from keras_walk.arguments import positive_int, rate
+from keras_walk import heads
+from keras_walk.arguments import one_of, positive_int, rate
 from keras_walk.data.checks import check_texts
 from keras_walk.data.pretrained import list_pretrained, pretrained_preset
 from keras_walk.layers import BertVocabularyTokenizer, TrimPadding
 from keras_walk.layers.encoders import encode_sequence
+from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task, build_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["ENCODERS", "choose_text_encoder", "text_classifier", "token_lengths"]
 
@@ -44,6 +53,7 @@ def choose_text_encoder(texts) -> str:
 
 
 @removed_arguments("one_hot_labels", "num_labels")
+@builder(default_head=CLASSIFIER_DEFAULT, heads=heads.CLASSIFIER_HEADS, encoders=ENCODERS)
 def text_classifier(
     train_texts,
     num_classes: int = 2,
@@ -60,11 +70,7 @@ def text_classifier(
     num_heads: int = 4,
     preset: str = DEFAULT_PRESET,
     dropout: float = 0.5,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
     strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "text_classifier",
 ) -> Task:
@@ -76,14 +82,9 @@ def text_classifier(
         num_classes: number of classes or labels (`multilabel`).
         head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`; by
             default `"binary"` for 2 classes and `"multiclass"` for more.
-        encoder: `"conv1d"` (two conv-pool blocks + global max pooling), `"lstm"`,
-            `"gru"`, `"bilstm"` (bidirectional LSTM), `"transformer"` (keras-hub
-            `TokenAndPositionEmbedding` + `TransformerEncoder` + average pooling),
-            `"bag_of_ngrams"` (TF-IDF of 1- to `ngrams`-grams into a dense layer, no
-            embedding), `"pretrained"` (a pretrained BERT-family backbone from `preset`,
-            fine-tuned: its WordPiece tokenizer -> backbone -> masked average pooling),
-            `"auto"` (`choose_text_encoder`), or your own Keras layer, model or callable
-            applied to the embedded tokens `(batch, sequence_length, embedding_dim)`.
+        encoder: one of `ENCODERS` (see the module), `"auto"` (`choose_text_encoder`), or
+            your own Keras layer, model or callable applied to the embedded tokens
+            `(batch, sequence_length, embedding_dim)`.
         class_names: names of the classes in label order (`predict_labels` returns them).
         max_tokens: vocabulary size (words, or n-grams for `bag_of_ngrams`).
         sequence_length: tokens kept per text by sequence encoders (padded or truncated).
@@ -94,19 +95,11 @@ def text_classifier(
         units: width of the encoder (filters, RNN units, the transformer's feed-forward
             layer, the dense layer of `bag_of_ngrams`).
         num_heads: attention heads of the transformer.
-        preset: the `"pretrained"` encoder's checkpoint: a name from
-            `keras_walk.data.list_pretrained()` (offline), or anything keras-hub's
-            `from_preset` reads (a directory, a keras-hub preset such as
-            `"bert_tiny_en_uncased"`, an `"hf://"` handle) with a BERT tokenizer. The
-            options `max_tokens`, `ngrams`, `standardize`, `embedding_dim`, `units` and
-            `num_heads` do not apply to it; `sequence_length` caps its tokens per text.
+        preset: the `"pretrained"` encoder's checkpoint: a name of
+            `keras_walk.data.list_pretrained()` (offline) or any keras-hub `from_preset`
+            handle with a BERT tokenizer; of the options above, only `sequence_length`
+            (its tokens per text) applies to it.
         dropout: dropout before the head.
-        optimizer: `"adamw"`, `"adam"`, `"sgd"` or an optimizer instance.
-        learning_rate: a float or a learning-rate schedule; `None` is 1e-3, or 5e-5 to
-            fine-tune a `"pretrained"` encoder.
-        weight_decay: decoupled weight decay (`None`: 1e-4 for AdamW).
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layers.
         name: the model's name.
 
@@ -121,13 +114,9 @@ def text_classifier(
         >>> model.predict(["great"], verbose=0).shape
         (1, 1)
     """
-    if isinstance(encoder, str) and encoder not in ENCODERS:
-        raise ValueError(
-            f"Invalid value for argument `encoder`. Expected one of {list(ENCODERS)}, a Keras "
-            f"layer or model, or a callable. Received: encoder={encoder!r}"
-        )
-    head = heads.check_head(head or heads.default_head(num_classes), what="text")
-    heads.output_units(head, num_classes)
+    if isinstance(encoder, str):
+        one_of("encoder", encoder, ENCODERS)
+    head = heads.chosen_head(head, num_classes, what="text")
     max_tokens, sequence_length, ngrams, units = (
         positive_int(argument, value)
         for argument, value in (("max_tokens", max_tokens), ("sequence_length", sequence_length),
@@ -137,9 +126,6 @@ def text_classifier(
     texts = check_texts(train_texts, "train_texts")
     if encoder == "auto":
         encoder = choose_text_encoder(texts)
-    if learning_rate is None and encoder == "pretrained":
-        learning_rate = 5e-5
-    strategy = distribute.resolve_strategy(strategy)
     vectorize = None
     if encoder != "pretrained":
         # Adapted outside the strategy's scope: its vocabulary is a lookup table, not a
@@ -147,26 +133,29 @@ def text_classifier(
         # to reduce at the first step.
         vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
     with strategy.scope():
-        # === Functional Model ===
         inputs = keras.Input(shape=(), dtype="string", name="text")
-        if encoder == "pretrained":
-            x = _pretrained(inputs, preset, sequence_length)
-        elif encoder == "bag_of_ngrams":
-            x = layers.Dense(units, activation="relu", name="dense")(vectorize(inputs))
-        else:
-            x = _embedded(vectorize(inputs), encoder, vectorize.vocabulary_size(),
-                          sequence_length, embedding_dim)  # fmt: skip
-            x = encode_sequence(
-                x, encoder, units=units, num_heads=num_heads, allowed=_SEQUENCE_ENCODERS
-            )
-        if dropout:
-            x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
-        outputs = heads.dense_head(x, head, num_classes)
-        return build_task(
+        x = _text_features(inputs, encoder, vectorize, preset, sequence_length, embedding_dim,
+                           units, num_heads)  # fmt: skip
+        outputs = heads.dense_head(x, head, num_classes, dropout=dropout, seed=seed)
+        # A pretrained encoder is fine-tuned at a low rate unless one is given.
+        rate_default = 5e-5 if encoder == "pretrained" else None
+        return Task(
             inputs, outputs, name=name, head=head, num_classes=num_classes,
-            class_names=class_names, input_kind="text", optimizer=optimizer,
-            learning_rate=learning_rate, weight_decay=weight_decay, jit_compile=jit_compile,
+            class_names=class_names, input_kind="text",
+            compile_defaults={"optimizer": "adamw", "learning_rate": rate_default},
         )  # fmt: skip
+
+
+def _text_features(inputs, encoder, vectorize, preset, sequence_length, embedding_dim, units,
+                   num_heads):  # fmt: skip
+    """The encoder's vector of each text in `inputs` (raw strings)."""
+    if encoder == "pretrained":
+        return _pretrained(inputs, preset, sequence_length)
+    if encoder == "bag_of_ngrams":
+        return layers.Dense(units, activation="relu", name="dense")(vectorize(inputs))
+    x = _embedded(vectorize(inputs), encoder, vectorize.vocabulary_size(), sequence_length,
+                  embedding_dim)  # fmt: skip
+    return encode_sequence(x, encoder, units=units, num_heads=num_heads, allowed=_SEQUENCE_ENCODERS)
 
 
 def _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length):

@@ -6,17 +6,21 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_walk import distribute, heads
+from keras_walk import heads
 from keras_walk.data.windows import ForecastWindows
 from keras_walk.layers.encoders import encode_sequence
+from keras_walk.tasks.building import builder
 from keras_walk.tasks.conventions import removed_arguments
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS
-from keras_walk.tasks.task import Task, build_task
+from keras_walk.tasks.task import Task
 
 __all__ = ["timeseries_forecaster"]
 
 
 @removed_arguments("loss")
+@builder(
+    default_head="`regression`", heads=heads.REGRESSION_HEADS, encoders=NUMERIC_SEQUENCE_ENCODERS
+)
 def timeseries_forecaster(
     windows,
     *,
@@ -24,11 +28,6 @@ def timeseries_forecaster(
     encoder="lstm",
     units: int = 32,
     dropout: float = 0.0,
-    optimizer: str | keras.optimizers.Optimizer = "adamw",
-    learning_rate=None,
-    weight_decay: float | None = None,
-    strategy=None,
-    jit_compile="auto",
     seed: int | None = None,
     name: str = "timeseries_forecaster",
 ) -> Task:
@@ -46,11 +45,6 @@ def timeseries_forecaster(
             `keras_walk.layers.encode_sequence`), or your own layer, model or callable.
         units: width of the encoder.
         dropout: dropout before the head.
-        optimizer: a name or a Keras optimizer; see `keras_walk.tasks.make_optimizer`.
-        learning_rate: a float or a schedule.
-        weight_decay: decoupled weight decay.
-        strategy: passed to `keras_walk.distribute.resolve_strategy`.
-        jit_compile: XLA: `"auto"`, `True` or `False`.
         seed: seed of the dropout layer.
         name: the model's name.
 
@@ -79,22 +73,19 @@ def timeseries_forecaster(
     repeats = outputs_count // len(windows.target_names)
     target_mean = np.tile(windows.target_mean, repeats)
     target_std = np.tile(windows.target_std, repeats)
-    strategy = distribute.resolve_strategy(strategy)
-    with strategy.scope():
-        # === Functional Model ===
-        inputs = keras.Input((windows.input_width, features), name="window")
-        x = layers.Normalization(
-            axis=-1, mean=windows.mean, variance=windows.std**2, name="normalize"
-        )(inputs)
-        x = encode_sequence(x, encoder, units=units, allowed=NUMERIC_SEQUENCE_ENCODERS)
-        if dropout:
-            x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
-        x = heads.dense_head(x, head, outputs_count)
-        outputs = layers.Rescaling(
-            scale=target_std.tolist(), offset=target_mean.tolist(), name="to_target_units"
-        )(x)
-        return build_task(
-            inputs, outputs, name=name, head=head, num_classes=outputs_count,
-            input_kind="sequences", optimizer=optimizer, learning_rate=learning_rate,
-            weight_decay=weight_decay, jit_compile=jit_compile,
-        )  # fmt: skip
+    # === Functional Model ===
+    inputs = keras.Input((windows.input_width, features), name="window")
+    x = layers.Normalization(axis=-1, mean=windows.mean, variance=windows.std**2, name="normalize")(
+        inputs
+    )
+    x = encode_sequence(x, encoder, units=units, allowed=NUMERIC_SEQUENCE_ENCODERS)
+    if dropout:
+        x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
+    x = heads.dense_head(x, head, outputs_count)
+    outputs = layers.Rescaling(
+        scale=target_std.tolist(), offset=target_mean.tolist(), name="to_target_units"
+    )(x)
+    return Task(
+        inputs, outputs, name=name, head=head, num_classes=outputs_count,
+        input_kind="sequences",
+    )  # fmt: skip

@@ -25,8 +25,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_walk import heads
 from keras_walk.arguments import is_model, non_negative_int
 from keras_walk.tasks.backbones import backbone_of, unfrozen_layers
+from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.task import Task
 from keras_walk.training.backup import BackupAndRestore
@@ -34,6 +36,10 @@ from keras_walk.training.backup import BackupAndRestore
 __all__ = ["backbone_of", "fine_tune", "linear_probe", "transfer"]
 
 
+@builder(
+    default_head=CLASSIFIER_DEFAULT, heads=heads.CLASSIFIER_HEADS,
+    encoders=("a trained Task's backbone",), compiles=False,
+)  # fmt: skip
 def transfer(
     pretrained: keras.Model,
     num_classes: int,
