@@ -22,7 +22,8 @@ import numpy as np
 
 from keras_walk import heads
 from keras_walk.arguments import is_integer, positive_int
-from keras_walk.data.checks import DataError
+from keras_walk.data.checks import DataError, check_texts
+from keras_walk.training.metrics import task_metrics
 
 __all__ = [
     "Baseline",
@@ -48,14 +49,17 @@ class Baseline:
             table is checked and passed to the estimator as a DataFrame.
     """
 
-    def __init__(self, name: str, estimator, head: str, features=None):
+    def __init__(self, name: str, estimator, head: str, features=None, *, texts: bool = False):
         heads.get_head(head)
         self.name = name
         self.estimator = estimator
         self.head = head
         self.features = features
+        self.texts = texts
 
     def _x(self, x):
+        if self.texts:
+            return check_texts(x, "x")
         if self.features is None:
             x = np.asarray(x)
             # Sequences and images: one flat row of numbers per sample.
@@ -73,6 +77,8 @@ class Baseline:
             raise DataError(f"Invalid input data: `x` has {len(x)} samples but `y` has {len(y)}.")
         if self.head == "binary":
             y = y.reshape(-1)
+        if heads.get_head(self.head).classifier:
+            heads.check_labels(y, self.head, _implied_classes(y, self.head))
         self.estimator.fit(self._x(x), y)
         return self
 
@@ -91,6 +97,21 @@ class Baseline:
         if self.head == "binary":
             return _positive(probabilities)[:, None]
         return np.asarray(probabilities)
+
+    def score(self, x, y, class_names=None) -> dict:
+        """Test metrics on `(x, y)`, the same as a Task's `score` with this head."""
+        return task_metrics(y, self.predict(x), self.head, class_names)
+
+
+def _implied_classes(y: np.ndarray, head: str) -> int:
+    """The class count the labels imply, for checking them against the head: 2 for
+    `binary` (a third class is an error), the label width for one-hot and multi-hot rows,
+    the largest label + 1 otherwise."""
+    if head == "binary" or not np.issubdtype(y.dtype, np.number) or y.size == 0:
+        return 2
+    if head in ("multilabel", "multiclass_onehot"):
+        return max(int(y.shape[-1]) if y.ndim == 2 else 2, 2)
+    return max(int(np.max(y)) + 1, 2)
 
 
 def _positive(probabilities) -> np.ndarray:
@@ -216,7 +237,7 @@ def tfidf_logistic(head: str = "binary", *, ngrams: int = 2, min_df: int = 2) ->
     if head == "multilabel":
         model = MultiOutputClassifier(model)
     vectorizer = TfidfVectorizer(ngram_range=(1, ngrams), min_df=min_df, sublinear_tf=True)
-    return Baseline("tfidf_logistic", make_pipeline(vectorizer, model), head)
+    return Baseline("tfidf_logistic", make_pipeline(vectorizer, model), head, texts=True)
 
 
 def nearest_neighbor(head: str = "multiclass") -> Baseline:

@@ -65,7 +65,8 @@ def resolve_strategy(strategy: str | tf.distribute.Strategy | None = None):
             no distribution outside one), or a `tf.distribute.Strategy` instance.
 
     Raises:
-        ValueError: for an unknown name, or `"tpu"` / `"multi_worker"` where there is none.
+        ValueError: for an unknown name, `"tpu"` / `"multi_worker"` where there is none, or
+            a malformed `TF_CONFIG` under `"auto"` or `"multi_worker"`.
 
     Examples:
 
@@ -83,6 +84,8 @@ def resolve_strategy(strategy: str | tf.distribute.Strategy | None = None):
             f"Invalid value for argument `strategy`. Expected one of {list(STRATEGIES)} or a "
             f"tf.distribute.Strategy. Received: strategy={strategy!r}"
         )
+    if strategy in ("auto", "multi_worker"):
+        cluster_config()  # a malformed TF_CONFIG is an error each time, not only the first
     resolved = _resolve_named(strategy)
     # `None`: nothing to distribute over; the strategy of the current scope (the default
     # one outside any scope), looked up each time so that no scope is cached.

@@ -10,6 +10,7 @@ the parameter. `docs/user-guide/reliability.md` states how many cases there are.
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 import keras
@@ -85,6 +86,27 @@ def series():
 @functools.cache
 def windows():
     return kw.data.forecasting_windows(series(), "temp", input_width=12, horizon=1)
+
+
+def with_environment(**variables):
+    """A decorator that runs a call with environment variables set, then restores them."""
+
+    def decorate(call):
+        def run(*args, **kwargs):
+            saved = {name: os.environ.get(name) for name in variables}
+            os.environ.update(variables)
+            try:
+                return call(*args, **kwargs)
+            finally:
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+
+        return run
+
+    return decorate
 
 
 def fit(model, x, y=None, **options):
@@ -496,6 +518,108 @@ CASES = [
         lambda f: kw.data.forecasting_windows(series(), "temp", 12, 1, features=["pressure"]),
         ValueError,
         "features",
+    ),
+    (
+        "forecasting_windows/target_nan",
+        lambda f: kw.data.forecasting_windows(
+            series().assign(temp=series().temp.where(series().index != 50)),
+            "temp",
+            12,
+            1,
+            features=["wind"],
+        ),
+        DataError,
+        "column 'temp' has 1 missing",
+    ),
+    (
+        "forecasting_windows/string_column",
+        lambda f: kw.data.forecasting_windows(series().assign(city="Oslo"), "temp", 12, 1),
+        DataError,
+        "column 'city' is not numeric",
+    ),
+    (
+        "forecasting_windows/no_targets",
+        lambda f: kw.data.forecasting_windows(series(), [], 12, 1),
+        ValueError,
+        "`targets`: it is empty",
+    ),
+    (
+        "forecasting_windows/season_zero",
+        lambda f: kw.data.forecasting_windows(series(), "temp", 12, 1, season=0),
+        ValueError,
+        "`season`",
+    ),
+    (
+        "forecasting_windows/season_negative",
+        lambda f: kw.data.forecasting_windows(series(), "temp", 12, 1, season=-24),
+        ValueError,
+        "`season`",
+    ),
+    (
+        "load_table/test_fraction_string",
+        lambda f: kw.data.load_table("penguins", test_fraction="0.2"),
+        ValueError,
+        "`test_fraction`",
+    ),
+    (
+        "load/an_argument_of_another_kind",
+        lambda f: kw.data.load("penguins", splits="train"),
+        TypeError,
+        "it takes test_fraction, seed",
+    ),
+    (
+        "TabularFeatures.infer/label_not_a_column",
+        lambda f: kw.data.TabularFeatures.infer(table(), label="lable"),
+        DataError,
+        "`label`: the frame has no column 'lable'",
+    ),
+    (
+        "resolve_strategy/malformed_tf_config",
+        lambda f: with_environment(TF_CONFIG="{not json")(kw.distribute.resolve_strategy)(),
+        ValueError,
+        "Invalid TF_CONFIG: not JSON",
+    ),
+    (
+        "majority/binary_given_three_classes",
+        lambda f: kw.baselines.majority("binary").fit(np.zeros((6, 2)), [0, 1, 2] * 2),
+        LabelError,
+        "`binary` head",
+    ),
+    (
+        "tfidf_logistic/numbers_for_texts",
+        lambda f: kw.baselines.tfidf_logistic(min_df=1).fit(np.arange(8), np.arange(8) % 2),
+        DataError,
+        "strings in `x`",
+    ),
+    (
+        "fit/ragged_labels",
+        fit(classifier, IMAGES[:2], [[0, 1], [2]]),
+        LabelError,
+        "argument `y`: its rows have different lengths",
+    ),
+    (
+        "fit/batch_size_negative",
+        fit(classifier, IMAGES, LABELS, batch_size=-1),
+        ValueError,
+        "`batch_size`",
+    ),
+    (
+        "predict/batch_size_zero",
+        lambda f: classifier().predict(IMAGES, batch_size=0, verbose=0),
+        ValueError,
+        "`batch_size`",
+    ),
+    (
+        "next_token_windows/negative_ids",
+        lambda f: kw.data.next_token_windows(np.array([1, -2, 3] * 20), 4),
+        ValueError,
+        "`ids`: token ids are indices",
+    ),
+    (
+        "multi_hot/class_names_not_a_list",
+        lambda f: kw.data.multi_hot([["a"]], 3),
+        ValueError,
+        "`class_names`",
     ),
     (
         "next_token_windows/length",

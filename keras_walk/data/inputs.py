@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from keras_walk.data.checks import DataError, check_features, check_image_shape, check_texts
+from keras_walk.data.checks import (
+    DataError,
+    LabelError,
+    check_features,
+    check_image_shape,
+    check_texts,
+)
 
 __all__ = ["INPUT_KINDS", "first_labels", "to_labels", "to_model_inputs"]
 
@@ -76,10 +82,22 @@ def to_model_inputs(x, kind: str, input_shape=None, table_check=None):
 
 
 def to_labels(y):
-    """Labels as a NumPy array (from a list, a pandas Series or DataFrame, or a tensor)."""
+    """Labels as a NumPy array (from a list, a pandas Series or DataFrame, or a tensor).
+
+    Raises:
+        LabelError: rows of labels of different lengths (a ragged list): pad them, or
+            encode label lists with `keras_walk.data.multi_hot`.
+    """
     if y is None or isinstance(y, tf.data.Dataset):
         return y
-    return _to_numpy(y)
+    try:
+        return _to_numpy(y)
+    except ValueError:
+        raise LabelError(
+            "Invalid value for argument `y`: its rows have different lengths (a ragged "
+            "list). Give one label per sample, or encode lists of labels with "
+            "`keras_walk.data.multi_hot(y, num_classes)`."
+        ) from None
 
 
 def first_labels(dataset: tf.data.Dataset, batches: int = LABEL_BATCHES_CHECKED):

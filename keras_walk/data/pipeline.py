@@ -46,10 +46,10 @@ def pipeline(
 
     The data is checked first (empty, NaN, image shape), so bad input fails before a long
     run starts; a Task checks the labels against its head when `fit` reads the first
-    batch. Then, in this order: `map_fn` per sample (parallel,
-    AUTOTUNE), `cache`, `shuffle` (reshuffled each epoch), `batch`, `augment` per batch
-    (parallel), `prefetch(AUTOTUNE)`. In-memory arrays with no `map_fn` take a faster
-    route with the same result: shuffled indices, batched, then one gather per batch.
+    batch. Then, in this order: `map_fn` per sample (parallel, AUTOTUNE), `cache`,
+    `shuffle` (reshuffled each epoch), `batch`, `augment` per batch (parallel),
+    `prefetch(AUTOTUNE)`. In-memory arrays with no `map_fn` take a faster route with the
+    same result: shuffled indices, batched, then one gather per batch.
 
     Args:
         data: `(x, y)` arrays (e.g. from `keras_walk.data.load`; `x` may be strings for a
@@ -101,15 +101,7 @@ def pipeline(
             data, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
         )
     else:
-        x, y = _split_xy(data)
-        if x.dtype.kind in "USO":  # strings, for a text model
-            x = check_texts(x, "data")
-            if y is not None and len(y) != len(x):
-                raise DataError(f"Invalid input data: {len(x)} texts but {len(y)} labels.")
-        else:
-            check_features(x, y)
-        if input_shape is not None:
-            check_image_shape(np.shape(x)[1:], input_shape)
+        x, y = _checked_arrays(data, input_shape)
         lengths = _sortish_lengths(sortish, x, shuffle, map_fn)
         if map_fn is None:
             dataset = _batched_from_arrays(x, y, batch_size, shuffle, drop_remainder, seed, lengths)
@@ -119,21 +111,39 @@ def pipeline(
                 samples, batch_size, map_fn, cache, shuffle, shuffle_buffer, drop_remainder, seed
             )
     if augment_layer is not None:
-        if masks:
-            augmented = _augment_with_masks(augment_layer)
-        elif boxes:
-            augmented = _augment_with_boxes(augment_layer)
-        else:
-            augmented = _augment(augment_layer)
         dataset = dataset.map(
-            augmented, num_parallel_calls=AUTOTUNE, deterministic=seed is not None
-        )
+            _augmentation(augment_layer, masks, boxes), num_parallel_calls=AUTOTUNE,
+            deterministic=seed is not None,
+        )  # fmt: skip
     # Under a multi-worker strategy each worker keeps its share of every batch. These
     # datasets read no files (AUTO would look for some, fail and warn), and every worker
     # builds the same, identically seeded order, so sharding by data is the right policy.
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options).prefetch(AUTOTUNE)
+
+
+def _checked_arrays(data, input_shape):
+    """`(x, y)` from `data`, checked: texts are strings, features finite, shapes right."""
+    x, y = _split_xy(data)
+    if x.dtype.kind in "USO":  # strings, for a text model
+        x = check_texts(x, "data")
+        if y is not None and len(y) != len(x):
+            raise DataError(f"Invalid input data: {len(x)} texts but {len(y)} labels.")
+    else:
+        check_features(x, y)
+    if input_shape is not None:
+        check_image_shape(np.shape(x)[1:], input_shape)
+    return x, y
+
+
+def _augmentation(layer, masks: bool, boxes: bool):
+    """The per-batch map that augments images, and their masks or boxes with them."""
+    if masks:
+        return _augment_with_masks(layer)
+    if boxes:
+        return _augment_with_boxes(layer)
+    return _augment(layer)
 
 
 def _augment(layer):

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras.utils import FeatureSpace
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from keras_walk.arguments import removed_arguments
 from keras_walk.data.checks import LABELS_CHECKED_IN_FIT, DataError, LabelError, to_columns
@@ -79,12 +80,14 @@ class TabularFeatures:
         impute: bool = False,
         unseen: str = "oov",
     ):
-        self.numeric = list(numeric)
-        self.categorical = list(categorical)
-        self.integer_categorical = list(integer_categorical)
-        self.hashed = dict(hashed or {})
-        self.embedded = dict(embedded or {})
-        self.crosses = [tuple(cross) for cross in crosses]
+        # Column names are strings everywhere (a DataFrame made from an array has integer
+        # names; tables are read with string keys and saved Tasks keep them in JSON).
+        self.numeric = [str(name) for name in numeric]
+        self.categorical = [str(name) for name in categorical]
+        self.integer_categorical = [str(name) for name in integer_categorical]
+        self.hashed = {str(name): size for name, size in (hashed or {}).items()}
+        self.embedded = {str(name): dim for name, dim in (embedded or {}).items()}
+        self.crosses = [tuple(str(name) for name in cross) for cross in crosses]
         self.crossing_dim = crossing_dim
         self.impute = impute
         self.unseen = unseen
@@ -120,9 +123,21 @@ class TabularFeatures:
         `categorical`, or `embedded` (8 dimensions) past `max_one_hot` levels.
 
         `label` is left out. Further keyword arguments go to `TabularFeatures`.
-        """
-        from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+        Raises:
+            DataError: `frame` is not a DataFrame, or `label` is not one of its columns (a
+                misspelt label would otherwise be trained on as a feature).
+        """
+        if not hasattr(frame, "columns") or not hasattr(frame, "dtypes"):
+            raise DataError(
+                "Invalid value for argument `frame`: expected a pandas DataFrame. "
+                f"Received: {type(frame).__name__}"
+            )
+        if label is not None and label not in frame.columns:
+            raise DataError(
+                f"Invalid value for argument `label`: the frame has no column {label!r}. "
+                f"Columns: {[str(c) for c in frame.columns]}"
+            )
         numeric, categorical, embedded = [], [], {}
         for name in frame.columns:
             if name == label:
@@ -351,6 +366,10 @@ def check_table(table, columns, impute: bool) -> dict[str, np.ndarray]:
             column holds text.
     """
     given = _as_columns(table)
+    keys = {key: kind for _, key, kind in columns}
+    if set(given) == set(keys) and set(keys) != {original for original, _, _ in columns}:
+        # Rows already checked and keyed by input name (`TabularFeatures.rows`): as they are.
+        return {key: np.asarray(values) for key, values in given.items()}
     declared = [original for original, _, _ in columns]
     if set(declared) - set(given):
         raise DataError(
@@ -417,6 +436,11 @@ def multi_hot(label_sets, class_names: Sequence) -> np.ndarray:
         >>> multi_hot([["a", "c"], [], ["b"]], class_names=["a", "b", "c"]).tolist()
         [[1, 0, 1], [0, 0, 0], [0, 1, 0]]
     """
+    if isinstance(class_names, str | bytes) or not isinstance(class_names, Sequence | np.ndarray):
+        raise ValueError(
+            "Invalid value for argument `class_names`. Expected a list of the classes. "
+            f"Received: class_names={class_names!r}"
+        )
     if len(class_names) == 0:
         raise ValueError("Invalid value for argument `class_names`: it is empty.")
     if isinstance(label_sets, str | bytes):

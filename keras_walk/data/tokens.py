@@ -151,6 +151,11 @@ def next_token_windows(
             "Invalid value for argument `ids`. Expected a 1-D array of integer token ids "
             f"(Vocabulary.encode(text)). Received: shape {ids.shape}, dtype {ids.dtype}"
         )
+    if ids.size and ids.min() < 0:
+        raise ValueError(
+            "Invalid value for argument `ids`: token ids are indices into a vocabulary, >= 0. "
+            f"Received: {int((ids < 0).sum())} negative id(s), the first {int(ids[ids < 0][0])}"
+        )
     sequence_length = positive_int("sequence_length", sequence_length)
     batch_size = positive_int("batch_size", batch_size)
     count = (len(ids) - 1) // sequence_length

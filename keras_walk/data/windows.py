@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk.arguments import positive_int
+from keras_walk.arguments import is_number, positive_int
 from keras_walk.data.checks import DataError, to_columns
 
 __all__ = ["ForecastSplit", "ForecastWindows", "forecasting_windows"]
@@ -87,13 +87,13 @@ def forecasting_windows(
         multi_step: forecast every step `1..horizon` (targets of `horizon * len(targets)`
             values) instead of only step `horizon`.
         splits: fractions of the steps for train, validation and test, in time order.
-        season: the seasonal period (24 for hourly data with a daily cycle) for the
-            seasonal-naive baseline, or `None` for no such baseline.
+        season: the seasonal period, a positive number of steps (24 for hourly data with a
+            daily cycle), for the seasonal-naive baseline, or `None` for no such baseline.
         features: the input columns (default: every column; targets included).
 
     Raises:
-        DataError: a horizon or window that does not fit in a period, NaN in the inputs,
-            a missing column.
+        DataError: a horizon or window that does not fit in a period, NaN in the inputs
+            or the targets, a missing or non-numeric column.
 
     Examples:
 
@@ -105,49 +105,21 @@ def forecasting_windows(
         >>> windows.train.stop <= windows.val.start  # periods never overlap
         True
     """
-    columns = to_columns(series, "series", "a pandas DataFrame or a dict of columns in time order")
-    target_names = [targets] if isinstance(targets, str) else list(targets)
-    feature_names = list(features) if features is not None else list(columns)
-    for argument, names in (("targets", target_names), ("features", feature_names)):
-        missing = [name for name in names if name not in columns]
-        if missing:
-            raise DataError(
-                f"Invalid value for argument `{argument}`: `series` has no column(s) "
-                f"{missing}. Columns: {list(columns)}"
-            )
     input_width = positive_int("input_width", input_width)
     horizon = positive_int("horizon", horizon)
-    if len(splits) != 3 or any(f <= 0 for f in splits) or not math.isclose(sum(splits), 1.0):
+    if season is not None:
+        season = positive_int("season", season)
+    if (
+        len(splits) != 3
+        or not all(is_number(f) and f > 0 for f in splits)
+        or not math.isclose(sum(splits), 1.0)
+    ):
         raise ValueError(
             "Invalid value for argument `splits`. Expected three positive fractions that sum "
             f"to 1 (train, validation, test). Received: splits={tuple(splits)}"
         )
-    x = np.stack([np.asarray(columns[name], "float32") for name in feature_names], axis=-1)
-    y = np.stack([np.asarray(columns[name], "float32") for name in target_names], axis=-1)
-    length = len(x)
-    if length < input_width + horizon:
-        raise DataError(
-            f"Invalid series: {length} steps cannot hold a window of {input_width} steps and "
-            f"a horizon of {horizon}."
-        )
-    bad = ~np.isfinite(x)
-    if bad.any():
-        step, column = np.argwhere(bad)[0]
-        raise DataError(
-            f"Invalid series: column {feature_names[column]!r} has {int(bad[:, column].sum())} "
-            f"missing or infinite values (first at step {step}). Interpolate or fill them first."
-        )
-    bounds = np.cumsum([0, *splits])
-    edges = [int(round(b * length)) for b in bounds]
-    periods = list(zip(edges[:-1], edges[1:], strict=True))
-    for name, (start, stop) in zip(("train", "validation", "test"), periods, strict=True):
-        if stop - start < input_width + horizon:
-            raise DataError(
-                f"Invalid forecasting setup: the {name} period has {stop - start} steps, too "
-                f"few for a window of {input_width} steps and a horizon of {horizon} "
-                f"({input_width + horizon} steps). Shorten the window or the horizon, or give "
-                "that period a larger share."
-            )
+    x, y, feature_names, target_names = _checked_series(series, targets, features)
+    periods = _periods(len(x), splits, input_width, horizon)
     train_start, train_stop = periods[0]
     mean = x[train_start:train_stop].mean(axis=0)
     std = x[train_start:train_stop].std(axis=0) + 1e-7
@@ -161,6 +133,63 @@ def forecasting_windows(
         *made, feature_names, target_names, input_width, horizon, multi_step, mean, std,
         target_mean, target_std,
     )  # fmt: skip
+
+
+def _checked_series(series, targets, features):
+    """`(x, y, feature names, target names)`: the columns as float32 arrays, every name
+    present, every value a finite number (inputs and targets alike)."""
+    columns = to_columns(series, "series", "a pandas DataFrame or a dict of columns in time order")
+    target_names = [targets] if isinstance(targets, str) else list(targets)
+    feature_names = list(features) if features is not None else list(columns)
+    for argument, names in (("targets", target_names), ("features", feature_names)):
+        if not names:
+            raise ValueError(f"Invalid value for argument `{argument}`: it is empty.")
+        missing = [name for name in names if name not in columns]
+        if missing:
+            raise DataError(
+                f"Invalid value for argument `{argument}`: `series` has no column(s) "
+                f"{missing}. Columns: {list(columns)}"
+            )
+    arrays = {}
+    for name in dict.fromkeys(feature_names + target_names):
+        try:
+            arrays[name] = np.asarray(columns[name], "float32")
+        except (TypeError, ValueError):
+            raise DataError(
+                f"Invalid series: column {name!r} is not numeric (e.g. {columns[name][0]!r}). "
+                "Forecasting reads numbers: encode it, or leave it out of `features`."
+            ) from None
+        bad = ~np.isfinite(arrays[name])
+        if bad.any():
+            raise DataError(
+                f"Invalid series: column {name!r} has {int(bad.sum())} missing or infinite "
+                f"values (first at step {int(np.flatnonzero(bad)[0])}). Interpolate or fill "
+                "them first."
+            )
+    x = np.stack([arrays[name] for name in feature_names], axis=-1)
+    y = np.stack([arrays[name] for name in target_names], axis=-1)
+    return x, y, feature_names, target_names
+
+
+def _periods(length: int, splits, width: int, horizon: int) -> list[tuple[int, int]]:
+    """`(start, stop)` of the train, validation and test periods, each long enough for one
+    window of `width` steps and `horizon`."""
+    if length < width + horizon:
+        raise DataError(
+            f"Invalid series: {length} steps cannot hold a window of {width} steps and "
+            f"a horizon of {horizon}."
+        )
+    edges = [int(round(b * length)) for b in np.cumsum([0, *splits])]
+    periods = list(zip(edges[:-1], edges[1:], strict=True))
+    for name, (start, stop) in zip(("train", "validation", "test"), periods, strict=True):
+        if stop - start < width + horizon:
+            raise DataError(
+                f"Invalid forecasting setup: the {name} period has {stop - start} steps, too "
+                f"few for a window of {width} steps and a horizon of {horizon} "
+                f"({width + horizon} steps). Shorten the window or the horizon, or give "
+                "that period a larger share."
+            )
+    return periods
 
 
 def _split(x, y, start, stop, width, horizon, multi_step, season):

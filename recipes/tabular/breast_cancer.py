@@ -121,11 +121,10 @@ The test split is used once, for the model and both baselines alike.
 
 def evaluate(model, info, train_arrays, test_arrays, output_dir):
     x_test, y_test = test_arrays
-    scores = {"model": model.predict(x_test, verbose=0)}
+    metrics = {"model": model.score(x_test, y_test)}
     for baseline in (kw.baselines.majority(HEAD), kw.baselines.linear(HEAD)):
-        scores[baseline.name] = baseline.fit(*train_arrays).predict(x_test)
-    metrics = {name: kw.training.task_metrics(y_test, s, HEAD) for name, s in scores.items()}
-    predicted = kw.heads.predicted_labels(scores["model"], HEAD)
+        metrics[baseline.name] = baseline.fit(*train_arrays).score(x_test, y_test)
+    predicted = kw.heads.predicted_labels(model.predict(x_test, verbose=0), HEAD)
     kw.plots.plot_confusion_matrix(
         y_test, predicted, info.class_names, output_dir / "confusion_matrix.png"
     )

@@ -119,13 +119,9 @@ A genre is predicted when its probability passes 0.5.
 
 def evaluate(model, info, train_arrays, test_arrays, output_dir):
     x_test, y_test = test_arrays
-    scores = {"model": model.predict(x_test, verbose=0)}
+    metrics = {"model": model.score(x_test, y_test)}
     for baseline in (kw.baselines.majority(HEAD), kw.baselines.linear(HEAD)):
-        scores[baseline.name] = baseline.fit(*train_arrays).predict(x_test)
-    metrics = {
-        name: kw.training.task_metrics(y_test, s, HEAD, info.class_names)
-        for name, s in scores.items()
-    }
+        metrics[baseline.name] = baseline.fit(*train_arrays).score(x_test, y_test, info.class_names)
     kw.plots.plot_per_label_f1(
         metrics["model"]["per_label"], output_dir / "per_label_f1.png",
         baseline=metrics["linear"]["per_label"], baseline_name="logistic regression",

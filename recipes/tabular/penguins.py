@@ -154,17 +154,13 @@ categories and median-imputed, standardized numbers.
 
 def evaluate(model, features, info, train_data, test_data, output_dir):
     x_test, y_test = test_data
-    scores = {"model": model.predict(x_test, verbose=0)}  # raw rows: a DataFrame
+    metrics = {"model": model.score(x_test, y_test)}  # raw rows: a DataFrame
     for baseline in (kw.baselines.majority(HEAD, features), kw.baselines.linear(HEAD, features)):
-        scores[baseline.name] = baseline.fit(*train_data).predict(x_test)
-    metrics = {
-        name: kw.training.task_metrics(y_test, s, HEAD, info.class_names)
-        for name, s in scores.items()
-    }
+        metrics[baseline.name] = baseline.fit(*train_data).score(x_test, y_test, info.class_names)
+    predicted = kw.heads.predicted_labels(model.predict(x_test, verbose=0), HEAD)
     kw.plots.plot_confusion_matrix(
-        y_test, kw.heads.predicted_labels(scores["model"], HEAD), info.class_names,
-        output_dir / "confusion_matrix.png",
-    )  # fmt: skip
+        y_test, predicted, info.class_names, output_dir / "confusion_matrix.png"
+    )
     return metrics
 
 

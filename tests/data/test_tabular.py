@@ -165,3 +165,24 @@ def test_fast_adapt_learns_what_feature_space_adapt_learns(table):
         reference.preprocessors["size"](rows["size"][:, None]),
         rtol=1e-6,
     )
+
+
+def test_a_frame_made_from_an_array_trains_and_predicts_by_its_integer_column_names():
+    x = np.random.default_rng(0).normal(size=(40, 3))
+    frame = pd.DataFrame(x)  # columns 0, 1, 2
+    features = kw.data.TabularFeatures(numeric=list(frame.columns))
+    features.adapt(frame)
+    model = kw.tasks.tabular_model(features, 2, hidden_units=(4,), seed=0)
+    model.fit(frame, (x[:, 0] > 0).astype("int64"), epochs=1, verbose=0)
+    assert model.predict(frame, verbose=0).shape == (40, 1)
+    assert features.columns == ["0", "1", "2"]
+
+
+def test_rows_predict_whatever_characters_the_column_names_hold():
+    x = np.random.default_rng(0).normal(size=(20, 4))
+    frame = pd.DataFrame(x, columns=["od280/od315", "petal width", "ratio.2", "température"])
+    features = kw.data.TabularFeatures(numeric=list(frame.columns))
+    features.adapt(frame)
+    model = kw.tasks.tabular_model(features, 2, hidden_units=(4,), seed=0)
+    from_rows = model.predict(features.rows(frame), verbose=0)
+    np.testing.assert_allclose(from_rows, model.predict(frame, verbose=0), rtol=1e-6)

@@ -36,10 +36,17 @@ def test_learns_breast_cancer_from_arrays_and_dataframes():
     history = model.fit(x_train, y_train, epochs=8, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0] * 0.5
     x_test = table.test.drop(columns=["malignant"]).to_numpy("float32")  # arrays work too
-    metrics = kw.training.task_metrics(
+    metrics = model.score(x_test, table.test["malignant"])
+    assert metrics["auc"] > 0.97
+    # The same numbers as the metrics function on the model's own predictions, and the
+    # baselines score the same way.
+    assert metrics == kw.training.task_metrics(
         table.test["malignant"], model.predict(x_test, verbose=0), "binary"
     )
-    assert metrics["auc"] > 0.97
+    majority = kw.baselines.majority("binary").fit(x_train, y_train)
+    assert majority.score(x_test, table.test["malignant"])["auc"] == 0.5
+    with pytest.raises(kw.heads.LabelError, match="`binary` head"):
+        model.score(x_test, np.full(len(x_test), 2))
 
 
 def test_feature_space_model_round_trips_with_compile_state(tmp_path):
