@@ -97,9 +97,7 @@ def main(argv=None):
         "epoch_seconds": {name: [round(x, 2) for x in s] for name, s in seconds.items()},
         "tables": {"batch norm and precision, flagship convnet": rows},
     }  # fmt: skip
-    if args.output:  # with the date and the machine
-        return kw.harness.write_results(args.output, **results)
-    return results
+    return kw.harness.write_results(args.output, **results)  # written with --output
 
 
 if __name__ == "__main__":

@@ -108,9 +108,7 @@ def main(argv=None):
             "the flagship on this machine's GPUs": [{"run": name, **row} for name, row in rows.items()]
         },
     }  # fmt: skip
-    if args.output:  # with the date and the machine
-        return kw.harness.write_results(args.output, **results)
-    return results
+    return kw.harness.write_results(args.output, **results)  # written with --output
 
 
 if __name__ == "__main__":

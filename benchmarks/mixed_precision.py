@@ -139,9 +139,7 @@ def main(argv=None):
             flush=True,
         )
     results["tables"] = tables(results["families"])
-    if args.output:  # with the date and the machine
-        return kw.harness.write_results(args.output, **results)
-    return results
+    return kw.harness.write_results(args.output, **results)  # written with --output
 
 
 def tables(families: dict) -> dict:

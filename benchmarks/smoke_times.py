@@ -71,9 +71,7 @@ def main(argv=None):
             ]
         },
     }  # fmt: skip
-    if args.output:  # with the date and the machine
-        return kw.harness.write_results(args.output, **results)
-    return results
+    return kw.harness.write_results(args.output, **results)  # written with --output
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 import keras
+import tensorflow as tf
 
 from keras_walk import distribute
 
@@ -55,6 +56,29 @@ def recipe_arguments(
         >>> args.smoke, config, args.seed, args.precision
         (True, {'epochs': 2}, 1337, 'float32')
     """
+    parser = _parser(description, strategy, datasets, precision_family)
+    args = parser.parse_args(argv)
+    if args.output_dir is None:
+        args.output_dir = Path(output_dir.format(dataset=getattr(args, "dataset", "")))
+    config = dict(smoke if args.smoke else full)
+    if args.epochs is not None:
+        if args.epochs < 1:
+            parser.error(f"--epochs must be at least 1, got {args.epochs}")
+        config = _with_epochs(config, args.epochs)
+    if distribute.cluster_config() is not None:
+        # A worker of a TF_CONFIG cluster: TensorFlow wants the multi-worker strategy made
+        # before anything else touches its runtime.
+        distribute.resolve_strategy(getattr(args, "strategy", "auto"))
+    args.precision = distribute.set_mixed_precision(args.precision, model=precision_family)
+    keras.utils.set_random_seed(args.seed)
+    if args.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    return args, config
+
+
+def _parser(description, strategy, datasets, precision_family) -> argparse.ArgumentParser:
+    """The command line every recipe shares, with `--strategy` and `--dataset` when asked."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="a tiny run of seconds (tests)")
     parser.add_argument("--epochs", type=int, default=None, help="override the epochs")
@@ -75,27 +99,15 @@ def recipe_arguments(
         parser.add_argument("--strategy", default="auto", choices=distribute.STRATEGIES)
     if datasets:
         parser.add_argument("--dataset", default=datasets[0], choices=datasets)
-    args = parser.parse_args(argv)
-    if args.output_dir is None:
-        args.output_dir = Path(output_dir.format(dataset=getattr(args, "dataset", "")))
-    config = dict(smoke if args.smoke else full)
-    if args.epochs is not None:
-        if args.epochs < 1:
-            parser.error(f"--epochs must be at least 1, got {args.epochs}")
-        parts = [key for key, part in config.items() if isinstance(part, dict) and "epochs" in part]
-        if "epochs" in config or not parts:
-            config["epochs"] = args.epochs
-        for key in parts:  # a recipe of several models: each part's epochs
-            config[key] = {**config[key], "epochs": args.epochs}
-    if distribute.cluster_config() is not None:
-        # A worker of a TF_CONFIG cluster: TensorFlow wants the multi-worker strategy made
-        # before anything else touches its runtime.
-        distribute.resolve_strategy(getattr(args, "strategy", "auto"))
-    args.precision = distribute.set_mixed_precision(args.precision, model=precision_family)
-    keras.utils.set_random_seed(args.seed)
-    if args.deterministic:
-        import tensorflow as tf
+    return parser
 
-        tf.config.experimental.enable_op_determinism()
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    return args, config
+
+def _with_epochs(config: dict, epochs: int) -> dict:
+    """`config` with `--epochs` in place of its `"epochs"`, or of each part's in a recipe
+    of several models (one dict per model)."""
+    parts = [key for key, part in config.items() if isinstance(part, dict) and "epochs" in part]
+    if "epochs" in config or not parts:
+        config["epochs"] = epochs
+    for key in parts:
+        config[key] = {**config[key], "epochs": epochs}
+    return config

@@ -68,10 +68,10 @@ def _jsonable(value):
     return value
 
 
-def write_results(path: str | os.PathLike, **sections) -> dict:
+def write_results(path: str | os.PathLike | None, **sections) -> dict:
     """Writes `sections` (metrics, config, history, timings...) plus the date, the machine and
     `process_seconds` (`process_seconds()`: for a recipe run from the command line, the
-    whole command) as JSON.
+    whole command) as JSON, and returns them; with `path=None` it only returns them.
 
     Examples:
 
@@ -86,6 +86,8 @@ def write_results(path: str | os.PathLike, **sections) -> dict:
         "process_seconds": process_seconds(),
         "machine": machine_info(),
     }
+    if path is None:
+        return results
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".partial-{path.name}")  # renamed into place: whole or absent

@@ -41,8 +41,10 @@ class RecipeRun:
 
     Args:
         argv: the command line (`None`: `sys.argv[1:]`).
-        **arguments: `description`, `output_dir`, `full`, `smoke`, `strategy`,
-            `datasets`, `precision_family`, as `keras_walk.harness.recipe_arguments`
+        full: the full run's configuration (`--smoke` picks `smoke` instead).
+        smoke: the smoke run's configuration: a few steps that test the recipe.
+        **arguments: `description`, `output_dir`, `strategy`, `datasets`,
+            `precision_family`, as `keras_walk.harness.recipe_arguments`
             takes them (it parses `--smoke`, `--epochs`, `--output-dir`, `--seed`,
             `--deterministic`, `--precision`, sets the dtype policy, seeds Keras and makes
             the output folder).
@@ -50,14 +52,14 @@ class RecipeRun:
     Examples:
 
         >>> import tempfile
-        >>> run = RecipeRun(["--smoke", "--output-dir", tempfile.mkdtemp()], description="demo",
-        ...                 output_dir="runs/demo", full={"epochs": 9}, smoke={"epochs": 2})
+        >>> run = RecipeRun(["--smoke", "--output-dir", tempfile.mkdtemp()], {"epochs": 9},
+        ...                 {"epochs": 2}, description="demo", output_dir="runs/demo")
         >>> run.config["epochs"], sorted(run.fit_options())
         (2, ['callbacks', 'verbose'])
     """
 
-    def __init__(self, argv, **arguments):
-        self.args, self.config = recipe_arguments(argv, **arguments)
+    def __init__(self, argv, full: dict, smoke: dict, **arguments):
+        self.args, self.config = recipe_arguments(argv, full=full, smoke=smoke, **arguments)
         # In a multi-worker cluster every worker runs the recipe; only the chief writes its
         # files, the others write into throwaway folders (their models are the same).
         self._backup_root = self.args.output_dir

@@ -11,22 +11,7 @@ matplotlib.use("Agg")  # files only; no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = [
-    "plot_comparison",
-    "plot_confusion_matrix",
-    "plot_curves",
-    "plot_detections",
-    "plot_forecast",
-    "plot_grad_cam",
-    "plot_histograms",
-    "plot_histories",
-    "plot_history",
-    "plot_image_grid",
-    "plot_image_predictions",
-    "plot_per_label_f1",
-    "plot_predicted_vs_true",
-    "plot_segmentation",
-]
+# The public names are listed once, in keras_walk/plots/__init__.py.
 
 
 def plot_history(history: dict, path: str | os.PathLike, metrics=("loss", "accuracy")) -> None:

@@ -160,13 +160,8 @@ def plot(model, scores, x_test, is_anomaly, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Anomaly detection by reconstruction error on Fashion-MNIST",
-        output_dir="runs/anomaly_detection",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/anomaly_detection",
+                               description="Anomaly detection by reconstruction error on Fashion-MNIST")  # fmt: skip
     info, x_train, x_val, x_test, is_anomaly, labels = make_data(run.config, run.seed)
     model = make_model(run.config, run.seed)
     history = train(model, run, x_train, x_val)

@@ -155,13 +155,8 @@ def plot(curve, generated, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="A class-conditional DCGAN on Fashion-MNIST",
-        output_dir="runs/dcgan",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/dcgan",
+                               description="A class-conditional DCGAN on Fashion-MNIST")  # fmt: skip
     config = run.config
     train, test = make_data(config, run.seed)
     features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])

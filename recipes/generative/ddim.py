@@ -238,13 +238,8 @@ def plot(curve, images, sweeps, class_names, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="A class-conditional DDIM on Fashion-MNIST",
-        output_dir="runs/ddim",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/ddim",
+                               description="A class-conditional DDIM on Fashion-MNIST")  # fmt: skip
     config = run.config
     train, test = make_data(config, run.seed)
     features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])

@@ -162,13 +162,8 @@ def plot(quality, generated, output_dir, epochs_to_show=(1, 2, 5, 10, 20)):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="A VAE on Fashion-MNIST, judged by the Fréchet distance",
-        output_dir="runs/vae",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/vae",
+                               description="A VAE on Fashion-MNIST, judged by the Fréchet distance")  # fmt: skip
     config = run.config
     x_train, x_val, test = make_data(config, run.seed)
     features = kw.feature_networks.image_features("fashion_mnist", steps=config["extractor_steps"])

@@ -160,10 +160,8 @@ def results_tables(metrics):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Image captioning on composed scenes and emoji",
-        output_dir="runs/captioning", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/captioning",
+                               description="Image captioning on composed scenes and emoji")  # fmt: skip
     config = run.config
     scenes, scene_test = kw.data.load("fashion_scenes", splits=("train", "test"))
     start = len(scenes.x) - config["scene_validation"]

@@ -237,10 +237,8 @@ def results_tables(metrics):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="A CLIP-style dual encoder on scenes and emoji",
-        output_dir="runs/dual_encoder", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/dual_encoder",
+                               description="A CLIP-style dual encoder on scenes and emoji")  # fmt: skip
     config = run.config
     train, validation, test = scene_data(config)
     fashion_test = kw.data.load("fashion_mnist", f"test[:{config['zero_shot_images']}]")

@@ -164,10 +164,9 @@ def knn_accuracy(pretrainer, labelled, test, neighbours):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="SimCLR on Fashion-MNIST, then 5,000 labels",
-        output_dir="runs/simclr", full=FULL, smoke=SMOKE, precision_family="conv",
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/simclr",
+                               description="SimCLR on Fashion-MNIST, then 5,000 labels",
+                               precision_family="conv")  # fmt: skip
     config = run.config
     unlabelled, labelled, validation, test = make_data(config, run.seed)
     common = {"class_names": CLASS_NAMES, "augment": "light", "seed": run.seed}

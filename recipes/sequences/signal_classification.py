@@ -115,13 +115,8 @@ def evaluate(model, train, test):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="UCR signal classification",
-        output_dir="runs/signal_classification",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/signal_classification",
+                               description="UCR signal classification")  # fmt: skip
     columns = {"model": {}, "majority": {}, "nearest_neighbor": {}}
     histories = {}
     for name in run.config["datasets"]:

@@ -153,13 +153,8 @@ def evaluate(model, features, train_data, test_data, offset, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Ames house prices: regression",
-        output_dir="runs/ames_house_prices",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/ames_house_prices",
+                               description="Ames house prices: regression")  # fmt: skip
 
     train_data, val_data, test_data = make_data(run.config, run.seed)
     features = make_features(train_data[0])

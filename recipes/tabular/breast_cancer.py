@@ -132,13 +132,8 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Breast cancer: binary classification",
-        output_dir="runs/breast_cancer",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/breast_cancer",
+                               description="Breast cancer: binary classification")  # fmt: skip
 
     info, train_arrays, val_arrays, test_arrays = make_data(run.seed)
     model = make_model(run.config, info, train_arrays[0], run.seed)

@@ -130,13 +130,8 @@ def evaluate(model, info, train_arrays, test_arrays, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="MovieLens genres: multi-label",
-        output_dir="runs/movie_genres",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/movie_genres",
+                               description="MovieLens genres: multi-label")  # fmt: skip
 
     info, train_arrays, val_arrays, test_arrays = make_data(run.seed)
     model = make_model(run.config, info, train_arrays[0], run.seed)

@@ -186,13 +186,8 @@ def predict_one(model):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Palmer penguins: structured data",
-        output_dir="runs/penguins",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/penguins",
+                               description="Palmer penguins: structured data")  # fmt: skip
 
     info, train_data, val_data, test_data = make_data(run.seed)
     features = make_features(train_data[0])

@@ -178,14 +178,9 @@ def evaluate(models, train, test):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Text classification: fine-food reviews or spam",
-        output_dir="runs/text_classification/{dataset}",
-        full=FULL,
-        smoke=SMOKE,
-        datasets=tuple(DATASETS),
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/text_classification/{dataset}",
+                               description="Text classification: fine-food reviews or spam",
+                               datasets=tuple(DATASETS))  # fmt: skip
     dataset, config = run.args.dataset, run.config
     if not run.smoke:
         config.update({k: v for k, v in DATASETS[dataset].items() if k != "text"})

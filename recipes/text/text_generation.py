@@ -132,13 +132,8 @@ def bits(loss):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="State of the Union: character-level text generation",
-        output_dir="runs/text_generation",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/text_generation",
+                               description="State of the Union: character-level text generation")  # fmt: skip
     config = run.config
     train_text, validation_text = load_text(config)
     keras.utils.set_random_seed(run.seed)

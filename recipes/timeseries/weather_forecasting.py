@@ -124,13 +124,8 @@ def mae(forecast, truth):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Hourly weather: temperature forecasting",
-        output_dir="runs/weather_forecasting",
-        full=FULL,
-        smoke=SMOKE,
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/weather_forecasting",
+                               description="Hourly weather: temperature forecasting")  # fmt: skip
     windows = make_windows(run.config)
     test = windows.test
     models, histories = {}, {}

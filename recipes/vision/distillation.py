@@ -115,10 +115,8 @@ def inference_seconds(model, x, repeats):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Knowledge distillation on Fashion-MNIST",
-        output_dir="runs/distillation", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/distillation",
+                               description="Knowledge distillation on Fashion-MNIST")  # fmt: skip
     config = run.config
     train, val, test = kw.data.load(
         "fashion_mnist", splits=(config["train_split"], config["val_split"], config["test_split"])

@@ -124,10 +124,8 @@ def attack_samples(model, test, epsilon, output_dir, name):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Explain a convnet, then attack it",
-        output_dir="runs/explain_and_attack", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/explain_and_attack",
+                               description="Explain a convnet, then attack it")  # fmt: skip
     config = run.config
     train, val, test = kw.data.load(
         "fashion_mnist", splits=(config["train_split"], config["val_split"], config["test_split"])

@@ -178,15 +178,10 @@ def evaluate(model, test, info, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv,
-        description="Image classification on Fashion-MNIST",
-        output_dir="runs/image_classification",
-        full=FULL,
-        smoke=SMOKE,
-        strategy=True,
-        precision_family="conv",
-    )
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/image_classification",
+                               description="Image classification on Fashion-MNIST",
+                               strategy=True,
+                               precision_family="conv")  # fmt: skip
     config = run.config
     strategy = kw.distribute.resolve_strategy(run.args.strategy)
     batch_size = kw.distribute.global_batch_size(config["batch_size"], strategy)

@@ -197,10 +197,8 @@ def run_experiment(train, tests, config, class_names):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Transfer learning from ImageNet to emoji categories",
-        output_dir="runs/imagenet_transfer", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/imagenet_transfer",
+                               description="Transfer learning from ImageNet to emoji categories")  # fmt: skip
     config = run.config
     train, tests, class_names = make_data(config)
     counts = list(config["label_counts"])

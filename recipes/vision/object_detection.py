@@ -141,10 +141,8 @@ def evaluate(model, test, config, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Object detection on composed Fashion-MNIST scenes",
-        output_dir="runs/object_detection", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/object_detection",
+                               description="Object detection on composed Fashion-MNIST scenes")  # fmt: skip
     config = run.config
     info = kw.data.dataset_info("fashion_detection")
     train_ds, val_ds, test = make_data(config, run.seed)

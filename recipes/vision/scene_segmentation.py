@@ -122,11 +122,10 @@ def evaluate(model, test, output_dir):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="U-Net segmentation of clothes in composed scenes, 11 classes a pixel",
-        output_dir="runs/scene_segmentation", full=FULL, smoke=SMOKE, strategy=False,
-        precision_family="conv",
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/scene_segmentation",
+                               description="U-Net segmentation of clothes in composed scenes, 11 classes a pixel",
+                               strategy=False,
+                               precision_family="conv")  # fmt: skip
     model, history, test = train_segmenter(run, run.config)
     scores = evaluate(model, test, run.output_dir)
     kw.plots.plot_history(

@@ -198,11 +198,10 @@ TEST_SPLITS = {
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="U-Net segmentation: emoji and clip-art on photographs",
-        output_dir="runs/segmentation", full=FULL, smoke=SMOKE, strategy=False,
-        precision_family="conv",
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/segmentation",
+                               description="U-Net segmentation: emoji and clip-art on photographs",
+                               strategy=False,
+                               precision_family="conv")  # fmt: skip
     model, history, tests = train_segmenter(run, run.config)
     scores = {split: evaluate(model, test, run.output_dir, split) for split, test in tests.items()}
     kw.plots.plot_history(history, run.output_dir / "cutouts_curves.png", metrics=("loss", "iou"))

@@ -241,10 +241,9 @@ def run_target(pretrained, train, test, config):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Transfer learning from six Fashion-MNIST classes",
-        output_dir="runs/transfer_learning", full=FULL, smoke=SMOKE, precision_family="conv",
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/transfer_learning",
+                               description="Transfer learning from six Fashion-MNIST classes",
+                               precision_family="conv")  # fmt: skip
     config = run.config
     source, source_names, targets = make_data(config)
     pretrained, source_history = pretrain(run, config, source, source_names)

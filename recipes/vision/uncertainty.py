@@ -135,10 +135,8 @@ def predictors(members, config):
 
 
 def main(argv=None):
-    run = kw.harness.RecipeRun(
-        argv, description="Confidence in and out of distribution",
-        output_dir="runs/uncertainty", full=FULL, smoke=SMOKE,
-    )  # fmt: skip
+    run = kw.harness.RecipeRun(argv, FULL, SMOKE, output_dir="runs/uncertainty",
+                               description="Confidence in and out of distribution")  # fmt: skip
     config = run.config
     train, val, test, ood, ood_digits = load_data(config)
     members, histories = train_members(run, config, train, val)
