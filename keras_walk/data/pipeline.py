@@ -1,4 +1,20 @@
-"""The tf.data pipeline every recipe trains from: map -> cache -> shuffle -> batch -> augment -> prefetch."""
+"""The tf.data pipeline every recipe trains from: map -> cache -> shuffle -> batch -> augment -> prefetch.
+
+The data is checked first (empty, NaN, image shape), so bad input fails before a long run
+starts; a Task checks the labels against its head when `fit` reads the first batch. Then,
+in this order: `map_fn` per sample (parallel, AUTOTUNE), `cache`, `shuffle` (reshuffled
+each epoch), `batch`, `augment` per batch (parallel), `prefetch(AUTOTUNE)`. In-memory
+arrays with no `map_fn` take a faster route with the same result: shuffled indices,
+batched, then one gather per batch.
+
+`sortish=True` puts texts of similar length in a batch (fastai's `SortishSampler`): each
+epoch shuffles, sorts each run of 50 batches by length, then shuffles the batches. A model
+that pads to the longest text of its batch (the `pretrained` text encoder) then does far
+less work.
+
+With a `seed`, epoch `e`'s order depends only on `(seed, e)`, so a `Task.fit` resumed from
+a backup sees the orders of the run that was never interrupted (`keras_walk.data.epochs`).
+"""
 
 from __future__ import annotations
 
@@ -42,48 +58,33 @@ def pipeline(
     masks: bool = False,
     boxes: bool = False,
 ) -> tf.data.Dataset:
-    """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset.
-
-    The data is checked first (empty, NaN, image shape), so bad input fails before a long
-    run starts; a Task checks the labels against its head when `fit` reads the first
-    batch. Then, in this order: `map_fn` per sample (parallel, AUTOTUNE), `cache`,
-    `shuffle` (reshuffled each epoch), `batch`, `augment` per batch (parallel),
-    `prefetch(AUTOTUNE)`. In-memory arrays with no `map_fn` take a faster route with the
-    same result: shuffled indices, batched, then one gather per batch.
+    """Builds a batched, prefetched `tf.data.Dataset` from arrays or an unbatched dataset,
+    checked first (see the module for the order of the steps).
 
     Args:
         data: `(x, y)` arrays (e.g. from `keras_walk.data.load`; `x` may be strings for a
             text model), `x` alone, or an unbatched `tf.data.Dataset` of `(x, y)` elements.
         batch_size: global batch size (see `keras_walk.distribute.global_batch_size`).
-        shuffle: shuffle every epoch (training data only). With a `seed`, epoch `e`'s
-            order depends only on `(seed, e)`, so a `Task.fit` resumed from a backup sees
-            the orders of the run that was never interrupted (`keras_walk.data.epochs`).
-        augment: a preset of `image_augmentation` or a Keras layer, applied per batch with
-            `training=True`.
+        shuffle: shuffle every epoch (training data only); with a `seed`, epoch `e`'s
+            order depends only on `(seed, e)` (see the module).
+        augment: a preset of `image_augmentation` or a Keras layer, per batch in training.
         map_fn: per-sample function `(x, y) -> (x, y)` run before caching (decode, resize).
-        cache: `True` caches in memory, a path caches on disk, `False` not at all (arrays
-            without `map_fn` are in memory already and are not cached again).
-        shuffle_buffer: defaults to the whole dataset when its size is known (else 10,000).
+        cache: `True` caches in memory, a path on disk, `False` not at all (arrays without
+            `map_fn` are in memory already).
+        shuffle_buffer: the whole dataset by default when its size is known (else 10,000).
         drop_remainder: drop the last partial batch.
-        sortish: texts of similar length share a batch (fastai's `SortishSampler`): each
-            epoch shuffles, sorts each run of 50 batches by length, then shuffles the
-            batches. `True` measures length in words; pass one length per text to measure
-            it otherwise (`kw.tasks.token_lengths(model, texts)` counts a `pretrained` text
-            model's tokens). A model that pads to the longest text of its batch (the
-            `pretrained` text encoder) then does far less work. Training texts only
-            (`shuffle=True`).
+        sortish: texts of similar length share a batch (see the module): `True` measures
+            length in words, or pass one length per text (`kw.tasks.token_lengths`).
+            Training texts only (`shuffle=True`).
         seed: seed for shuffling and augmentation.
         input_shape: expected shape of one sample, e.g. `(28, 28, 1)`; checked up front.
-        masks: the labels are segmentation masks, one class id per pixel: `augment` flips
-            and shifts them with their images (Keras's image layers move both).
-        boxes: the labels are detection boxes, `(max_objects, 5)` rows of
-            `[x1, y1, x2, y2, class]` in pixels padded with -1 (`keras_walk.data.composed.detection`):
-            `augment="flip"` mirrors the boxes with their images.
+        masks: the labels are segmentation masks: `augment` moves them with their images.
+        boxes: the labels are detection boxes (`keras_walk.data.composed.detection`):
+            `augment="flip"` mirrors them with their images.
 
     Examples:
 
-        >>> import numpy as np
-        >>> x = np.zeros((10, 8, 8, 1), "uint8"); y = np.arange(10) % 2
+        >>> x, y = np.zeros((10, 8, 8, 1), "uint8"), np.arange(10) % 2
         >>> ds = pipeline((x, y), batch_size=4, shuffle=True)
         >>> [int(b[0].shape[0]) for b in ds]
         [4, 4, 2]

@@ -94,6 +94,24 @@ def _attention_block(x, heads: int, name: str):
     return layers.Reshape((height, width, channels), name=f"{name}_maps")(tokens)
 
 
+def _conditions(inputs: dict, num_labels, embedding_dims: int, size, name: str) -> list:
+    """The noise level's embedding and, with `num_labels`, the label's (adding a `labels`
+    input to `inputs`), each broadcast over an image of `size`."""
+    embedding = SinusoidalEmbedding(embedding_dims, name=f"{name}_noise_embedding")(
+        inputs["noise_variances"]
+    )
+    conditions = [embedding]
+    if num_labels is not None:
+        inputs["labels"] = keras.Input((), dtype="int32", name="labels")
+        labels = layers.Embedding(num_labels + 1, embedding_dims, name=f"{name}_label_embedding")(
+            inputs["labels"]
+        )
+        conditions.append(layers.Reshape((1, 1, embedding_dims), name=f"{name}_label_map")(labels))
+    return [
+        layers.UpSampling2D(size, name=f"{name}_broadcast{i}")(c) for i, c in enumerate(conditions)
+    ]
+
+
 def noise_unet(
     input_shape,
     *,
@@ -141,20 +159,7 @@ def noise_unet(
     if padding is not None:  # sides the poolings cannot halve: padded here, cropped at the end
         (top, bottom), (left, right) = padding
         height, width = height + top + bottom, width + left + right
-    embedding = SinusoidalEmbedding(embedding_dims, name=f"{name}_noise_embedding")(
-        inputs["noise_variances"]
-    )
-    conditions = [embedding]
-    if num_labels is not None:
-        inputs["labels"] = keras.Input((), dtype="int32", name="labels")
-        labels = layers.Embedding(num_labels + 1, embedding_dims, name=f"{name}_label_embedding")(
-            inputs["labels"]
-        )
-        conditions.append(layers.Reshape((1, 1, embedding_dims), name=f"{name}_label_map")(labels))
-    conditions = [
-        layers.UpSampling2D((height, width), name=f"{name}_broadcast{i}")(c)
-        for i, c in enumerate(conditions)
-    ]
+    conditions = _conditions(inputs, num_labels, embedding_dims, (height, width), name)
     x = inputs["noisy_images"]
     if padding is not None:
         x = layers.ZeroPadding2D(padding, name=f"{name}_pad_to_multiple")(x)

@@ -7,8 +7,10 @@ options, `head=` first, and the compile options every builder shares
 (`keras_walk.tasks.building`).
 """
 
+import functools
+
 from keras_walk.layers.encoders import SEQUENCE_ENCODERS
-from keras_walk.tasks import backbones
+from keras_walk.tasks import backbones, conventions
 from keras_walk.tasks.autoencoder import ImageAutoencoder, autoencoder, vae
 from keras_walk.tasks.captioner import ImageCaptioner, image_captioner
 from keras_walk.tasks.compiling import make_optimizer
@@ -16,7 +18,6 @@ from keras_walk.tasks.contrastive_pretrainer import (
     ContrastivePretrainer,
     contrastive_pretrainer,
 )
-from keras_walk.tasks.conventions import builder_table
 from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
 from keras_walk.tasks.distiller import Distiller, distiller
 from keras_walk.tasks.dual_encoder import DualEncoder, dual_encoder
@@ -44,17 +45,15 @@ from keras_walk.tasks.text_classifier import (
 from keras_walk.tasks.timeseries_forecaster import timeseries_forecaster
 from keras_walk.tasks.transfer import backbone_of, fine_tune, linear_probe, transfer
 
-# The docs' table of builders, in this order; each builder carries its own `builder_info`.
-BUILDERS = {
-    builder.__name__: builder.builder_info
-    for builder in (
-        image_classifier, text_classifier, sequence_classifier, tabular_model,
-        binary_classifier, multiclass_classifier, multilabel_classifier, regressor,
-        timeseries_forecaster, language_model, average_ensemble, autoencoder, vae,
-        diffusion_model, gan, image_captioner, contrastive_pretrainer, dual_encoder,
-        object_detector, image_segmenter, distiller, transfer,
-    )
-}  # fmt: skip
+# The builders in the order of the docs' table; each carries its own `builder_info`.
+_BUILDERS = (
+    image_classifier, text_classifier, sequence_classifier, tabular_model, binary_classifier,
+    multiclass_classifier, multilabel_classifier, regressor, timeseries_forecaster,
+    language_model, average_ensemble, autoencoder, vae, diffusion_model, gan, image_captioner,
+    contrastive_pretrainer, dual_encoder, object_detector, image_segmenter, distiller, transfer,
+)  # fmt: skip
+BUILDERS = {builder.__name__: builder.builder_info for builder in _BUILDERS}
+builder_table = functools.partial(conventions.builder_table, _BUILDERS)
 
 __all__ = [
     "BUILDERS",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_walk.arguments import in_range, is_number
+from keras_walk.arguments import in_range, is_number, one_of, positive_number
 
 __all__ = ["DEFAULT_LEARNING_RATE", "DEFAULT_OPTIMIZER", "DEFAULT_WEIGHT_DECAY", "make_optimizer"]
 
@@ -52,25 +52,9 @@ def make_optimizer(
         ValueError: Invalid arguments: `learning_rate=0.1` was given with an optimizer instance (SGD), which would ignore it. Set it on the instance instead: keras.optimizers.SGD(learning_rate=...).
     """
     if isinstance(optimizer, keras.optimizers.Optimizer):
-        given = (
-            ("learning_rate", learning_rate),
-            ("weight_decay", weight_decay),
-            ("beta_1", beta_1),
-        )
-        for argument, value in given:
-            if value is not None:
-                kind = type(optimizer).__name__
-                raise ValueError(
-                    f"Invalid arguments: `{argument}={value!r}` was given with an optimizer "
-                    f"instance ({kind}), which would ignore it. Set it on the instance "
-                    f"instead: keras.optimizers.{kind}({argument}=...)."
-                )
+        _refuse_options_of_an_instance(optimizer, learning_rate, weight_decay, beta_1)
         return optimizer
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(
-            f"Invalid value for argument `optimizer`. Expected one of {list(OPTIMIZERS)} or a "
-            f"keras.optimizers.Optimizer. Received: optimizer={optimizer!r}"
-        )
+    one_of("optimizer", optimizer, OPTIMIZERS)
     schedule = isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
     if learning_rate is not None and not schedule:
         if not (is_number(learning_rate) and learning_rate > 0):
@@ -80,12 +64,7 @@ def make_optimizer(
             )
         learning_rate = float(learning_rate)
     if weight_decay is not None:
-        if not (is_number(weight_decay) and weight_decay >= 0):
-            raise ValueError(
-                "Invalid value for argument `weight_decay`. Expected a finite number >= 0 or "
-                f"None. Received: weight_decay={weight_decay!r}"
-            )
-        weight_decay = float(weight_decay)
+        weight_decay = positive_number("weight_decay", weight_decay, zero=True)
     learning_rate = DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate
     moments = {} if beta_1 is None else {"beta_1": in_range("beta_1", beta_1, 0, 1)}
     if optimizer == "adamw":
@@ -100,3 +79,17 @@ def make_optimizer(
             f"Received: optimizer='sgd', beta_1={beta_1}"
         )
     return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True, weight_decay=decay)
+
+
+def _refuse_options_of_an_instance(optimizer, learning_rate, weight_decay, beta_1) -> None:
+    """An optimizer instance has its own rate, decay and moments: one given beside it
+    would be ignored, so it is an error."""
+    given = {"learning_rate": learning_rate, "weight_decay": weight_decay, "beta_1": beta_1}
+    for argument, value in given.items():
+        if value is not None:
+            kind = type(optimizer).__name__
+            raise ValueError(
+                f"Invalid arguments: `{argument}={value!r}` was given with an optimizer "
+                f"instance ({kind}), which would ignore it. Set it on the instance "
+                f"instead: keras.optimizers.{kind}({argument}=...)."
+            )

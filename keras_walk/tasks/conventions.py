@@ -17,6 +17,7 @@ Spellings of earlier versions raise a `ValueError` that names the new one
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Sequence
 
 from keras_walk import arguments
 
@@ -35,18 +36,16 @@ def removed_arguments(*names: str):
     return arguments.removed_arguments(**{name: _RENAMED[name] for name in names})
 
 
-def builder_table() -> str:
-    """A markdown table of every builder in `keras_walk.tasks`: its signature (the
-    positional part and the main options), its default head, the heads it takes and its
-    encoders or backbones, read from the code itself."""
-    from keras_walk import tasks
-
+def builder_table(builders: Sequence[Callable]) -> str:
+    """A markdown table of `builders`: each one's signature (the positional part and the
+    main options), its default head, the heads it takes and its encoders or backbones,
+    read from the code itself (`keras_walk.tasks.builder_table()` tables them all)."""
     rows = [
         "| builder | call | default head | heads | encoders / backbones |",
         "|---|---|---|---|---|",
     ]
-    for name, info in tasks.BUILDERS.items():
-        builder = getattr(tasks, name)
+    for builder in builders:
+        name, info = builder.__name__, builder.builder_info
         signature = inspect.signature(builder)
         positional = [
             p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"

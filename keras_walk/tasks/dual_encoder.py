@@ -363,11 +363,7 @@ def dual_encoder(
     """
     one_of("contrastive_loss", contrastive_loss, CONTRASTIVE_LOSSES)  # before adapting
     captions, input_shape = pairs_input_shape(images, captions)
-    if text_encoder not in TEXT_ENCODERS:
-        raise ValueError(
-            f"Invalid value for argument `text_encoder`. Expected one of {list(TEXT_ENCODERS)}. "
-            f"Received: text_encoder={text_encoder!r}"
-        )
+    one_of("text_encoder", text_encoder, TEXT_ENCODERS)
     if sequence_length is None:
         sequence_length = max(len(caption.split()) for caption in captions)
     # Adapted outside the strategy's scope: a vocabulary is a lookup table, not a weight.
@@ -394,7 +390,6 @@ def dual_encoder(
         logits = ContrastiveLogits(contrastive_loss, dtype="float32", name="contrastive_logits")(
             [image_tower(inputs["images"]), text_tower(inputs["texts"])]
         )
-        task = DualEncoder(
+        return DualEncoder(
             inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="image_text",
         )  # fmt: skip
-        return task

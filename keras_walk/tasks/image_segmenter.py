@@ -298,14 +298,11 @@ def image_segmenter(
 ) -> ImageSegmenter:
     """A compiled U-Net segmenter: rescale -> `unet` -> per-pixel dense head.
 
-    Augment images and masks together in the pipeline
-    (`keras_walk.data.pipeline((images, masks), augment="flip", masks=True)`): a flip
-    inside the model would move the pixels but not their labels.
+    Augment images and masks together in the pipeline (`pipeline(..., masks=True)`).
 
     Args:
-        input_shape: `(height, width, channels)` of one image, pixels in 0..255. Sides that
-            the U-Net's levels cannot halve evenly are zero-padded inside the model and the
-            masks cropped back, so any size works.
+        input_shape: `(height, width, channels)` of one image, pixels in 0..255, any size
+            (padded inside the model and the masks cropped back).
         num_classes: classes per pixel, background included (2 for foreground/background).
         head: `"binary"` (2 classes, one sigmoid per pixel) or `"multiclass"` (a softmax
             per pixel); by default `binary` for 2 classes, `multiclass` for more.
@@ -316,17 +313,13 @@ def image_segmenter(
             (`"efficientnet_lite0"`: ImageNet's features, see `encoder_unet`); images are
             then zero-padded to a multiple of 32 inside the model.
         residual: residual blocks in the U-Net instead of plain conv-BN-ReLU pairs.
-        loss: `"crossentropy"` (the head's), `"dice"` (soft Dice: overlap, blind to how
-            many pixels are background) or `"dice+crossentropy"` (their sum, the usual
-            choice when the foreground is small).
+        loss: `"crossentropy"` (the head's), `"dice"` (soft Dice, blind to how many pixels
+            are background) or `"dice+crossentropy"` (for a small foreground).
         class_names: names of the classes in label order.
         rescale: multiply pixels by this first (`None` to feed them as they are).
         dropout: spatial dropout rate before the head.
         seed: seed for the dropout layer.
         name: the model's name.
-
-    Returns:
-        A compiled `ImageSegmenter`.
 
     Examples:
 
@@ -354,14 +347,7 @@ def image_segmenter(
         # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
         # the next size it can, and its output cropped back: masks stay image-sized.
         x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
-    # The encoder arm is one nested model (the backbone that `fine_tune` freezes);
-    # the decoder's layers are the segmenter's own.
-    if backbone is None:
-        encoder, filters = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
-    else:
-        encoder, filters = backbone_encoder(tuple(x.shape[1:]), backbone, filters)
-    *skips, deepest = encoder(x)
-    x = _decoder(deepest, skips, filters, residual)
+    x = _encoded_and_decoded(x, backbone, filters, residual)
     if padding is not None:
         x = layers.Cropping2D(padding, name="crop_to_image")(x)
     if dropout:
@@ -369,8 +355,18 @@ def image_segmenter(
     # A Dense layer on the channel axis is a 1x1 convolution: the same head as an
     # image classifier's, once per pixel.
     outputs = heads.dense_head(x, head, num_classes)
-    task = ImageSegmenter(
+    return ImageSegmenter(
         inputs, outputs, name=name, head=head, num_classes=num_classes,
         class_names=class_names, input_kind="images", segmentation_loss=loss,
     )  # fmt: skip
-    return task
+
+
+def _encoded_and_decoded(x, backbone, filters, residual: bool):
+    """The U-Net on `x`: the encoder arm is one nested model (the backbone that
+    `fine_tune` freezes); the decoder's layers are the segmenter's own."""
+    if backbone is None:
+        encoder, filters = unet_encoder(tuple(x.shape[1:]), filters, residual=residual)
+    else:
+        encoder, filters = backbone_encoder(tuple(x.shape[1:]), backbone, filters)
+    *skips, deepest = encoder(x)
+    return _decoder(deepest, skips, filters, residual)

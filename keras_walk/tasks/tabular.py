@@ -13,7 +13,7 @@ import numpy as np
 from keras import layers
 
 from keras_walk import heads
-from keras_walk.arguments import rate
+from keras_walk.arguments import positive_int, positive_number, rate
 from keras_walk.data.checks import check_features
 from keras_walk.data.tabular import TabularFeatures
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
@@ -87,29 +87,14 @@ def tabular_model(
         ((None, 1), 'mean_squared_error')
     """
     head = heads.chosen_head(head, num_classes, heads.DENSE_HEADS, "tables")
-    units = tuple(hidden_units)
-    if any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in units):
-        raise ValueError(
-            "Invalid value for argument `hidden_units`. Expected positive integers. "
-            f"Received: hidden_units={hidden_units!r}"
-        )
+    units = tuple(positive_int("hidden_units", u) for u in hidden_units)
     dropout = rate("dropout", dropout)
-    if l1 < 0 or l2 < 0:
-        raise ValueError(f"Invalid values for `l1` and `l2`: expected >= 0. Received: {l1}, {l2}")
-    # === Layers and inputs ===
+    l1, l2 = positive_number("l1", l1, zero=True), positive_number("l2", l2, zero=True)
     inputs, encoded, table = _inputs(features)
-    x = encoded
     regularizer = keras.regularizers.L1L2(l1, l2) if (l1 or l2) else None
-    # === Functional Model ===
+    x = encoded
     for i, width in enumerate(units):
-        x = layers.Dense(
-            width, use_bias=not batch_norm, kernel_regularizer=regularizer, name=f"dense_{i}"
-        )(x)
-        if batch_norm:
-            x = FusedBatchNormalization(name=f"batch_norm_{i}")(x)
-        x = layers.Activation("relu", name=f"relu_{i}")(x)
-        if dropout:
-            x = layers.Dropout(dropout, seed=seed, name=f"dropout_{i}")(x)
+        x = _hidden_layer(x, i, width, regularizer, batch_norm, dropout, seed)
     if wide and units:
         x = layers.Concatenate(name="wide_and_deep")([encoded, x])
     outputs = heads.dense_head(x, head, num_classes)
@@ -117,6 +102,19 @@ def tabular_model(
         inputs, outputs, name=name, head=head, num_classes=num_classes,
         class_names=class_names, **table,
     )  # fmt: skip
+
+
+def _hidden_layer(x, i: int, width: int, regularizer, batch_norm: bool, dropout: float, seed):
+    """Dense -> (BatchNorm) -> ReLU -> (Dropout), the `i`-th hidden layer."""
+    x = layers.Dense(
+        width, use_bias=not batch_norm, kernel_regularizer=regularizer, name=f"dense_{i}"
+    )(x)
+    if batch_norm:
+        x = FusedBatchNormalization(name=f"batch_norm_{i}")(x)
+    x = layers.Activation("relu", name=f"relu_{i}")(x)
+    if dropout:
+        x = layers.Dropout(dropout, seed=seed, name=f"dropout_{i}")(x)
+    return x
 
 
 def _inputs(features):

@@ -20,6 +20,7 @@ from keras_walk.arguments import in_range, positive_int
 from keras_walk.data.checks import DataError
 from keras_walk.data.epochs import epoch_counters, set_epoch
 from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
+from keras_walk.data.tabular import check_table
 from keras_walk.tasks._keras_compat import TrainerWorkarounds
 from keras_walk.tasks.backbones import backbone_of, set_backbone_trainable, unfrozen_layers
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
@@ -378,8 +379,6 @@ class Task(TrainerWorkarounds):
         return to_model_inputs(x, self.input_kind, shape, self._check_table)
 
     def _check_table(self, table):
-        from keras_walk.data.tabular import check_table
-
         if self.columns is None:
             raise ValueError(f"Task {self.name!r} takes tables but has no `columns`.")
         return {

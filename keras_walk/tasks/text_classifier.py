@@ -77,40 +77,32 @@ def text_classifier(
     """A compiled text classifier: `TextVectorization` -> embedding -> encoder -> head.
 
     Args:
-        train_texts: the training texts (a list or array of strings), used only to adapt the
-            vocabulary (and the IDF weights of `bag_of_ngrams`): pass the training split.
+        train_texts: the training split's texts, to adapt the vocabulary (and IDF weights).
         num_classes: number of classes or labels (`multilabel`).
-        head: `"binary"`, `"multiclass"`, `"multiclass_onehot"` or `"multilabel"`; by
-            default `"binary"` for 2 classes and `"multiclass"` for more.
+        head: a classifier head of `keras_walk.heads` (default: `binary` for 2 classes).
         encoder: one of `ENCODERS` (see the module), `"auto"` (`choose_text_encoder`), or
             your own Keras layer, model or callable applied to the embedded tokens
             `(batch, sequence_length, embedding_dim)`.
         class_names: names of the classes in label order (`predict_labels` returns them).
         max_tokens: vocabulary size (words, or n-grams for `bag_of_ngrams`).
-        sequence_length: tokens kept per text by sequence encoders (padded or truncated).
-        ngrams: largest n-gram of `bag_of_ngrams`.
-        standardize: `TextVectorization`'s standardization: `"lower_and_strip_punctuation"`,
-            `"lower"` (keeps "!" and "?" as parts of words), `"strip_punctuation"` or `None`.
+        sequence_length: tokens kept per text (padded or truncated); `ngrams`: the largest
+            n-gram of `bag_of_ngrams`.
+        standardize: `TextVectorization`'s standardization (`"lower"` keeps "!" and "?").
         embedding_dim: size of the token embeddings.
-        units: width of the encoder (filters, RNN units, the transformer's feed-forward
-            layer, the dense layer of `bag_of_ngrams`).
+        units: width of the encoder (filters, RNN units, feed-forward or dense layer).
         num_heads: attention heads of the transformer.
         preset: the `"pretrained"` encoder's checkpoint: a name of
-            `keras_walk.data.list_pretrained()` (offline) or any keras-hub `from_preset`
-            handle with a BERT tokenizer; of the options above, only `sequence_length`
-            (its tokens per text) applies to it.
-        dropout: dropout before the head.
-        seed: seed of the dropout layers.
+            `keras_walk.data.list_pretrained()` or a keras-hub `from_preset` handle with a
+            BERT tokenizer; only `sequence_length` of the options above applies to it.
+        dropout: dropout before the head, seeded by `seed`.
         name: the model's name.
 
     Returns:
-        A compiled `Task` whose input is raw strings; it saves to `.keras` with its
-        vocabulary and compile state.
+        A compiled `Task` on raw strings; it saves with its vocabulary and compile state.
 
     Examples:
 
-        >>> texts = ["great taste", "awful, stale", "great value", "stale and awful"]
-        >>> model = text_classifier(texts, encoder="bag_of_ngrams", units=8)
+        >>> model = text_classifier(["great taste", "awful, stale"], encoder="bag_of_ngrams")
         >>> model.predict(["great"], verbose=0).shape
         (1, 1)
     """
@@ -124,14 +116,12 @@ def text_classifier(
     )  # fmt: skip
     dropout = rate("dropout", dropout)
     texts = check_texts(train_texts, "train_texts")
-    if encoder == "auto":
-        encoder = choose_text_encoder(texts)
-    vectorize = None
-    if encoder != "pretrained":
-        # Adapted outside the strategy's scope: its vocabulary is a lookup table, not a
-        # weight, and under a MirroredStrategy its string state would be mirrored and fail
-        # to reduce at the first step.
-        vectorize = _vectorizer(encoder, texts, max_tokens, ngrams, standardize, sequence_length)
+    encoder = choose_text_encoder(texts) if encoder == "auto" else encoder
+    # Adapted outside the strategy's scope: a vocabulary is a lookup table, not a weight,
+    # and under a MirroredStrategy its string state would be mirrored and fail to reduce.
+    vectorize = None if encoder == "pretrained" else _vectorizer(
+        encoder, texts, max_tokens, ngrams, standardize, sequence_length
+    )  # fmt: skip
     with strategy.scope():
         inputs = keras.Input(shape=(), dtype="string", name="text")
         x = _text_features(inputs, encoder, vectorize, preset, sequence_length, embedding_dim,

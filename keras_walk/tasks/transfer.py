@@ -231,30 +231,33 @@ def fine_tune(
     unfreeze = unfrozen_layers(backbone_of(task), unfreeze, "unfreeze")  # before any training
     phase_callbacks = callbacks if callable(callbacks) else (lambda _phase: list(callbacks))
     history: dict[str, list] = {}
-
-    def run_phase(phase, first_epoch, last_epoch):
-        extra = list(phase_callbacks(phase))
-        if backup_dir is not None:  # first, so an epoch is backed up before anything stops
-            extra.insert(0, _phase_backup(Path(backup_dir) / phase, keep=phase == "head"))
-        phase_history = task.fit(
-            x, y, epochs=last_epoch, initial_epoch=first_epoch, callbacks=extra, **fit_options
-        ).history
-        for key, values in phase_history.items():
-            history.setdefault(key, []).extend(values)
-        epochs_run = len(next(iter(phase_history.values()), []))
-        history.setdefault("phase", []).extend([phase] * epochs_run)
-
+    fit = (task, x, y, phase_callbacks, backup_dir, fit_options)
     if head_epochs:
         task.freeze_backbone(learning_rate=learning_rate)
-        run_phase("head", 0, head_epochs)
+        _run_phase(*fit, "head", (0, head_epochs), history)
     if fine_tune_epochs:
         task.unfreeze_backbone(
             unfreeze, learning_rate=fine_tune_learning_rate, freeze_batch_norm=freeze_batch_norm
         )
-        run_phase("fine_tune", head_epochs, head_epochs + fine_tune_epochs)
+        _run_phase(*fit, "fine_tune", (head_epochs, head_epochs + fine_tune_epochs), history)
     if backup_dir is not None:
         shutil.rmtree(backup_dir, ignore_errors=True)
     return history
+
+
+def _run_phase(task, x, y, phase_callbacks, backup_dir, fit_options, phase, epochs, history):
+    """Fits one phase over `epochs` (first, last) and adds its history, epoch by epoch, to
+    `history`, with `"phase"` naming it."""
+    extra = list(phase_callbacks(phase))
+    if backup_dir is not None:  # first, so an epoch is backed up before anything stops
+        extra.insert(0, _phase_backup(Path(backup_dir) / phase, keep=phase == "head"))
+    phase_history = task.fit(
+        x, y, epochs=epochs[1], initial_epoch=epochs[0], callbacks=extra, **fit_options
+    ).history
+    for key, values in phase_history.items():
+        history.setdefault(key, []).extend(values)
+    epochs_run = len(next(iter(phase_history.values()), []))
+    history.setdefault("phase", []).extend([phase] * epochs_run)
 
 
 def _fine_tune_rate(learning_rate, fine_tune_learning_rate, fine_tune_epochs):

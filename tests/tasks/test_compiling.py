@@ -22,7 +22,7 @@ import keras_walk as kw
         ({"weight_decay": -1.0}, "Expected a finite number >= 0"),
         ({"weight_decay": float("nan")}, "Received: weight_decay=nan"),
         ({"weight_decay": float("inf")}, "Received: weight_decay=inf"),
-        ({"optimizer": "rmsprop"}, r"Expected one of \['adamw', 'adam', 'sgd'\]"),
+        ({"optimizer": "rmsprop"}, r"Expected one of \['adam', 'adamw', 'sgd'\]"),
         ({"optimizer": keras.optimizers.SGD(), "weight_decay": 0.1}, "would ignore it"),
     ],
 )
