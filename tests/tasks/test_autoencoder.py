@@ -72,7 +72,10 @@ def test_kl_weight_pulls_the_codes_towards_the_prior(digits):
         (lambda: kw.tasks.autoencoder((0, 30, 1)), "3 positive integers"),
         (lambda: kw.tasks.autoencoder((28, 28)), r"\(height, width, channels\)"),
         (lambda: kw.tasks.autoencoder((28, 28, 1), latent_dim=0), "positive integer"),
-        (lambda: kw.tasks.vae((28, 28, 1), kl_weight=-1), "Expected >= 0"),
+        (
+            lambda: kw.tasks.vae((28, 28, 1), kl_weight=-1),
+            "`kl_weight`. Expected a finite number >= 0",
+        ),
         (lambda: kw.tasks.autoencoder((8, 8, 1)).generate(2), "samples the prior of a VAE"),
     ],
 )

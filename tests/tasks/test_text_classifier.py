@@ -87,7 +87,7 @@ def test_empty_text_list_is_refused():
 def test_unknown_encoder_and_bad_arguments():
     with pytest.raises(
         ValueError,
-        match=r"Invalid value for argument `encoder`. Expected one of \['auto', 'conv1d'",
+        match=r"Invalid value for argument `encoder`. Expected one of \['auto', 'bag_of_ngrams', .*'conv1d'.*\]. Received: encoder='rnn'",
     ):
         kw.tasks.text_classifier(TEXTS, encoder="rnn")
     with pytest.raises(ValueError, match="Invalid value for argument `head`"):
