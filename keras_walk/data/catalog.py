@@ -93,9 +93,10 @@ def load(name: str, *args, **options):
     """
     info = data_info(name)
     loader = LOADERS[info.kind]
-    parameters = list(inspect.signature(loader).parameters)[1:]
+    signature = inspect.signature(loader)
+    parameters = list(signature.parameters)[1:]
     try:
-        inspect.signature(loader).bind(name, *args, **options)
+        signature.bind(name, *args, **options)
     except TypeError:
         received = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in options.items()]
         takes = ", ".join(parameters) if parameters else "no other argument"

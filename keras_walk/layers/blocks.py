@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 from keras import layers
 
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
@@ -99,3 +100,23 @@ def residual_block(x, filters: int, *, stride: int = 1, name: str = "residual_bl
     y = FusedBatchNormalization(momentum=0.9, gamma_initializer="zeros", name=f"{name}_bn2")(y)
     y = layers.Add(name=f"{name}_add")([shortcut, y])
     return layers.ReLU(name=f"{name}_out")(y)
+
+
+def padded_image_inputs(input_shape, rescale: float | None, padding, pad_name: str):
+    """`(inputs, x)`: an `images` input, rescaled by `rescale` (unless `None`) and
+    zero-padded by `padding` (`padding_to_multiple`'s, unless `None`) in a layer named
+    `pad_name`: the start of every model that pads images to fit its strides.
+
+    Examples:
+
+        >>> inputs, x = padded_image_inputs((5, 7, 1), 1 / 255, ((0, 1), (0, 1)), "pad")
+        >>> tuple(x.shape)
+        (None, 6, 8, 1)
+    """
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    if rescale is not None:
+        x = layers.Rescaling(rescale, name="rescale")(x)
+    if padding is not None:
+        x = layers.ZeroPadding2D(padding, name=pad_name)(x)
+    return inputs, x

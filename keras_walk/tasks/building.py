@@ -33,7 +33,6 @@ from typing import NamedTuple
 import keras
 
 from keras_walk import distribute
-from keras_walk.tasks.compiling import make_optimizer
 from keras_walk.tasks.task import Task
 
 __all__ = ["CLASSIFIER_DEFAULT", "COMPILE_OPTIONS", "BuilderInfo", "builder", "compile_task"]
@@ -119,9 +118,8 @@ def compile_task(
     given = {"optimizer": None if optimizer == "auto" else optimizer,
              "learning_rate": learning_rate, "weight_decay": weight_decay}  # fmt: skip
     if isinstance(given["optimizer"], keras.optimizers.Optimizer):
-        # An instance brings its own rate and decay: one given beside it is an error, and
-        # the family's defaults must not join it.
-        make_optimizer(optimizer, learning_rate, weight_decay)
+        # An instance brings its own rate and decay: the family's defaults must not join
+        # it (one given beside it is refused by `make_optimizer` when the Task compiles).
         defaults = {"optimizer": None, "learning_rate": None, "weight_decay": None}
     else:
         defaults = dict(task.compile_defaults)

@@ -18,7 +18,7 @@ from keras import layers
 from keras_walk import heads
 from keras_walk.arguments import positive_shape, rate
 from keras_walk.layers import conv_block, residual_block
-from keras_walk.layers.blocks import padding_to_multiple
+from keras_walk.layers.blocks import padded_image_inputs, padding_to_multiple
 from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics.segmentation import segmentation_metrics
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
@@ -339,14 +339,9 @@ def image_segmenter(
         filters = (32, 64, 128, 256)
     stride = 32 if backbone is not None else 2 ** max(len(tuple(filters)) - 1, 0)
     padding = padding_to_multiple(input_shape[:2], stride)
-    inputs = keras.Input(input_shape, name="images")
-    x = inputs
-    if rescale is not None:
-        x = layers.Rescaling(rescale, name="rescale")(x)
-    if padding is not None:
-        # Images whose sides the U-Net cannot halve evenly are padded with zeros up to
-        # the next size it can, and its output cropped back: masks stay image-sized.
-        x = layers.ZeroPadding2D(padding, name="pad_to_multiple")(x)
+    # Images whose sides the U-Net cannot halve evenly are padded with zeros up to the next
+    # size it can, and its output cropped back: masks stay image-sized.
+    inputs, x = padded_image_inputs(input_shape, rescale, padding, "pad_to_multiple")
     x = _encoded_and_decoded(x, backbone, filters, residual)
     if padding is not None:
         x = layers.Cropping2D(padding, name="crop_to_image")(x)

@@ -18,9 +18,10 @@ import numpy as np
 from keras import layers
 
 from keras_walk import heads
+from keras_walk.arguments import positive_shape
 from keras_walk.data.composed.detection import check_boxes
 from keras_walk.layers import conv_block
-from keras_walk.layers.blocks import padding_to_multiple
+from keras_walk.layers.blocks import padded_image_inputs, padding_to_multiple
 from keras_walk.losses import DetectionLoss
 from keras_walk.tasks.backbones import basic_convnet
 from keras_walk.tasks.building import builder
@@ -268,22 +269,12 @@ def object_detector(
     """
     heads.check_head(head, ("detection",), what="object detection")
     heads.output_units(head, num_classes)
-    input_shape = tuple(input_shape)
+    input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
     cell = 2 ** (len(filters) - 1)
-    if len(input_shape) != 3 or any(size is None or size < 1 for size in input_shape[:2]):
-        raise ValueError(
-            f"Invalid input_shape={input_shape}: expected (height, width, channels) with a "
-            "known, positive height and width."
-        )
+    # Zeros at the bottom and right up to whole cells: boxes keep their pixel coordinates,
+    # and the last row and column of cells reach past the image.
     padding = padding_to_multiple(input_shape[:2], cell, at_end=True)
-    inputs = keras.Input(input_shape, name="images")
-    x = inputs
-    if rescale is not None:
-        x = layers.Rescaling(rescale, name="rescale")(x)
-    if padding is not None:
-        # Zeros at the bottom and right up to whole cells: boxes keep their pixel
-        # coordinates, and the last row and column of cells reach past the image.
-        x = layers.ZeroPadding2D(padding, name="pad_to_cells")(x)
+    inputs, x = padded_image_inputs(input_shape, rescale, padding, "pad_to_cells")
     body = basic_convnet(tuple(x.shape[1:]), filters, (1,) + (2,) * (len(filters) - 1))
     x = conv_block(body(x), filters[-1], 1, name="grid")
     # Per cell: objectness, 4 box numbers, class logits; float32 for a stable loss.

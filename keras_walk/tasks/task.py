@@ -149,12 +149,14 @@ class Task(TrainerWorkarounds):
             optimizer = defaults.get("optimizer") or DEFAULT_OPTIMIZER
             if isinstance(optimizer, dict):  # the builder was given an optimizer instance
                 optimizer = keras.optimizers.deserialize(optimizer)
-            elif learning_rate is None and weight_decay is None:
+            if learning_rate is None and weight_decay is None:
+                # Beside an instance these are None, unless given with it: then
+                # `make_optimizer` refuses them rather than ignore them.
                 learning_rate = defaults.get("learning_rate")
                 if isinstance(learning_rate, dict):  # a serialized schedule
                     learning_rate = keras.optimizers.schedules.deserialize(learning_rate)
                 weight_decay = defaults.get("weight_decay")
-            if optimizer in ("adam", "adamw"):
+            if isinstance(optimizer, str) and optimizer in ("adam", "adamw"):
                 beta_1 = defaults.get("beta_1")
         optimizer = make_optimizer(optimizer, learning_rate, weight_decay, beta_1)
         spec = heads.get_head(self.head)
@@ -300,10 +302,7 @@ class Task(TrainerWorkarounds):
             raise DataError("Invalid value for argument `y`: `score` needs the labels as an array.")
         self.check_labels(y)
         scores = self.predict(x, batch_size=batch_size, verbose=0)
-        if len(scores) != len(y):
-            raise DataError(
-                f"Invalid input data: `x` has {len(scores)} samples but `y` has {len(y)}."
-            )
+        _check_counts(len(scores), y)
         return task_metrics(y, scores, self.head, self.class_names, threshold)
 
     def decode_predictions(self, scores, threshold: float = 0.5):
@@ -339,12 +338,7 @@ class Task(TrainerWorkarounds):
             )
         elif y is not None:
             y = to_labels(y)
-            count = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
-            if len(y) != count:
-                raise DataError(
-                    f"Invalid input data: `x` has {count} samples but `y` has {len(y)}. "
-                    "Expected the same number of each."
-                )
+            _check_counts(len(next(iter(x.values()))) if isinstance(x, dict) else len(x), y)
             self.check_labels(y)
         return x, y
 
@@ -434,6 +428,15 @@ class _DataEpoch(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         set_epoch(self.dataset, epoch)
+
+
+def _check_counts(count: int, y) -> None:
+    """Raises `DataError` unless there are as many labels `y` as the `count` samples."""
+    if len(y) != count:
+        raise DataError(
+            f"Invalid input data: `x` has {count} samples but `y` has {len(y)}. "
+            "Expected the same number of each."
+        )
 
 
 def _batch_size(batch_size):

@@ -88,7 +88,10 @@ def test_bad_labels_and_thresholds_fail_before_a_step():
     for value in (0, 4, 1.5):
         with pytest.raises(ValueError, match="`classes_per_box`. Expected an integer from 1 to"):
             model.detect(x, classes_per_box=value)
-    with pytest.raises(ValueError, match=r"Invalid input_shape=\(30, 30\): expected"):
+    with pytest.raises(
+        ValueError,
+        match=r"argument `input_shape`. Expected \(height, width, channels\).*Received: input_shape=\(30, 30\)",
+    ):
         kw.tasks.object_detector((30, 30), 3, filters=(8, 16, 16))
 
 
