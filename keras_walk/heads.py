@@ -81,24 +81,6 @@ def _regression_metrics(_num_outputs: int) -> list:
     ]
 
 
-def _contrastive_loss():
-    from keras_walk.losses import ContrastiveLoss
-
-    return ContrastiveLoss("softmax")
-
-
-def _detection_loss():
-    from keras_walk.losses import DetectionLoss
-
-    return DetectionLoss()
-
-
-def _contrastive_metrics(_n: int) -> list:
-    from keras_walk.metrics.retrieval import ContrastiveAccuracy
-
-    return [ContrastiveAccuracy()]
-
-
 HEADS: dict[str, HeadSpec] = {
     spec.name: spec
     for spec in (
@@ -161,53 +143,6 @@ HEADS: dict[str, HeadSpec] = {
                 ("regression_mae", keras.losses.MeanAbsoluteError),
                 ("regression_huber", keras.losses.Huber),
             )
-        ),
-        HeadSpec(
-            name="reconstruction",
-            activation="sigmoid",
-            loss=keras.losses.BinaryCrossentropy,
-            metrics=lambda _n: [keras.metrics.MeanAbsoluteError(name="mae")],
-            classifier=False,
-            min_classes=1,
-            label_format="pixel intensities in [0, 1] shaped like the output (the images / 255)",
-        ),
-        HeadSpec(
-            name="noise",
-            activation="linear",
-            loss=keras.losses.MeanAbsoluteError,
-            metrics=lambda _n: [keras.metrics.MeanSquaredError(name="mse")],
-            classifier=False,
-            min_classes=1,
-            label_format="none given: the Gaussian noise a diffusion model's train_step adds",
-        ),
-        HeadSpec(
-            name="adversarial",
-            activation="linear",
-            loss=lambda: keras.losses.BinaryCrossentropy(from_logits=True),
-            metrics=lambda _n: [],
-            classifier=False,
-            min_classes=1,
-            label_format="none given: a GAN's discriminator learns real (1) vs generated (0)",
-        ),
-        HeadSpec(
-            name="detection",
-            activation="linear",
-            loss=_detection_loss,
-            metrics=lambda _n: [],
-            classifier=True,
-            min_classes=1,
-            label_format=(
-                "(n, max_objects, 5) rows of [x1, y1, x2, y2, class] in pixels, padded with -1"
-            ),
-        ),
-        HeadSpec(
-            name="contrastive",
-            activation="linear",
-            loss=_contrastive_loss,
-            metrics=_contrastive_metrics,
-            classifier=False,
-            min_classes=1,
-            label_format="none given: each image's own caption is its match within the batch",
         ),
     )
 }
@@ -360,9 +295,6 @@ def check_labels(y, head: str, num_classes: int) -> None:
     y = np.asarray(y)
     if y.size == 0:
         raise LabelError(f"Invalid labels for the `{head}` head: the label array is empty.")
-    if head == "reconstruction":
-        _check_intensities(y)
-        return
     if not spec.classifier:
         _check_regression(y, head, num_classes)
         return
@@ -397,19 +329,6 @@ def _check_regression(y, head, num_outputs):
         )
     if not np.all(np.isfinite(y)):
         raise LabelError(f"Invalid labels for the `{head}` head: they contain NaN or inf.")
-
-
-def _check_intensities(y):
-    if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
-        raise LabelError(
-            "Invalid labels for the `reconstruction` head. Expected finite pixel intensities "
-            f"in [0, 1]. Received: dtype {y.dtype}, or NaN / inf values."
-        )
-    if y.min() < 0 or y.max() > 1:
-        raise LabelError(
-            "Invalid labels for the `reconstruction` head. Expected pixel intensities in "
-            f"[0, 1] (the images / 255). Received: values from {y.min():g} to {y.max():g}."
-        )
 
 
 def _check_sparse(y, num_classes):

@@ -18,9 +18,10 @@ def test_public_api_is_pinned():
         "mean_average_precision", "memorization", "retrieval_metrics", "retrieval_ranks", "segmentation_metrics",
     ]  # fmt: skip
     assert kw.tasks.__all__ == [
-        "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "Distiller", "DualEncoder", "GAN",
-        "ImageAutoencoder", "ImageCaptioner", "ImageSegmenter", "LanguageModel",
-        "ObjectDetector", "SEQUENCE_ENCODERS", "Task",
+        "BUILDERS", "ContrastivePretrainer", "DiffusionModel", "Distiller", "DualEncoder",
+        "Embedder", "GAN", "ImageAutoencoder", "ImageCaptioner", "ImageGenerator",
+        "ImageSegmenter", "LanguageModel", "ObjectDetector", "SEQUENCE_ENCODERS",
+        "SearchResults", "SequenceGenerator", "SupervisedTask", "Task",
         "autoencoder", "average_ensemble", "backbone_of", "backbones", "binary_classifier",
         "builder_table", "choose_text_encoder", "contrastive_pretrainer", "diffusion_model",
         "distiller", "dual_encoder", "efficientnet_lite0", "encoder_unet", "fine_tune", "gan",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
@@ -23,7 +24,7 @@ _NO_SPACE_BEFORE = re.compile(r" ([.,;:!?%)\]}'\"])")
 _NO_SPACE_AFTER = re.compile(r"([(\[{$]) ")
 
 
-class Vocabulary:
+class Vocabulary(Sequence):
     """Characters or words of a training text, most frequent first, id 0 for unknown ones.
 
     Keras's `TextVectorization` / `StringLookup` would map strings to ids inside a graph,
@@ -106,6 +107,10 @@ class Vocabulary:
 
     def get_vocabulary(self) -> list[str]:
         return list(self._tokens)
+
+    def __getitem__(self, index):
+        """The token of id `index` (a sequence of tokens, like `get_vocabulary()`)."""
+        return self._tokens[index]
 
     def __len__(self) -> int:
         return len(self._tokens)

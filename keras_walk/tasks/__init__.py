@@ -1,5 +1,7 @@
-"""Task builders: each returns a compiled `Task`, a functional Keras model that knows its
-head, classes and inputs, and saves to `.keras` with all of them.
+"""Task builders: each returns a compiled `Task`, a functional Keras model that checks
+what it is fed and saves to `.keras` with its compile state, of one of four families
+(`keras_walk.tasks.task`): `SupervisedTask` (a head, classes, labels), `ImageGenerator`,
+`Embedder` and `SequenceGenerator`.
 
 Every builder has the same call shape (see `keras_walk.tasks.conventions`): the data or
 shapes it adapts on, then `num_classes` (`num_outputs` for regressors), then keyword-only
@@ -22,13 +24,17 @@ from keras_walk.tasks.diffusion import DiffusionModel, diffusion_model
 from keras_walk.tasks.distiller import Distiller, distiller
 from keras_walk.tasks.dual_encoder import DualEncoder, dual_encoder
 from keras_walk.tasks.efficientnet_lite import efficientnet_lite0
+from keras_walk.tasks.embedder import Embedder, SearchResults
 from keras_walk.tasks.ensemble import average_ensemble
 from keras_walk.tasks.gan import GAN, gan
+from keras_walk.tasks.generator import ImageGenerator
 from keras_walk.tasks.image_classifier import image_classifier
 from keras_walk.tasks.image_segmenter import ImageSegmenter, encoder_unet, image_segmenter, unet
 from keras_walk.tasks.language_model import LanguageModel, language_model
 from keras_walk.tasks.object_detector import ObjectDetector, object_detector
 from keras_walk.tasks.sequence_classifier import sequence_classifier
+from keras_walk.tasks.sequence_generator import SequenceGenerator
+from keras_walk.tasks.supervised import SupervisedTask
 from keras_walk.tasks.tabular import (
     binary_classifier,
     multiclass_classifier,
@@ -61,13 +67,18 @@ __all__ = [
     "DiffusionModel",
     "Distiller",
     "DualEncoder",
+    "Embedder",
     "GAN",
     "ImageAutoencoder",
     "ImageCaptioner",
+    "ImageGenerator",
     "ImageSegmenter",
     "LanguageModel",
     "ObjectDetector",
     "SEQUENCE_ENCODERS",
+    "SearchResults",
+    "SequenceGenerator",
+    "SupervisedTask",
     "Task",
     "autoencoder",
     "average_ensemble",

@@ -3,8 +3,7 @@ return (reconstruction, `encode` / `decode`, `anomaly_scores`, and `generate` fo
 
 Both are a conv encoder (stride-2 convolutions, like keras-io's VAE example) and a
 transposed-conv decoder. The decoder's sigmoid outputs are pixel intensities in [0, 1],
-compared with the input images / 255 by binary cross-entropy, the `reconstruction` row of
-the heads table. A VAE adds the KL divergence of its codes from N(0, I), weighted by
+compared with the input images / 255 by binary cross-entropy (`compile("auto")`'s loss). A VAE adds the KL divergence of its codes from N(0, I), weighted by
 `kl_weight`, divided by the pixel count so that it sits on the per-pixel scale of the
 reconstruction loss: `kl_weight=1` is the ELBO (Kingma & Welling 2014), divided by the
 pixel count.
@@ -17,11 +16,13 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from keras_walk import heads
 from keras_walk.arguments import positive_int, positive_number, positive_shape
+from keras_walk.data.checks import LabelError
 from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.tasks.building import builder
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.generative_inputs import check_num_images, sampling_labels
+from keras_walk.tasks.generator import ImageGenerator
+from keras_walk.tasks.task import check_counts
 
 __all__ = ["ImageAutoencoder", "VariationalSampling", "autoencoder", "vae"]
 
@@ -59,16 +60,20 @@ class VariationalSampling(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class ImageAutoencoder(Task):
-    """An image autoencoder or VAE as a Task: uint8 images in, reconstructions in [0, 1] out.
+class ImageAutoencoder(ImageGenerator):
+    """An image autoencoder or VAE, an (unconditional) `ImageGenerator`: uint8 images in,
+    reconstructions in [0, 1] out (what `predict` returns).
 
     `fit(x)` needs no labels: the targets are the images themselves (scaled to [0, 1]).
     Build one with `autoencoder(...)` or `vae(...)`.
     """
 
+    _noun = "autoencoder"
+    _renamed_arguments = {"input_shape": "image_shape"}  # files saved before the families
+
     def __init__(
         self,
-        input_shape,
+        image_shape,
         latent_dim: int = 16,
         filters=(32, 64),
         variational: bool = False,
@@ -78,15 +83,15 @@ class ImageAutoencoder(Task):
         compile_defaults: dict | None = None,
         **kwargs,
     ):
-        input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
-        height, width, channels = input_shape
+        image_shape = positive_shape("image_shape", image_shape, 3, "(height, width, channels)")
+        height, width, channels = image_shape
         scale = 2 ** len(filters)
         # Each stride-2 conv halves a side, rounding up; the decoder doubles back from there
         # and crops what it made beyond the image, so any size works.
         crop = padding_to_multiple((height, width), scale, at_end=True)
         rows, columns = -(-height // scale), -(-width // scale)
         # === Encoder ===
-        images = keras.Input(input_shape, name="images")
+        images = keras.Input(image_shape, name="images")
         x = layers.Rescaling(1 / 255, name="rescale")(images)
         for index, count in enumerate(filters):
             x = layers.Conv2D(count, 3, strides=2, padding="same", activation="relu",
@@ -114,22 +119,18 @@ class ImageAutoencoder(Task):
                                dtype="float32", name="pixels")(y)  # fmt: skip
         decoder = keras.Model(codes, pixels, name="decoder")
         super().__init__(
-            images, decoder(code), head="reconstruction", num_classes=1, input_kind="images",
-            training_data=training_data, compile_defaults=compile_defaults, **kwargs,
+            images, decoder(code), image_shape=image_shape, training_data=training_data,
+            compile_defaults=compile_defaults, **kwargs,
         )  # fmt: skip
         self.latent_dim = latent_dim
+        self.filters = tuple(filters)
         self.variational = variational
-        self._settings = {
-            "input_shape": list(input_shape), "latent_dim": latent_dim,
-            "filters": list(filters), "variational": variational, "kl_weight": kl_weight,
-            "seed": seed,
-        }  # fmt: skip
+        self.kl_weight = kl_weight
+        self.seed = seed
 
-    def get_config(self):
-        return {
-            "name": self.name, "trainable": self.trainable, **self._settings,
-            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
-        }  # fmt: skip
+    def _auto_loss_and_metrics(self) -> tuple:
+        # Pixel intensities against the images / 255 (see the module).
+        return keras.losses.BinaryCrossentropy(), [keras.metrics.MeanAbsoluteError(name="mae")]
 
     @property
     def encoder(self) -> keras.Model:
@@ -147,24 +148,37 @@ class ImageAutoencoder(Task):
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds intensities in [0, 1] shaped
-        like the images."""
+        like the images (the targets `fit` makes from the images when given none)."""
         y = np.asarray(y)
-        super().check_labels(y)
         expected = tuple(self.output_shape[1:])
         if tuple(y.shape[1:]) != expected:
-            raise heads.LabelError(
-                f"Invalid labels for the `reconstruction` head. Expected targets of shape "
+            raise LabelError(
+                f"Invalid targets for the {self._noun}. Expected pixel intensities of shape "
                 f"(n, {', '.join(map(str, expected))}), like the images. "
-                f"Received: labels of shape {y.shape}."
+                f"Received: targets of shape {y.shape}."
+            )
+        if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
+            raise LabelError(
+                f"Invalid targets for the {self._noun}. Expected finite pixel intensities "
+                f"in [0, 1]. Received: dtype {y.dtype}, or NaN / inf values."
+            )
+        if y.size and (y.min() < 0 or y.max() > 1):
+            raise LabelError(
+                f"Invalid targets for the {self._noun}. Expected pixel intensities in [0, 1] "
+                f"(the images / 255). Received: values from {y.min():g} to {y.max():g}."
             )
 
-    _validates_on_inputs_alone = True  # images alone: they are their own targets
-
-    def _with_targets(self, x, y):
+    def _checked(self, x, y):
         # The targets are the images, scaled to [0, 1]; labels that come along are dropped.
+        x = self._model_inputs(x)
         if isinstance(x, tf.data.Dataset):
             return x.map(_reconstruction_pair, num_parallel_calls=tf.data.AUTOTUNE), None
-        return x, np.asarray(x, "float32") / 255 if y is None else y
+        if y is None:
+            return x, np.asarray(x, "float32") / 255
+        y = np.asarray(y)
+        check_counts(len(x), y)
+        self.check_labels(y)
+        return x, y
 
     def encode(self, images, batch_size: int = 256) -> np.ndarray:
         """The codes of `images` (a VAE: the means of their distributions)."""
@@ -187,18 +201,21 @@ class ImageAutoencoder(Task):
         error = (pixels - np.asarray(images, "float32") / 255) ** 2
         return error.reshape(len(error), -1).mean(axis=1)
 
-    def generate(self, num_images: int, seed: int | None = None) -> np.ndarray:
-        """uint8 images decoded from codes drawn from N(0, I) (VAEs only)."""
+    def generate(self, num_images: int, labels=None, seed: int | None = None) -> np.ndarray:
+        """uint8 images decoded from codes drawn from N(0, I) (VAEs only; unconditional:
+        `labels` must be `None`)."""
         if not self.variational:
             raise ValueError(
                 "`generate` samples the prior of a VAE; a plain autoencoder's codes follow no "
                 "known distribution. Build the model with `kw.tasks.vae`."
             )
+        check_num_images(num_images)
+        sampling_labels(labels, num_images, None, what=self._noun)  # refuses labels
         codes = np.random.default_rng(seed).standard_normal((num_images, self.latent_dim))
         return self.decode(codes)
 
 
-@builder(default_head="`reconstruction`", heads=("reconstruction",))
+@builder(default_head="reconstruction (cross-entropy on pixels)", heads=())
 def autoencoder(
     input_shape,
     *,
@@ -220,14 +237,15 @@ def autoencoder(
     Examples:
 
         >>> model = autoencoder((28, 28, 1), latent_dim=8)
-        >>> model.head, model.encode(np.zeros((2, 28, 28, 1), "uint8")).shape
-        ('reconstruction', (2, 8))
+        >>> model.image_shape, model.encode(np.zeros((2, 28, 28, 1), "uint8")).shape
+        ((28, 28, 1), (2, 8))
     """
+    input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
     latent_dim = positive_int("latent_dim", latent_dim)
     return ImageAutoencoder(input_shape, latent_dim, tuple(filters), False, 0.0, seed, name=name)
 
 
-@builder(default_head="`reconstruction` + KL", heads=("reconstruction",))
+@builder(default_head="reconstruction + KL", heads=())
 def vae(
     input_shape,
     *,
@@ -256,6 +274,7 @@ def vae(
         >>> model.generate(3, seed=0).shape, model.generate(3, seed=0).dtype
         ((3, 28, 28, 1), dtype('uint8'))
     """
+    input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
     kl_weight = positive_number("kl_weight", kl_weight, zero=True)
     latent_dim = positive_int("latent_dim", latent_dim)
     return ImageAutoencoder(

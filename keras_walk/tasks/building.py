@@ -13,10 +13,12 @@ and enters the scope itself.
 
 Examples:
 
+    >>> import keras_walk as kw
     >>> @builder(default_head="`regression`", heads=("regression",))
     ... def tiny(width: int):
     ...     inputs = keras.Input((width,))
-    ...     return Task(inputs, keras.layers.Dense(1)(inputs), head="regression", num_classes=1)
+    ...     outputs = keras.layers.Dense(1)(inputs)
+    ...     return kw.tasks.SupervisedTask(inputs, outputs, head="regression", num_classes=1)
     >>> tiny(3, learning_rate=0.01).optimizer.learning_rate.numpy().round(4)
     np.float32(0.01)
     >>> tiny.builder_info.heads

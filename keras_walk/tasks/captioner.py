@@ -36,7 +36,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_walk import heads
-from keras_walk.arguments import is_integer
+from keras_walk.arguments import is_integer, positive_int
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.epochs import shuffle_by_epoch
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
@@ -48,7 +48,7 @@ from keras_walk.tasks.image_text_inputs import (
     checked_pairs,
     pairs_input_shape,
 )
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.sequence_generator import SequenceGenerator
 
 __all__ = ["DECODERS", "ImageCaptioner", "image_captioner"]
 
@@ -57,9 +57,11 @@ PAD = 0
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class ImageCaptioner(Task):
-    """An image encoder and a caption decoder; build one with `image_captioner(images,
-    captions)`. `fit(images, captions)` trains it; `caption(images)` writes captions."""
+class ImageCaptioner(SequenceGenerator):
+    """An image encoder and a caption decoder, a `SequenceGenerator`; build one with
+    `image_captioner(images, captions)`. `fit(images, captions)` trains it;
+    `caption(images)` (its `generate`) writes captions; `predict` on
+    `{"images", "token_ids"}` gives the next word's probabilities at each position."""
 
     def __init__(self, inputs, outputs, name=None, *, vocabulary, max_caption_words: int,
                  standardize="lower_and_strip_punctuation", **kwargs):  # fmt: skip
@@ -78,19 +80,6 @@ class ImageCaptioner(Task):
             pad_value=PAD,
         ))  # fmt: skip
         object.__setattr__(self, "_samplers", {})
-
-    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """`Task.compile`; the `"auto"` loss averages over the caption's words only (the
-        padding after the end has weight 0 and does not dilute the mean)."""
-        if isinstance(loss, str) and loss == "auto":
-            loss = keras.losses.SparseCategoricalCrossentropy(reduction="mean_with_sample_weight")
-        super().compile(optimizer, loss, metrics, **kwargs)
-
-    def _task_config(self) -> dict:
-        return {
-            **super()._task_config(), "vocabulary": list(self.vocabulary),
-            "max_caption_words": self.max_caption_words, "standardize": self.standardize,
-        }  # fmt: skip
 
     @property
     def image_encoder(self) -> keras.Model:
@@ -121,52 +110,58 @@ class ImageCaptioner(Task):
         inputs = {"images": images, "token_ids": packed[:, :-1]}
         return inputs, targets, tf.cast(targets != PAD, "float32")
 
+    def _model_inputs(self, x):
+        if not (isinstance(x, dict) and {"images", "token_ids"} <= set(x)):
+            raise ValueError(
+                "Invalid input for `predict`: a captioner's graph reads `{'images', "
+                "'token_ids'}` and gives the next word's probabilities at each position. To "
+                "write captions for images, call `caption(images)`."
+            )
+        return {"images": checked_images(x["images"], self.image_shape),
+                "token_ids": np.asarray(x["token_ids"], "int32")}  # fmt: skip
+
     def _checked(self, x, y):
+        if isinstance(x, dict):  # the graph's own inputs (Keras's fit evaluating validation)
+            return x, y
+        return self._caption_batches(x, y, batch_size=32, shuffle=False, seed=None), None
+
+    def _caption_batches(self, x, y, batch_size, shuffle, seed) -> tf.data.Dataset:
+        """Teacher-forced batches from `(images, captions)` arrays or a batched dataset of
+        them (passed through when it is teacher-forced already)."""
         if isinstance(x, tf.data.Dataset):
             spec = x.element_spec
             if isinstance(spec, tuple) and isinstance(spec[0], dict) and "token_ids" in spec[0]:
-                return x, None  # already teacher-forced (Keras's fit evaluating validation)
+                return x  # already teacher-forced (Keras's fit evaluating validation)
             checked_pair_dataset(x, self.image_shape)
-            return x.map(self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE), None
+            return x.map(self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE)
         images, captions = checked_pairs(x, y, self.image_shape, "captioner")
-        batch_size, shuffle, seed = getattr(self, "_fit_batching", (32, False, None))
         dataset = tf.data.Dataset.from_tensor_slices((images, captions.astype(str)))
         if shuffle:
             dataset = shuffle_by_epoch(dataset, len(images), seed)
         dataset = dataset.batch(batch_size).map(
             self._teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE
         )
-        return dataset.prefetch(tf.data.AUTOTUNE), None
-
-    def _checked_validation(self, data):
-        if isinstance(data, tf.data.Dataset):
-            return self._checked(data, None)[0]
-        if isinstance(data, tuple | list) and len(data) == 2:
-            return self._checked(*data)[0]
-        raise ValueError(
-            "Invalid value for argument `validation_data`. Expected (images, captions) or a "
-            f"batched dataset of them. Received: {type(data).__name__}"
-        )
+        return dataset.prefetch(tf.data.AUTOTUNE)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, *args, shuffle=True,
             seed=None, **kwargs):  # fmt: skip
         """Keras's `fit` on `(images, captions)` (arrays: batched and, by default,
         shuffled here) or a batched dataset of `(images, captions)`."""
-        object.__setattr__(self, "_fit_batching", (batch_size or 32, shuffle, seed))
-        return super().fit(x, y, None, epochs, *args, shuffle=False, **kwargs)
+        batches = self._caption_batches(x, y, positive_int("batch_size", batch_size or 32),
+                                         shuffle, seed)  # fmt: skip
+        return super().fit(batches, None, None, epochs, *args, shuffle=False, **kwargs)
 
     def evaluate(self, x=None, y=None, batch_size=None, **kwargs):
         """Loss and token accuracy (the next word right, given the true words before)."""
-        object.__setattr__(self, "_fit_batching", (batch_size or 32, False, None))
-        return super().evaluate(x, y, **kwargs)
-
-    _answered_by = "`caption(images)`"
+        batches = self._caption_batches(x, y, positive_int("batch_size", batch_size or 32),
+                                        False, None)  # fmt: skip
+        return super().evaluate(batches, **kwargs)
 
     # --- Writing captions --------------------------------------------------------------
 
-    def caption(self, images, method: str = "greedy", beam_width: int = 3,
-                batch_size: int = 128) -> list[str]:  # fmt: skip
-        """One caption per image.
+    def generate(self, images, method: str = "greedy", beam_width: int = 3,
+                 batch_size: int = 128) -> list[str]:  # fmt: skip
+        """One caption per image (`caption` is the same method).
 
         Args:
             images: uint8 images shaped like the training images.
@@ -192,6 +187,8 @@ class ImageCaptioner(Task):
             features = self.image_encoder(images[start : start + batch_size], training=False)
             captions += [self._words(ids) for ids in generate(features).numpy()]
         return captions
+
+    caption = generate  # what a captioner's `generate` writes
 
     def _words(self, ids) -> str:
         words = []
@@ -291,11 +288,7 @@ def _decoder(feature_shape, decoder, vocabulary_size, length, embedding_dim, uni
                        name="caption_decoder")  # fmt: skip
 
 
-@builder(
-    default_head="`multiclass` over the vocabulary, per word",
-    heads=("multiclass",),
-    encoders=(*BACKBONES, *DECODERS),
-)
+@builder(default_head="the next word (cross-entropy)", heads=(), encoders=(*BACKBONES, *DECODERS))
 def image_captioner(
     images,
     captions,
@@ -362,8 +355,7 @@ def image_captioner(
             {"image_features": encoder(inputs["images"]), "token_ids": inputs["token_ids"]}
         )
         task = ImageCaptioner(
-            inputs, outputs, name=name, head="multiclass", num_classes=vocabulary_size,
-            input_kind="image_text", vocabulary=vocabulary,
+            inputs, outputs, name=name, input_kind="image_text", vocabulary=vocabulary,
             max_caption_words=max_caption_words, standardize=standardize,
         )  # fmt: skip
         return task

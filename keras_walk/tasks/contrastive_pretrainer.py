@@ -38,19 +38,19 @@ from keras_walk.layers.contrastive import ContrastiveLogits, unit_embedding
 from keras_walk.losses import check_contrastive_batch
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import builder
+from keras_walk.tasks.embedder import Embedder
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_classifier import image_classifier
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["ContrastivePretrainer", "contrastive_pretrainer"]
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class ContrastivePretrainer(Task):
-    """Two augmented views -> encoder -> projection head -> contrastive logits. Build one
-    with `contrastive_pretrainer(input_shape)`; `fit(images)` needs no labels."""
-
-    _validates_on_inputs_alone = True
+class ContrastivePretrainer(Embedder):
+    """Two augmented views -> encoder -> projection head -> contrastive logits, an
+    `Embedder`. Build one with `contrastive_pretrainer(input_shape)`; `fit(images)` needs
+    no labels; `encode(images)` (or `predict`) gives the encoder's features."""
 
     @property
     def encoder(self) -> keras.Model:
@@ -85,8 +85,6 @@ class ContrastivePretrainer(Task):
         check_contrastive_batch(batch_size)
         return super().fit(x, None, batch_size, *args, **kwargs)
 
-    _answered_by = "`encode(images)` or `to_classifier(num_classes)`"
-
     def encode(self, images, batch_size: int = 256) -> np.ndarray:
         """Feature vectors of `images` (uint8 pixels), as float32 whatever the dtype policy:
         the encoder's output, before the projection head (what kNN and linear probes read)."""
@@ -95,7 +93,9 @@ class ContrastivePretrainer(Task):
         features = self.encoder.predict(rescale(images), batch_size=batch_size, verbose=0)
         return np.asarray(features, "float32")  # bfloat16 under mixed precision
 
-    def to_classifier(self, num_classes: int, *, freeze_encoder: bool = False, **options) -> Task:
+    def to_classifier(
+        self, num_classes: int, *, freeze_encoder: bool = False, **options
+    ) -> SupervisedTask:
         """An `image_classifier` Task whose backbone is a copy of this encoder.
 
         Args:
@@ -119,9 +119,7 @@ class ContrastivePretrainer(Task):
         )  # fmt: skip
 
 
-@builder(
-    default_head="`contrastive` (two views)", heads=("contrastive",), encoders=tuple(BACKBONES)
-)
+@builder(default_head="contrastive (two views)", heads=(), encoders=tuple(BACKBONES))
 def contrastive_pretrainer(
     input_shape,
     *,
@@ -173,6 +171,6 @@ def contrastive_pretrainer(
     views = [head(encoder(rescaling(augmentation(inputs)))) for _ in range(2)]
     logits = ContrastiveLogits("softmax", dtype="float32", name="contrastive_logits")(views)
     task = ContrastivePretrainer(
-        inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="images",
+        inputs, logits, name=name, input_kind="images",
     )  # fmt: skip
     return task

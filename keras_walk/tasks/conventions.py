@@ -41,7 +41,7 @@ def builder_table(builders: Sequence[Callable]) -> str:
     main options), its default head, the heads it takes and its encoders or backbones,
     read from the code itself (`keras_walk.tasks.builder_table()` tables them all)."""
     rows = [
-        "| builder | call | default head | heads | encoders / backbones |",
+        "| builder | call | default head, or what it learns | heads | encoders / backbones |",
         "|---|---|---|---|---|",
     ]
     for builder in builders:
@@ -60,7 +60,7 @@ def builder_table(builders: Sequence[Callable]) -> str:
         call = f"`{name}({', '.join(positional)}{', *, ' + ', '.join(options) if options else ''})`"
         rows.append(  # an mkdocstrings cross-reference to the builder's API entry
             f"| [`{name}`][{builder.__module__}.{name}] | {call} | "
-            f"{info.default_head} | {', '.join(f'`{h}`' for h in info.heads)} | "
+            f"{info.default_head} | {', '.join(f'`{h}`' for h in info.heads) or '-'} | "
             f"{', '.join(f'`{e}`' for e in info.encoders) or '-'} |"
         )
     return "\n".join(rows) + "\n"

@@ -8,7 +8,7 @@ predicted noise and add back a little less. Details, after keras-io's DDIM examp
 * **Schedule**: continuous offset cosine: at diffusion time t in [0, 1] the signal rate is
   `cos(angle)` and the noise rate `sin(angle)`, the angle moving linearly from
   `acos(0.95)` to `acos(0.02)` (signal² + noise² = 1).
-* **Loss**: mean absolute error on the predicted noise (the `noise` row of the heads table).
+* **Loss**: mean absolute error on the predicted noise (`compile("auto")`'s).
   Ho et al.'s "simple" loss is the squared error; keras-io found the absolute error better
   for short trainings, and it is less dominated by the noisiest steps.
 * **Normalization**: pixels are standardized with the mean and variance of the training
@@ -38,15 +38,13 @@ from keras_walk.arguments import is_integer, non_empty
 from keras_walk.layers.unet import noise_unet
 from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import (
-    check_class_labels,
     check_generator_shape,
     check_num_images,
     checked_images,
     sampling_labels,
     to_uint8,
-    training_pairs,
 )
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.generator import ImageGenerator
 
 __all__ = ["DiffusionModel", "diffusion_model", "diffusion_rates"]
 
@@ -70,15 +68,20 @@ def diffusion_rates(times):
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class DiffusionModel(Task):
-    """A DDIM diffusion model as a Task: its functional graph is the noise-predicting U-Net;
-    `fit(images)` (or `fit(images, labels)` when class-conditional) trains it and
-    `generate` samples new images. Build one with `diffusion_model(...)`.
+class DiffusionModel(ImageGenerator):
+    """A DDIM diffusion model, an `ImageGenerator`: its functional graph is the
+    noise-predicting U-Net (`predict` on `{"noisy_images", "noise_variances"[, "labels"]}`
+    gives the noise it sees); `fit(images)` (or `fit(images, labels)` when
+    class-conditional) trains it and `generate` samples new images. Build one with
+    `diffusion_model(...)`.
     """
+
+    _noun = "diffusion model"
+    _renamed_arguments = {"input_shape": "image_shape"}  # files saved before the families
 
     def __init__(
         self,
-        input_shape,
+        image_shape,
         num_labels: int | None = None,
         widths=(32, 64, 96),
         block_depth: int = 2,
@@ -94,26 +97,22 @@ class DiffusionModel(Task):
         compile_defaults: dict | None = None,
         **kwargs,
     ):
-        input_shape = tuple(int(d) for d in input_shape)
+        image_shape = tuple(int(d) for d in image_shape)
         inputs, noise = noise_unet(
-            input_shape, widths=widths, block_depth=block_depth, embedding_dims=embedding_dims,
+            image_shape, widths=widths, block_depth=block_depth, embedding_dims=embedding_dims,
             num_labels=num_labels, attention=attention,
         )  # fmt: skip
         super().__init__(
-            inputs, noise, head="noise", num_classes=num_labels or 1, class_names=class_names,
-            input_kind="images", training_data=training_data,
+            inputs, noise, image_shape=image_shape, num_labels=num_labels,
+            class_names=class_names, training_data=training_data,
             compile_defaults=compile_defaults, **kwargs,
         )  # fmt: skip
-        self.image_shape = input_shape
-        self.num_labels = num_labels
+        self.widths = tuple(widths)
+        self.block_depth = block_depth
+        self.embedding_dims = embedding_dims
+        self.attention = attention
         self.label_dropout = float(label_dropout)
         self.guidance_scale = float(guidance_scale)
-        self._settings = {
-            "input_shape": list(input_shape), "num_labels": num_labels, "widths": list(widths),
-            "block_depth": block_depth, "embedding_dims": embedding_dims,
-            "attention": attention, "label_dropout": label_dropout,
-            "guidance_scale": guidance_scale, "ema_momentum": ema_momentum,
-        }  # fmt: skip
         self.ema_momentum = float(ema_momentum)
         # The moving average of the trainable weights, saved with the model. "mean"
         # aggregation: under a distribution strategy every replica computes the same value.
@@ -129,18 +128,9 @@ class DiffusionModel(Task):
         ]
         self._set_pixel_statistics(pixel_mean, pixel_variance)
 
-    def get_config(self):
-        return {
-            "name": self.name, "trainable": self.trainable, **self._settings,
-            "pixel_mean": self.pixel_mean, "pixel_variance": self.pixel_variance,
-            "class_names": None if self.class_names is None else list(self.class_names),
-            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
-        }  # fmt: skip
-
-    @property
-    def conditional(self) -> bool:
-        """Whether it is conditioned on class labels."""
-        return self.num_labels is not None
+    def _auto_loss_and_metrics(self) -> tuple:
+        # The absolute error of the predicted noise (see the module), and its squared error.
+        return keras.losses.MeanAbsoluteError(), [keras.metrics.MeanSquaredError(name="mse")]
 
     # --- Normalization -----------------------------------------------------------------
 
@@ -160,7 +150,7 @@ class DiffusionModel(Task):
         if isinstance(images, tf.data.Dataset):
             images = images.map(lambda x, *_: tf.cast(x, "float32"))
         else:
-            images = np.asarray(self._checked_images(images), "float32")
+            images = np.asarray(checked_images(images, self.image_shape), "float32")
         normalizer.adapt(images)
         self._set_pixel_statistics(normalizer.mean, normalizer.variance)
 
@@ -169,27 +159,6 @@ class DiffusionModel(Task):
 
     def _to_uint8(self, normalized) -> np.ndarray:
         return to_uint8((normalized * self._std + self._mean).numpy())
-
-    # --- What it is fed ----------------------------------------------------------------
-
-    def _checked_images(self, images):
-        return checked_images(images, self.image_shape)
-
-    def _model_inputs(self, x):
-        if isinstance(x, dict):  # the U-Net's own inputs: `predict` on noisy images
-            return x
-        return self._checked_images(x)
-
-    def check_labels(self, y) -> None:
-        """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in
-        `[0, num_labels)` (class-conditional models only)."""
-        check_class_labels(y, self.num_labels, "diffusion model")
-
-    _validates_on_inputs_alone = True  # unconditional: images alone
-
-    def _with_targets(self, x, y):
-        # The targets (the noise) are drawn in `train_step`; `y` is the class labels.
-        return training_pairs(x, y, self.image_shape, self.conditional, "diffusion model")
 
     # --- Training ----------------------------------------------------------------------
 
@@ -276,9 +245,7 @@ class DiffusionModel(Task):
                 f"Invalid value for argument `steps`. Expected an integer >= 1. "
                 f"Received: steps={steps!r}"
             )
-        labels = sampling_labels(
-            labels, num_images, self.num_labels, self.class_names, "diffusion model"
-        )
+        labels = sampling_labels(labels, num_images, self.num_labels, self.class_names, self._noun)
         if guidance_scale is not None:
             if labels is None:
                 raise ValueError(
@@ -379,7 +346,7 @@ class DiffusionModel(Task):
             )
 
 
-@builder(default_head="`noise`", heads=("noise",), encoders=("unet",))
+@builder(default_head="noise prediction (absolute error)", heads=(), encoders=("unet",))
 def diffusion_model(
     images,
     num_classes: int | None = None,
@@ -419,8 +386,8 @@ def diffusion_model(
 
         >>> images = np.random.default_rng(0).integers(0, 256, (16, 8, 8, 1), "uint8")
         >>> model = diffusion_model(images, 2, widths=(8, 16), block_depth=1)
-        >>> model.head, model.conditional, model.generate(3, steps=2, labels=1, seed=0).dtype
-        ('noise', True, dtype('uint8'))
+        >>> model.conditional, model.generate(3, steps=2, labels=1, seed=0).dtype
+        (True, dtype('uint8'))
     """
     shape_given = isinstance(images, tuple | list) and all(is_integer(d) for d in images)
     input_shape = tuple(images) if shape_given else tuple(np.shape(images)[1:])

@@ -9,7 +9,8 @@ them. The student's loss is
     alpha * crossentropy(labels, student) + (1 - alpha) * T**2 * KL(teacher_T || student_T)
 
 (`T**2` keeps the soft part's gradients the same size whatever `T`). Only the student
-trains; afterwards it is used alone: `distiller(...).student` is an ordinary Task.
+trains; afterwards it is used alone, `distiller(...).student`, or as the distiller itself,
+which predicts, decodes and scores as the student does.
 
 keras_walk heads end in a softmax, so the logits are recovered as log-probabilities:
 `softmax(log p / T)` equals `softmax(logits / T)`, since the two differ by a constant per
@@ -20,13 +21,12 @@ from __future__ import annotations
 
 import keras
 import numpy as np  # noqa: F401 (the examples)
-import tensorflow as tf
 from keras import ops
 
 from keras_walk.arguments import is_model
 from keras_walk.tasks.building import builder
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["Distiller", "distiller"]
 
@@ -36,18 +36,39 @@ def _log_probabilities(probabilities):
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class Distiller(keras.Model):
-    """Trains `student` on `teacher`'s softened probabilities and the labels; build it with
-    `distiller`. Predicting with it is predicting with the student."""
+class Distiller(SupervisedTask):
+    """A `SupervisedTask` whose graph is its student's (the student model is its one
+    layer, `student`) and whose loss also asks the frozen `teacher`: build it with
+    `distiller`. Predicting with it is predicting with the student, and it decodes,
+    scores and saves like the student (the teacher saves with it).
 
-    def __init__(self, teacher, student, *, temperature: float = 4.0, alpha: float = 0.1, **kwargs):
-        super().__init__(**kwargs)
-        self.teacher, self.student = teacher, student
+    Args:
+        inputs: the graph's inputs, as the student takes them.
+        outputs: the student's outputs on them.
+        name: the model's name.
+        teacher: the frozen teacher (a `keras.Model`, or its serialized config).
+        temperature: softens both models' probabilities (`T`, above 1).
+        alpha: the weight of the labels' loss; `1 - alpha` goes to the teacher's.
+        **kwargs: `SupervisedTask`'s, as the student has them (`distiller` copies them).
+    """
+
+    def __init__(self, inputs, outputs, name=None, *, teacher, temperature: float = 4.0,
+                 alpha: float = 0.1, **kwargs):  # fmt: skip
+        super().__init__(inputs, outputs, name=name, **kwargs)
+        if isinstance(teacher, dict):  # from a saved config
+            teacher = keras.saving.deserialize_keras_object(teacher)
+        self.teacher = teacher
         self.teacher.trainable = False
         self.temperature, self.alpha = float(temperature), float(alpha)
 
-    def call(self, x, training=False):
-        return self.student(x, training=training)
+    @property
+    def student(self) -> keras.Model:
+        """The student: the one model inside this graph, trained by `fit`."""
+        return next(layer for layer in self.layers if isinstance(layer, keras.Model))
+
+    def _auto_loss_and_metrics(self) -> tuple:
+        # `compute_loss` is the loss (the labels' and the teacher's); the head's metrics.
+        return None, super()._auto_loss_and_metrics()[1]
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         teacher = self.teacher(x, training=False)
@@ -61,30 +82,6 @@ class Distiller(keras.Model):
         loss = self.alpha * hard_loss + (1 - self.alpha) * temperature**2 * soft_loss
         return ops.mean(loss)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """Keras's `fit`; labels given as arrays are checked by the student first."""
-        if y is not None and isinstance(self.student, Task):
-            self.student.check_labels(y)
-        if isinstance(x, tf.data.Dataset):
-            kwargs.setdefault("shuffle", False)  # a dataset shuffles itself
-        return super().fit(x, y, *args, **kwargs)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "teacher": keras.saving.serialize_keras_object(self.teacher),
-            "student": keras.saving.serialize_keras_object(self.student),
-            "temperature": self.temperature,
-            "alpha": self.alpha,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        teacher = keras.saving.deserialize_keras_object(config.pop("teacher"))
-        student = keras.saving.deserialize_keras_object(config.pop("student"))
-        return cls(teacher, student, **config)
-
 
 @builder(
     default_head="its student's, trained on the teacher's softened probabilities",
@@ -92,7 +89,7 @@ class Distiller(keras.Model):
 )  # fmt: skip
 def distiller(
     teacher: keras.Model,
-    student: Task,
+    student: keras.Model,
     *,
     temperature: float = 4.0,
     alpha: float = 0.1,
@@ -103,7 +100,8 @@ def distiller(
 
     Args:
         teacher: a trained classifier (softmax outputs); it is frozen.
-        student: a classifier Task with the same classes and inputs, usually much smaller.
+        student: a classifier (a Task, or a Keras model with softmax outputs) with the same
+            classes and inputs, usually much smaller.
         temperature: softens both models' probabilities (`T`, above 1).
         alpha: the weight of the labels' loss; `1 - alpha` goes to the teacher's.
         learning_rate: the student's optimizer's (the student's builder's by default).
@@ -140,13 +138,25 @@ def distiller(
             "Invalid value for arguments `temperature` (> 0) and `alpha` (in [0, 1]). "
             f"Received: temperature={temperature}, alpha={alpha}"
         )
-    model = Distiller(teacher, student, temperature=temperature, alpha=alpha, name=name)
+    inputs = keras.tree.map_structure(
+        lambda t: keras.Input(batch_shape=t.shape, dtype=t.dtype, name=t.name), student.input
+    )
+    model = Distiller(
+        inputs, student(inputs), name=name, teacher=teacher, temperature=temperature,
+        alpha=alpha, **_supervised_arguments(student),
+    )  # fmt: skip
     if learning_rate is None and getattr(student, "optimizer", None) is not None:
         # A fresh copy of the student's optimizer: same kind, rate or schedule, decay.
         optimizer = keras.optimizers.deserialize(keras.optimizers.serialize(student.optimizer))
     else:
         optimizer = make_optimizer(DEFAULT_OPTIMIZER, learning_rate, None)
-    model.compile(
-        optimizer=optimizer, metrics=[keras.metrics.SparseCategoricalAccuracy("accuracy")]
-    )
+    model.compile(optimizer=optimizer)
     return model
+
+
+def _supervised_arguments(student) -> dict:
+    """What the distiller copies from its student: head, classes, how inputs are read."""
+    if isinstance(student, SupervisedTask):
+        names = ("head", "num_classes", "class_names", "input_kind", "columns", "impute")
+        return {name: getattr(student, name) for name in names}
+    return {"head": "multiclass", "num_classes": int(student.output_shape[-1])}

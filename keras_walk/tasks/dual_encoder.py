@@ -25,8 +25,6 @@ Examples:
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import keras
 import keras_hub
 import numpy as np
@@ -39,10 +37,11 @@ from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.checks import check_texts
 from keras_walk.layers.contrastive import CONTRASTIVE_LOSSES, ContrastiveLogits, unit_embedding
 from keras_walk.layers.encoders import encode_sequence
-from keras_walk.losses import ContrastiveLoss, check_contrastive_batch
+from keras_walk.losses import check_contrastive_batch
 from keras_walk.metrics.retrieval import retrieval_metrics
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import builder, compile_task
+from keras_walk.tasks.embedder import Embedder, SearchResults
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_text_inputs import (
     check_captions,
@@ -50,20 +49,12 @@ from keras_walk.tasks.image_text_inputs import (
     checked_pairs,
     pairs_input_shape,
 )
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["DualEncoder", "SearchResults", "dual_encoder", "image_encoder"]
 
 TEXT_ENCODERS = ("transformer", "conv1d", "gru", "lstm", "bilstm")
 _POOLING = {"avg": layers.GlobalAveragePooling2D, "flatten": layers.Flatten}
-
-
-class SearchResults(NamedTuple):
-    """`search`'s answer: gallery indices `(queries, k)`, best first, and their cosine
-    similarities."""
-
-    indices: np.ndarray
-    scores: np.ndarray
 
 
 def image_encoder(input_shape, backbone="basic_convnet", *, pooling: str = "flatten",
@@ -123,11 +114,10 @@ def _text_encoder(vectorize, encoder, sequence_length, embedding_dim, units, num
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class DualEncoder(Task):
-    """An image tower and a text tower trained contrastively. Build one with
-    `dual_encoder(images, captions)`; `fit(images, captions)` trains it."""
-
-    _validates_on_inputs_alone = False
+class DualEncoder(Embedder):
+    """An image tower and a text tower trained contrastively, an `Embedder`. Build one with
+    `dual_encoder(images, captions)`; `fit(images, captions)` trains it; `encode` (or
+    `predict`) takes images or texts."""
 
     @property
     def image_encoder(self) -> keras.Model:
@@ -142,17 +132,6 @@ class DualEncoder(Task):
     @property
     def image_shape(self) -> tuple:
         return tuple(self.image_encoder.input_shape[1:])
-
-    @property
-    def contrastive_loss(self) -> str:
-        """`"softmax"` (CLIP) or `"sigmoid"` (SigLIP): what its logits layer was built for."""
-        return self.get_layer("contrastive_logits").loss
-
-    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """`Task.compile`, with the contrastive loss its logits were built for."""
-        if isinstance(loss, str) and loss == "auto":
-            loss = ContrastiveLoss(self.contrastive_loss)
-        super().compile(optimizer, loss, metrics, **kwargs)
 
     # --- What it is fed ----------------------------------------------------------------
 
@@ -181,8 +160,6 @@ class DualEncoder(Task):
         check_contrastive_batch(batch_size)
         return super().fit(x, y, batch_size, *args, **kwargs)
 
-    _answered_by = "`encode_images`, `encode_texts`, `search` or `zero_shot_classifier`"
-
     # --- Using it ----------------------------------------------------------------------
 
     def encode_images(self, images, batch_size: int = 256) -> np.ndarray:
@@ -197,21 +174,11 @@ class DualEncoder(Task):
             tf.constant(texts.astype(str)), batch_size=batch_size, verbose=0
         )
 
-    def _encode(self, items) -> tuple[np.ndarray, str]:
-        if isinstance(items, str):
-            items = [items]
-        width = self.image_encoder.output_shape[-1]
-        if (
-            isinstance(items, np.ndarray)
-            and items.ndim == 2
-            and items.dtype.kind == "f"
-            and items.shape[1] == width
-        ):
-            return items, "vectors"  # already encoded
-        array = items if isinstance(items, np.ndarray) else np.asarray(items, dtype=object)
-        if array.dtype.kind in "USO" and array.ndim == 1:
-            return self.encode_texts(array), "texts"
-        return self.encode_images(np.asarray(items)), "images"
+    def encode(self, x, batch_size: int = 256) -> np.ndarray:
+        """Unit vectors of `x`: texts (a string or a list of them) or images."""
+        return (
+            self.encode_texts(x, batch_size) if _are_texts(x) else self.encode_images(x, batch_size)
+        )
 
     def search(self, queries, gallery, k: int = 5) -> SearchResults:
         """The `k` gallery items most similar to each query: texts -> images (`queries`
@@ -223,29 +190,13 @@ class DualEncoder(Task):
             ValueError: `k` < 1 or larger than the gallery, or queries and gallery of the
                 same kind.
         """
-        query_vectors, query_kind = self._encode(queries)
-        gallery_vectors, gallery_kind = self._encode(gallery)
-        if query_kind == gallery_kind != "vectors":
+        kinds = {_kind(queries), _kind(gallery)}
+        if len(kinds) == 1 and kinds != {"vectors"}:
             raise ValueError(
-                f"Invalid arguments: `queries` and `gallery` are both {query_kind}. Search "
+                f"Invalid arguments: `queries` and `gallery` are both {kinds.pop()}. Search "
                 "texts in images or images in texts."
             )
-        if (
-            isinstance(k, bool)
-            or not isinstance(k, int | np.integer)
-            or not 1 <= k <= len(gallery_vectors)
-        ):
-            raise ValueError(
-                f"Invalid value for argument `k`. Expected an integer in [1, "
-                f"{len(gallery_vectors)}] (the gallery's size). Received: k={k!r}"
-            )
-        similarity = query_vectors @ gallery_vectors.T
-        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        top_scores = np.take_along_axis(similarity, top, axis=1)
-        order = np.argsort(-top_scores, axis=1, kind="stable")
-        return SearchResults(
-            np.take_along_axis(top, order, 1), np.take_along_axis(top_scores, order, 1)
-        )
+        return super().search([queries] if isinstance(queries, str) else queries, gallery, k)
 
     def retrieval_metrics(self, images, captions, ks=(1, 5, 10)) -> dict:
         """Recall@k and median rank of text -> image and image -> text search over these
@@ -264,7 +215,7 @@ class DualEncoder(Task):
         }
 
     def zero_shot_classifier(self, class_names, template="a photo of a {}",
-                             name: str = "zero_shot_classifier") -> Task:  # fmt: skip
+                             name: str = "zero_shot_classifier") -> SupervisedTask:  # fmt: skip
         """An image classifier `Task` made from the image tower and one caption per class,
         `template.format(name)`: its head's weights are the captions' vectors times the
         learnt temperature's inverse, so it predicts the class whose caption is nearest.
@@ -302,7 +253,7 @@ class DualEncoder(Task):
             inputs = keras.Input(self.image_shape, name="images")
             head = "multiclass"
             outputs = heads.dense_head(tower(inputs), head, len(class_names))
-            classifier = compile_task(Task(
+            classifier = compile_task(SupervisedTask(
                 inputs, outputs, name=name, head=head, num_classes=len(class_names),
                 class_names=class_names, input_kind="images",
                 training_data=f"zero-shot from {self.name} ({template!r})",
@@ -314,7 +265,7 @@ class DualEncoder(Task):
 
 
 @builder(
-    default_head="`contrastive`", heads=("contrastive",), encoders=(*BACKBONES, *TEXT_ENCODERS)
+    default_head="contrastive (matching captions)", heads=(), encoders=(*BACKBONES, *TEXT_ENCODERS)
 )
 def dual_encoder(
     images,
@@ -390,6 +341,18 @@ def dual_encoder(
         logits = ContrastiveLogits(contrastive_loss, dtype="float32", name="contrastive_logits")(
             [image_tower(inputs["images"]), text_tower(inputs["texts"])]
         )
-        return DualEncoder(
-            inputs, logits, name=name, head="contrastive", num_classes=1, input_kind="image_text",
-        )  # fmt: skip
+        return DualEncoder(inputs, logits, name=name, input_kind="image_text")
+
+
+def _are_texts(items) -> bool:
+    """Whether `items` are texts: a string, or a 1-D array or list of strings."""
+    if isinstance(items, str):
+        return True
+    array = items if isinstance(items, np.ndarray) else np.asarray(items, dtype=object)
+    return array.dtype.kind in "USO" and array.ndim == 1
+
+
+def _kind(items) -> str:
+    if isinstance(items, np.ndarray) and items.ndim == 2 and items.dtype.kind == "f":
+        return "vectors"
+    return "texts" if _are_texts(items) else "images"

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 import keras
 
 from keras_walk.tasks.building import builder, compile_task
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["average_ensemble"]
 
 
 @builder(default_head="its members'", heads=("any",), compiles=False)
-def average_ensemble(models: Sequence[Task], *, name: str = "ensemble") -> Task:
+def average_ensemble(models: Sequence[SupervisedTask], *, name: str = "ensemble") -> SupervisedTask:
     """Averages the outputs of trained Tasks that take the same inputs.
 
     Models that err differently cancel part of each other's errors (Chollet, Deep Learning
@@ -40,7 +40,7 @@ def average_ensemble(models: Sequence[Task], *, name: str = "ensemble") -> Task:
             "Invalid value for argument `models`. Expected at least 2 models. "
             f"Received: {len(models)}"
         )
-    if not all(isinstance(model, Task) for model in models):
+    if not all(isinstance(model, SupervisedTask) for model in models):
         kinds = sorted({type(model).__name__ for model in models})
         raise ValueError(
             "Invalid value for argument `models`. Expected keras_walk Tasks (what the "
@@ -67,7 +67,7 @@ def average_ensemble(models: Sequence[Task], *, name: str = "ensemble") -> Task:
     else:
         feed = inputs[0] if len(inputs) == 1 else inputs
     outputs = keras.layers.Average(name="average")([model(feed) for model in models])
-    return compile_task(Task(
+    return compile_task(SupervisedTask(
         feed, outputs, name=name, head=first.head, num_classes=first.num_classes,
         class_names=first.class_names, input_kind=first.input_kind, columns=first.columns,
         impute=first.impute, training_data=first.training_data,

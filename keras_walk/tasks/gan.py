@@ -30,15 +30,12 @@ from keras_walk.layers.blocks import padding_to_multiple
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import (
-    check_class_labels,
     check_generator_shape,
     check_num_images,
-    checked_images,
     sampling_labels,
     to_uint8,
-    training_pairs,
 )
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.generator import ImageGenerator
 
 __all__ = ["GAN", "gan"]
 
@@ -95,17 +92,22 @@ def _discriminator(image_shape, filters, num_labels, dropout):
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class GAN(Task):
-    """A DCGAN as a Task: `fit(images)` (or `fit(images, labels)` when class-conditional),
-    then `generate(num_images, labels=..., seed=...)`. Build one with `gan(...)`.
+class GAN(ImageGenerator):
+    """A DCGAN, an `ImageGenerator`: `fit(images)` (or `fit(images, labels)` when
+    class-conditional), then `generate(num_images, labels=..., seed=...)`. Build one with
+    `gan(...)`.
 
-    `generator` and `discriminator` are its two networks; its graph (codes, labels ->
-    the discriminator's logit for the generated images) holds both.
+    `generator` and `discriminator` are its two networks; its graph holds both: `predict`
+    on `{"codes"[, "labels"]}` gives the discriminator's logit for the images generated
+    from those codes.
     """
+
+    _noun = "GAN"
+    _renamed_arguments = {"input_shape": "image_shape"}  # files saved before the families
 
     def __init__(
         self,
-        input_shape,
+        image_shape,
         num_labels: int | None = None,
         latent_dim: int = 64,
         filters=(64, 128),
@@ -116,9 +118,9 @@ class GAN(Task):
         compile_defaults: dict | None = None,
         **kwargs,
     ):
-        input_shape = tuple(int(d) for d in input_shape)
-        generator = _generator(input_shape, latent_dim, tuple(filters), num_labels)
-        discriminator = _discriminator(input_shape, tuple(filters), num_labels, dropout)
+        image_shape = tuple(int(d) for d in image_shape)
+        generator = _generator(image_shape, latent_dim, tuple(filters), num_labels)
+        discriminator = _discriminator(image_shape, tuple(filters), num_labels, dropout)
         inputs = {"codes": keras.Input((latent_dim,), name="codes")}
         if num_labels:
             inputs["labels"] = keras.Input((), dtype="int32", name="labels")
@@ -126,34 +128,17 @@ class GAN(Task):
         fake = generator([inputs["codes"], *conditioning])
         logit = discriminator([fake, *conditioning])
         super().__init__(
-            inputs, logit, head="adversarial", num_classes=num_labels or 1,
-            class_names=class_names, input_kind="images", training_data=training_data,
+            inputs, logit, image_shape=image_shape, num_labels=num_labels,
+            class_names=class_names, training_data=training_data,
             compile_defaults=compile_defaults, **kwargs,
         )  # fmt: skip
-        self.image_shape = input_shape
-        self.num_labels = num_labels
         self.latent_dim = latent_dim
+        self.filters = tuple(filters)
         self.label_smoothing = float(label_smoothing)
-        self._settings = {
-            "input_shape": list(input_shape), "num_labels": num_labels,
-            "latent_dim": latent_dim, "filters": list(filters),
-            "label_smoothing": label_smoothing, "dropout": dropout,
-        }  # fmt: skip
+        self.dropout = dropout
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
         self.discriminator_loss_tracker = keras.metrics.Mean(name="discriminator_loss")
         self.real_accuracy_tracker = keras.metrics.Mean(name="real_accuracy")
-
-    def get_config(self):
-        return {
-            "name": self.name, "trainable": self.trainable, **self._settings,
-            "class_names": None if self.class_names is None else list(self.class_names),
-            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
-        }  # fmt: skip
-
-    @property
-    def conditional(self) -> bool:
-        """Whether it is conditioned on class labels."""
-        return self.num_labels is not None
 
     @property
     def generator(self) -> keras.Model:
@@ -173,27 +158,15 @@ class GAN(Task):
         ]  # fmt: skip
 
     def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """Task's `compile` (the `adversarial` head's loss, the builder's optimizer). The
-        optimizer is built at once over both networks, so that its state saves with them."""
+        """`Task.compile` (the discriminator's cross-entropy on logits, the builder's
+        optimizer). The optimizer is built at once over both networks, so that its state
+        saves with them."""
         super().compile(optimizer, loss, metrics=[], **kwargs)
         self.optimizer.build(self.trainable_variables)
 
-    # --- What it is fed ----------------------------------------------------------------
-
-    def _model_inputs(self, x):
-        if isinstance(x, dict):  # the graph's own inputs: `predict` on codes
-            return x
-        return checked_images(x, self.image_shape)
-
-    def check_labels(self, y) -> None:
-        """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in
-        `[0, num_labels)` (class-conditional GANs only)."""
-        check_class_labels(y, self.num_labels, "GAN")
-
-    _validates_on_inputs_alone = True  # unconditional: images alone
-
-    def _with_targets(self, x, y):
-        return training_pairs(x, y, self.image_shape, self.conditional, "GAN")
+    def _auto_loss_and_metrics(self) -> tuple:
+        # What `train_step` computes itself (`discriminator_loss`); the trackers report it.
+        return keras.losses.BinaryCrossentropy(from_logits=True), []
 
     # --- Training ----------------------------------------------------------------------
 
@@ -296,7 +269,7 @@ class GAN(Task):
         check_num_images(num_images)
         rng = np.random.default_rng(seed)
         codes = rng.standard_normal((num_images, self.latent_dim)).astype("float32")
-        labels = sampling_labels(labels, num_images, self.num_labels, self.class_names, "GAN")
+        labels = sampling_labels(labels, num_images, self.num_labels, self.class_names, self._noun)
         if self.conditional and labels is None:
             labels = rng.integers(0, self.num_labels, num_images).astype("int32")
         inputs = [codes] if labels is None else [codes, labels]
@@ -304,7 +277,7 @@ class GAN(Task):
         return to_uint8((pixels + 1.0) * 127.5)
 
 
-@builder(default_head="`adversarial`", heads=("adversarial",))
+@builder(default_head="adversarial (cross-entropy on logits)", heads=())
 def gan(
     input_shape,
     num_classes: int | None = None,
@@ -338,8 +311,8 @@ def gan(
     Examples:
 
         >>> model = gan((28, 28, 1), 10, latent_dim=16)
-        >>> model.head, model.generator.output_shape, model.discriminator.output_shape
-        ('adversarial', (None, 28, 28, 1), (None, 1))
+        >>> model.num_labels, model.generator.output_shape, model.discriminator.output_shape
+        (10, (None, 28, 28, 1), (None, 1))
     """
     latent_dim = positive_int("latent_dim", latent_dim)
     input_shape = check_generator_shape(input_shape, "input_shape", num_classes)

@@ -41,6 +41,11 @@ def checked_images(images, image_shape):
             f"{images.dtype}."
         )
     check_image_shape(images.shape[1:], image_shape)
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise DataError(
+            "Invalid input data: the images (`x`) hold NaN or inf. Expected pixel values in "
+            "[0, 255]."
+        )
     if images.size and (images.min() < 0 or images.max() > 255):
         raise DataError(
             "Invalid images: expected pixel values in [0, 255]. Received: values from "

@@ -11,7 +11,7 @@ from keras_walk.data.augment import augmentation_layer
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["image_classifier"]
 _POOLING = {
@@ -40,7 +40,7 @@ def image_classifier(
     dropout: float = 0.3,
     seed: int | None = None,
     name: str = "image_classifier",
-) -> Task:
+) -> SupervisedTask:
     """A compiled image classifier: preprocessing -> backbone -> pooling -> dense head.
 
     Args:
@@ -102,7 +102,7 @@ def image_classifier(
     if len(x.shape) > 2:
         x = _POOLING[pooling](name="pool")(x)
     outputs = heads.dense_head(x, head, num_classes, dropout=dropout, seed=seed)
-    return Task(
+    return SupervisedTask(
         inputs, outputs, name=name, head=head, num_classes=num_classes,
         class_names=class_names, input_kind="images",
     )  # fmt: skip

@@ -23,7 +23,7 @@ from keras_walk.losses import SegmentationLoss
 from keras_walk.metrics.segmentation import segmentation_metrics
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["ImageSegmenter", "encoder_unet", "image_segmenter", "unet"]
 
@@ -186,10 +186,10 @@ def backbone_encoder(input_shape, backbone, filters=None):
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class ImageSegmenter(Task):
-    """A `Task` whose answer is a mask: one class per pixel.
+class ImageSegmenter(SupervisedTask):
+    """A `SupervisedTask` whose answer is a mask: one class per pixel.
 
-    Build it with `image_segmenter`. Beyond `Task`: `predict_masks`, and masks checked
+    Build it with `image_segmenter`. Beyond `SupervisedTask`: `predict_masks`, and masks checked
     against the images' height and width before training.
     """
 
@@ -197,17 +197,12 @@ class ImageSegmenter(Task):
         super().__init__(*args, **kwargs)
         self.segmentation_loss = segmentation_loss
 
-    def _task_config(self) -> dict:
-        return {**super()._task_config(), "segmentation_loss": self.segmentation_loss}
-
-    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """`Task.compile`, where `"auto"` means the segmentation loss chosen at build time
-        and pixel accuracy, IoU and Dice."""
-        if isinstance(loss, str) and loss == "auto" and self.segmentation_loss != "crossentropy":
+    def _auto_loss_and_metrics(self) -> tuple:
+        # The segmentation loss chosen at build time, and pixel accuracy, IoU and Dice.
+        loss = heads.get_head(self.head).loss()
+        if self.segmentation_loss != "crossentropy":
             loss = SegmentationLoss(self.segmentation_loss, self.head, self.num_classes)
-        if isinstance(metrics, str) and metrics == "auto":
-            metrics = segmentation_metrics(self.head, self.num_classes)
-        super().compile(optimizer, loss, metrics, **kwargs)
+        return loss, segmentation_metrics(self.head, self.num_classes)
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds masks of this model's

@@ -18,7 +18,7 @@ from keras_walk.arguments import (
 )
 from keras_walk.data.tokens import Vocabulary
 from keras_walk.tasks.building import builder
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.sequence_generator import SequenceGenerator
 
 __all__ = ["LM_ENCODERS", "LanguageModel", "language_model"]
 
@@ -28,8 +28,8 @@ LM_ENCODERS = ("gru", "lstm", "causal_transformer")
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class LanguageModel(Task):
-    """A `Task` from token ids `(batch, time)` to next-token probabilities
+class LanguageModel(SequenceGenerator):
+    """A `SequenceGenerator` from token ids `(batch, time)` to next-token probabilities
     `(batch, time, vocabulary)`, which keeps its `Vocabulary` and writes text.
 
     Build it with `language_model(...)`. It is a functional model (summary, plotting,
@@ -79,24 +79,21 @@ class LanguageModel(Task):
                     x = layers.Dropout(dropout, seed=seed, name=f"dropout_{index + 1}")(x)
         outputs = heads.dense_head(x, "multiclass", len(vocab), name="next_token")
         super().__init__(
-            inputs, outputs, head="multiclass", num_classes=len(vocab), input_kind="tokens",
-            training_data=training_data, compile_defaults=compile_defaults, **kwargs,
+            inputs, outputs, input_kind="tokens", training_data=training_data,
+            compile_defaults=compile_defaults, **kwargs,
         )  # fmt: skip
         self.vocabulary = vocab
+        self.level = level
+        self.lowercase = lowercase
+        self.encoder = encoder
         self.sequence_length = sequence_length
-        self._settings = {
-            "vocabulary": vocab.get_vocabulary(), "level": level, "lowercase": lowercase,
-            "encoder": encoder, "sequence_length": sequence_length,
-            "embedding_dim": embedding_dim, "units": units, "num_layers": num_layers,
-            "num_heads": num_heads, "dropout": dropout, "seed": seed,
-        }  # fmt: skip
+        self.embedding_dim = embedding_dim
+        self.units = units
+        self.num_layers = num_layers
+        self.num_heads = num_heads
+        self.dropout = dropout
+        self.seed = seed
         self._next_probabilities = None
-
-    def get_config(self):
-        return {
-            "name": self.name, "trainable": self.trainable, **self._settings,
-            "training_data": self.training_data, "compile_defaults": dict(self.compile_defaults),
-        }  # fmt: skip
 
     def encode(self, text: str) -> np.ndarray:
         """Token ids of `text` (unknown tokens are 0)."""
@@ -191,9 +188,7 @@ def _sample(probabilities, temperature, top_k, rng) -> int:
     return int(rng.choice(len(weights), p=weights / weights.sum()))
 
 
-@builder(
-    default_head="`multiclass` over the vocabulary", heads=("multiclass",), encoders=LM_ENCODERS
-)
+@builder(default_head="the next token (cross-entropy)", heads=(), encoders=LM_ENCODERS)
 def language_model(
     text: str,
     *,

@@ -18,14 +18,15 @@ import numpy as np
 from keras import layers
 
 from keras_walk import heads
-from keras_walk.arguments import positive_shape
+from keras_walk.arguments import positive_int, positive_shape
 from keras_walk.data.composed.detection import check_boxes
 from keras_walk.layers import conv_block
 from keras_walk.layers.blocks import padded_image_inputs, padding_to_multiple
 from keras_walk.losses import DetectionLoss
+from keras_walk.metrics.detection import mean_average_precision
 from keras_walk.tasks.backbones import basic_convnet
 from keras_walk.tasks.building import builder
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["ObjectDetector", "object_detector"]
 
@@ -40,23 +41,30 @@ def _check_threshold(name: str, value) -> float:
 
 
 @keras.saving.register_keras_serializable(package="keras_walk")
-class ObjectDetector(Task):
-    """A `Task` whose answer is a list of boxes: build it with `object_detector`.
+class ObjectDetector(SupervisedTask):
+    """A `SupervisedTask` whose answer is a list of boxes: build it with `object_detector`.
 
-    Beyond `Task`: `detect` (boxes, scores and classes per image, with or without NMS),
-    labels checked (box coordinates, classes) before training, and `predict_labels`
-    returning the detections with class names.
+    Beyond `SupervisedTask`: `detect` (boxes, scores and classes per image, with or
+    without NMS), labels checked (box coordinates, classes) before training,
+    `predict_labels` returning the detections with class names, and `score` giving mAP.
+    Its head is its own, `"detection"`: objectness, box and class per grid cell.
     """
 
-    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """`Task.compile`, where `"auto"` means the grid detector's `DetectionLoss` for
-        this image size, and no Keras metric (mAP needs whole images' detections: see
-        `keras_walk.metrics.mean_average_precision`)."""
-        if isinstance(loss, str) and loss == "auto":
-            loss = DetectionLoss(image_size=self.grid_image_size)
-        if isinstance(metrics, str) and metrics == "auto":
-            metrics = []
-        super().compile(optimizer, loss, metrics, **kwargs)
+    _heads = ("detection",)
+
+    def _auto_loss_and_metrics(self) -> tuple:
+        # The grid detector's loss for this image size, and no Keras metric: mAP needs
+        # whole images' detections (`score`).
+        return DetectionLoss(image_size=self.grid_image_size), []
+
+    def score(self, x, y, *, batch_size: int | None = None, score_threshold: float = 0.05) -> dict:
+        """COCO's mAP@0.5 and mAP@0.5:0.95 of `detect(x)` against the labelled boxes `y`
+        (`keras_walk.metrics.mean_average_precision`), with a low `score_threshold` as
+        mAP wants every candidate ranked."""
+        y = np.asarray(y)
+        self.check_labels(y)
+        found = self.detect(x, score_threshold=score_threshold, batch_size=batch_size or 256)
+        return mean_average_precision(y, found, self.num_classes)
 
     @property
     def grid_image_size(self) -> tuple[int, int]:
@@ -268,7 +276,7 @@ def object_detector(
         (32, 48)
     """
     heads.check_head(head, ("detection",), what="object detection")
-    heads.output_units(head, num_classes)
+    num_classes = positive_int("num_classes", num_classes)
     input_shape = positive_shape("input_shape", input_shape, 3, "(height, width, channels)")
     cell = 2 ** (len(filters) - 1)
     # Zeros at the bottom and right up to whole cells: boxes keep their pixel coordinates,

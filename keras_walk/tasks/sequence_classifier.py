@@ -25,7 +25,7 @@ from keras_walk.data.checks import check_features
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["NUMERIC_SEQUENCE_ENCODERS", "sequence_classifier"]
 
@@ -54,7 +54,7 @@ def sequence_classifier(
     dropout: float = 0.0,
     seed: int | None = None,
     name: str = "sequence_classifier",
-) -> Task:
+) -> SupervisedTask:
     """A compiled classifier of numeric sequences of shape `(steps, features)`.
 
     See the module for the encoders and for sequences of different lengths.
@@ -108,7 +108,7 @@ def sequence_classifier(
         allowed=NUMERIC_SEQUENCE_ENCODERS,
     )  # fmt: skip
     outputs = heads.dense_head(x, head, num_classes, dropout=dropout, seed=seed)
-    return Task(
+    return SupervisedTask(
         inputs, outputs, name=name, head=head, num_classes=num_classes,
         class_names=class_names, input_kind="sequences",
     )  # fmt: skip

@@ -19,7 +19,7 @@ from keras_walk.data.tabular import TabularFeatures
 from keras_walk.layers.fused_batch_norm import FusedBatchNormalization
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = [
     "binary_classifier",
@@ -46,7 +46,7 @@ def tabular_model(
     wide: bool = False,
     seed: int | None = None,
     name: str = "tabular_model",
-) -> Task:
+) -> SupervisedTask:
     """A compiled dense network: inputs -> [Dense -> (BatchNorm) -> ReLU -> Dropout] x depth -> head.
 
     Args:
@@ -98,7 +98,7 @@ def tabular_model(
     if wide and units:
         x = layers.Concatenate(name="wide_and_deep")([encoded, x])
     outputs = heads.dense_head(x, head, num_classes)
-    return Task(
+    return SupervisedTask(
         inputs, outputs, name=name, head=head, num_classes=num_classes,
         class_names=class_names, **table,
     )  # fmt: skip
@@ -150,7 +150,7 @@ _FEATURES_ERROR = (
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
 @builder(default_head="`binary`", heads=("binary",), compiles=False)
-def binary_classifier(features, num_classes: int = 2, **options) -> Task:
+def binary_classifier(features, num_classes: int = 2, **options) -> SupervisedTask:
     """`tabular_model` with the `binary` head: 1 sigmoid unit, binary crossentropy, AUC.
 
     Examples:
@@ -163,7 +163,9 @@ def binary_classifier(features, num_classes: int = 2, **options) -> Task:
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
 @builder(default_head="`multiclass`", heads=("multiclass", "multiclass_onehot"), compiles=False)
-def multiclass_classifier(features, num_classes: int, *, head="multiclass", **options) -> Task:
+def multiclass_classifier(
+    features, num_classes: int, *, head="multiclass", **options
+) -> SupervisedTask:
     """`tabular_model` with a softmax head over `num_classes`: integer labels
     (`head="multiclass"`, sparse categorical crossentropy) or one-hot rows
     (`head="multiclass_onehot"`).
@@ -179,7 +181,7 @@ def multiclass_classifier(features, num_classes: int, *, head="multiclass", **op
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
 @builder(default_head="`multilabel`", heads=("multilabel",), compiles=False)
-def multilabel_classifier(features, num_classes: int, **options) -> Task:
+def multilabel_classifier(features, num_classes: int, **options) -> SupervisedTask:
     """`tabular_model` with the `multilabel` head: one sigmoid per label, multi-hot targets.
 
     Examples:
@@ -192,7 +194,9 @@ def multilabel_classifier(features, num_classes: int, **options) -> Task:
 
 @removed_arguments("loss", "one_hot_labels", "num_labels")
 @builder(default_head="`regression`", heads=heads.REGRESSION_HEADS, compiles=False)
-def regressor(features, num_outputs: int = 1, *, head: str = "regression", **options) -> Task:
+def regressor(
+    features, num_outputs: int = 1, *, head: str = "regression", **options
+) -> SupervisedTask:
     """`tabular_model` with a linear head of `num_outputs` units: `head="regression"`
     (MSE), `"regression_mae"` or `"regression_huber"`.
 

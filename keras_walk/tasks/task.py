@@ -1,50 +1,67 @@
-"""`Task`: a compiled functional Keras model that knows what it is for.
+"""`Task`: the small base every keras_walk model shares, whatever its family.
 
 Every builder in `keras_walk.tasks` returns a `Task` (KerasHub's word; fastai calls the
-same idea a `Learner`). Its config carries the head, the classes and their names, the
-kind of input and the table's columns, so that a reloaded `.keras` file is the same Task:
-it checks labels before training, decodes predictions into class names, and continues
-training at the same optimizer step.
+same idea a `Learner`): a functional Keras model that converts and checks what it is fed,
+compiles itself with `compile("auto")`, saves to `.keras` with its compile state and
+optimizer step, and describes itself (`summary_card`). A family base adds what its models
+answer:
+
+| family | models | answers with |
+|---|---|---|
+| `SupervisedTask` | classifiers, regressors, segmenter, detector, forecaster, distiller | `predict_labels`, `score` |
+| `ImageGenerator` | diffusion model, GAN, autoencoder and VAE | `generate` |
+| `Embedder` | dual encoder, contrastive pretrainer | `encode`, `search` |
+| `SequenceGenerator` | language model, captioner | `generate` |
+
+A family overrides at most these five members of the base: `_checked` (what `fit` and
+`evaluate` are fed, as the graph's inputs and targets), `_model_inputs` (what `predict` is
+fed), `_auto_loss_and_metrics` (what `compile("auto")` uses), `_card` (its lines of
+`summary_card`) and `_graph_batch` (`keras_walk.tasks._keras_compat`).
+
+**One config style.** Every named argument of a Task's constructor is stored on it under
+the same name and returned by `get_config` (read from the constructor's signature, and from
+its parents' where it passes `**kwargs` on to them); `from_config` calls the constructor
+with them again.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_walk import heads
-from keras_walk.arguments import in_range, positive_int
+from keras_walk.arguments import positive_int
 from keras_walk.data.checks import DataError
 from keras_walk.data.epochs import epoch_counters, set_epoch
-from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
+from keras_walk.data.inputs import INPUT_KINDS, to_model_inputs
 from keras_walk.data.tabular import check_table
 from keras_walk.tasks._keras_compat import TrainerWorkarounds
 from keras_walk.tasks.backbones import backbone_of, set_backbone_trainable, unfrozen_layers
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
-from keras_walk.training.metrics import task_metrics
 
-__all__ = ["Task"]
+__all__ = ["Task", "check_counts"]
+
+# The functional constructor's own arguments: saved by Keras in the graph's config.
+_GRAPH_ARGUMENTS = ("self", "inputs", "outputs", "name")
 
 
-@keras.saving.register_keras_serializable(package="keras_walk")
 class Task(TrainerWorkarounds):
-    """A functional `keras.Model` with a head, classes and an input kind.
+    """A functional `keras.Model` that checks what it is fed and compiles itself.
 
-    Build one with a builder (`image_classifier`, `text_classifier`, ...), or wrap your
-    own functional graph: `Task(inputs, outputs, head="multiclass", num_classes=3)`.
+    Builders return one of its families (see the module); wrap a functional graph of your
+    own with `keras_walk.tasks.SupervisedTask(inputs, outputs, head=..., num_classes=...)`
+    to get labels checked and decoded, or with `Task(inputs, outputs)` and your own loss.
 
     Args:
         inputs: the functional graph's inputs.
-        outputs: its outputs: the head's layer from `keras_walk.heads.dense_head`.
+        outputs: its outputs.
         name: the model's name.
-        head: a `keras_walk.heads` name: what the labels are and how outputs read.
-        num_classes: classes (classifiers) or outputs (regression heads).
-        class_names: optional names of the classes, in label order.
-        input_kind: `"images"`, `"sequences"`, `"features"`, `"table"`, `"text"` or
-            `"tokens"`: how `fit`, `evaluate` and `predict` read raw input.
+        input_kind: `"images"`, `"sequences"`, `"features"`, `"table"`, `"text"`,
+            `"tokens"` or `"image_text"`: how `fit`, `evaluate` and `predict` read raw
+            input.
         columns: for tables, `[original name, input name, kind]` per column (see
             `keras_walk.data.TabularFeatures.column_spec`).
         impute: for tables, whether missing values are filled inside the model.
@@ -54,13 +71,17 @@ class Task(TrainerWorkarounds):
 
     Examples:
 
-        >>> import keras_walk as kw
-        >>> task = kw.tasks.image_classifier((8, 8, 1), 3, class_names=["a", "b", "c"])
-        >>> task.head, task.num_classes, task.class_names
-        ('multiclass', 3, ('a', 'b', 'c'))
-        >>> task.predict_labels(np.zeros((2, 8, 8, 1), "uint8")).shape
-        (2,)
+        >>> import keras, keras_walk as kw
+        >>> inputs = keras.Input((3,))
+        >>> task = kw.tasks.Task(inputs, keras.layers.Dense(1)(inputs))
+        >>> task.compile(loss="mse")
+        >>> task.fit(np.zeros((4, 3)), np.zeros(4), verbose=0).history["loss"]
+        [0.0]
     """
+
+    # Constructor arguments of files saved by earlier versions that a class takes under
+    # another name now, or (None) no longer takes because its family derives them.
+    _renamed_arguments: dict[str, str | None] = {}
 
     def __init__(
         self,
@@ -68,9 +89,6 @@ class Task(TrainerWorkarounds):
         outputs,
         name=None,
         *,
-        head: str,
-        num_classes: int,
-        class_names: Sequence[str] | None = None,
         input_kind: str = "features",
         columns: Sequence[Sequence[str]] | None = None,
         impute: bool = False,
@@ -78,23 +96,18 @@ class Task(TrainerWorkarounds):
         compile_defaults: dict | None = None,
         **kwargs,
     ):
+        if type(self) is Task and "head" in kwargs:
+            raise TypeError(
+                "`Task` is the base of the Task families and takes no `head`. Wrap a graph "
+                "with a dense head as `keras_walk.tasks.SupervisedTask(inputs, outputs, "
+                "head=..., num_classes=..., class_names=...)`."
+            )
         super().__init__(inputs, outputs, name=name, **kwargs)
-        heads.output_units(head, num_classes)
         if input_kind not in INPUT_KINDS:
             raise ValueError(
                 f"Invalid value for argument `input_kind`. Expected one of {list(INPUT_KINDS)}. "
                 f"Received: input_kind={input_kind!r}"
             )
-        if class_names is not None:
-            class_names = tuple(str(c) for c in class_names)
-            if len(class_names) != num_classes:
-                raise ValueError(
-                    f"Invalid value for argument `class_names`. Expected {num_classes} names, "
-                    f"one per class. Received: {len(class_names)} names"
-                )
-        self.head = head
-        self.num_classes = int(num_classes)
-        self.class_names = class_names
         self.input_kind = input_kind
         self.columns = None if columns is None else tuple(tuple(c) for c in columns)
         self.impute = bool(impute)
@@ -103,20 +116,26 @@ class Task(TrainerWorkarounds):
             compile_defaults or {"optimizer": DEFAULT_OPTIMIZER, "learning_rate": None}
         )
 
-    def get_config(self):
-        return {**super().get_config(), **self._task_config()}
+    # --- Config: every constructor argument under its name ------------------------------
 
-    def _task_config(self) -> dict:
-        return {
-            "head": self.head,
-            "num_classes": self.num_classes,
-            "class_names": None if self.class_names is None else list(self.class_names),
-            "input_kind": self.input_kind,
-            "columns": None if self.columns is None else [list(c) for c in self.columns],
-            "impute": self.impute,
-            "training_data": self.training_data,
-            "compile_defaults": dict(self.compile_defaults),
-        }
+    def get_config(self):
+        if _takes_a_graph(type(self)):
+            config = super().get_config()  # the graph: layers, inputs, outputs
+        else:  # the constructor builds its graph from its arguments
+            config = {"name": self.name, "trainable": self.trainable}
+        for argument in constructor_arguments(type(self)):
+            config[argument] = _plain(getattr(self, argument))
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for old, new in cls._renamed_arguments.items():
+            if old in config:
+                value = config.pop(old)
+                if new is not None:
+                    config[new] = value
+        return super().from_config(config, custom_objects)
 
     # --- Compiling ---------------------------------------------------------------------
 
@@ -130,21 +149,35 @@ class Task(TrainerWorkarounds):
         weight_decay=None,
         **kwargs,
     ):
-        """Keras's `compile`, with the head's loss and metrics and the builder's optimizer
-        for `"auto"`. Call it again after loading, or after freezing a backbone.
+        """Keras's `compile`, with the family's loss and metrics and the builder's
+        optimizer for `"auto"`. Call it again after loading, or after freezing a backbone.
 
         Args:
             optimizer: `"auto"` (what the builder chose; AdamW by default), `"adamw"`,
                 `"adam"`, `"sgd"` or an optimizer instance.
-            loss: `"auto"` (the head's) or any Keras loss.
-            metrics: `"auto"` (the head's) or a list of Keras metrics.
+            loss: `"auto"` (the family's: a supervised Task's head's) or any Keras loss.
+            metrics: `"auto"` (the family's) or a list of Keras metrics.
             learning_rate: with a named optimizer: a float or a schedule (`None`: the
                 builder's, else 1e-3).
             weight_decay: with a named optimizer (`None`: 1e-4 for AdamW, none otherwise).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`, `steps_per_execution`).
         """
+        optimizer = self._optimizer(optimizer, learning_rate, weight_decay)
+        if _is_auto(loss) or _is_auto(metrics):
+            auto_loss, auto_metrics = self._auto_loss_and_metrics()
+            loss = auto_loss if _is_auto(loss) else loss
+            metrics = auto_metrics if _is_auto(metrics) else metrics
+        if loss is None and type(self).compute_loss is keras.Model.compute_loss:
+            raise ValueError(
+                f"Invalid value for argument `loss`: {self.name!r} is a plain `Task`, with no "
+                "loss of its own. Pass `loss=` to `compile`, or build a `SupervisedTask`, "
+                "whose head has one."
+            )
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def _optimizer(self, optimizer, learning_rate, weight_decay):
         beta_1 = None
-        if isinstance(optimizer, str) and optimizer == "auto":
+        if _is_auto(optimizer):
             defaults = self.compile_defaults
             optimizer = defaults.get("optimizer") or DEFAULT_OPTIMIZER
             if isinstance(optimizer, dict):  # the builder was given an optimizer instance
@@ -158,13 +191,11 @@ class Task(TrainerWorkarounds):
                 weight_decay = defaults.get("weight_decay")
             if isinstance(optimizer, str) and optimizer in ("adam", "adamw"):
                 beta_1 = defaults.get("beta_1")
-        optimizer = make_optimizer(optimizer, learning_rate, weight_decay, beta_1)
-        spec = heads.get_head(self.head)
-        if isinstance(loss, str) and loss == "auto":
-            loss = spec.loss()
-        if isinstance(metrics, str) and metrics == "auto":
-            metrics = spec.metrics(self.num_classes)
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+        return make_optimizer(optimizer, learning_rate, weight_decay, beta_1)
+
+    def _auto_loss_and_metrics(self) -> tuple:
+        """`(loss, metrics)` for `compile("auto")`: the family's (a plain Task has none)."""
+        return None, []
 
     def compile_from_config(self, config):
         # Keras skips this for models whose `compile` is overridden (they may take other
@@ -227,7 +258,7 @@ class Task(TrainerWorkarounds):
         shuffle=None,
         **kwargs,
     ):
-        """Keras's `fit`, after the labels are checked against the head.
+        """Keras's `fit`, after what it is fed is checked (see the family's `_checked`).
 
         `x` and `validation_data` may be NumPy arrays, lists of strings, pandas objects or
         a `tf.data.Dataset` (its first batches are checked). Bad labels raise a
@@ -250,107 +281,26 @@ class Task(TrainerWorkarounds):
         )  # fmt: skip
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        """Keras's `evaluate`, on the same inputs `fit` takes, labels checked first."""
+        """Keras's `evaluate`, on the same inputs `fit` takes, checked first."""
         if "batch_size" in kwargs:
             kwargs["batch_size"] = _batch_size(kwargs["batch_size"])
         x, y = self._checked(x, y)
         return super().evaluate(x, y, *args, **kwargs)
 
-    # Tasks whose graph output is a training signal, not an answer (contrastive logits,
-    # teacher-forced word probabilities), name here what gives the answer instead.
-    _answered_by: str | None = None
-
     def predict(self, x, *args, **kwargs):
-        """Keras's `predict` (probabilities or values) on the inputs `fit` takes."""
-        if self._answered_by is not None:
-            raise ValueError(
-                f"A {type(self).__name__}'s graph output is a training signal, not a "
-                f"prediction: use {self._answered_by}."
-            )
+        """Keras's `predict` on the inputs `fit` takes: the graph's outputs (each family
+        says what they are)."""
         if "batch_size" in kwargs:
             kwargs["batch_size"] = _batch_size(kwargs["batch_size"])
         return super().predict(self._model_inputs(x), *args, **kwargs)
 
-    def predict_labels(self, x, threshold: float = 0.5, **kwargs):
-        """Decoded predictions, like fastai's `learn.predict`.
-
-        * `binary`, `multiclass`, `multiclass_onehot`: one class name per sample (the
-          class index when there are no `class_names`);
-        * `multilabel`: a tuple of the names above `threshold` per sample;
-        * regression heads: the predicted values.
-        """
-        threshold = in_range("threshold", threshold, 0.0, 1.0)
-        scores = self.predict(x, verbose=kwargs.pop("verbose", 0), **kwargs)
-        return self.decode_predictions(scores, threshold)
-
-    def score(self, x, y, *, batch_size: int | None = None, threshold: float = 0.5) -> dict:
-        """Test metrics of this Task on `(x, y)`, as a dict of Python numbers: the head's
-        (`keras_walk.training.task_metrics`): accuracy, AUC, precision, recall and F1 for
-        `binary`; accuracy, macro F1 and per-class scores for `multiclass`; subset and label
-        accuracy, micro and macro F1 for `multilabel`; RMSE, MAE and R^2 for regression.
-        The baselines of `keras_walk.baselines` score the same way.
-
-        Examples:
-
-            >>> import keras_walk as kw
-            >>> task = kw.tasks.tabular_model(2, 2, hidden_units=(4,), seed=0)
-            >>> sorted(task.score(np.zeros((4, 2)), np.array([0, 1, 0, 1])))
-            ['accuracy', 'auc', 'f1', 'precision', 'recall']
-        """
-        y = to_labels(y)
-        if y is None or isinstance(y, tf.data.Dataset):
-            raise DataError("Invalid value for argument `y`: `score` needs the labels as an array.")
-        self.check_labels(y)
-        scores = self.predict(x, batch_size=batch_size, verbose=0)
-        _check_counts(len(scores), y)
-        return task_metrics(y, scores, self.head, self.class_names, threshold)
-
-    def decode_predictions(self, scores, threshold: float = 0.5):
-        """Turns model outputs into labels the way `predict_labels` does."""
-        if not heads.get_head(self.head).classifier:
-            return np.asarray(scores)
-        indices = heads.predicted_labels(scores, self.head, threshold)
-        names = self.class_names or tuple(range(self.num_classes))
-        if self.head == "multilabel":
-            return [tuple(names[i] for i in np.flatnonzero(row)) for row in indices]
-        lookup = np.empty(len(names), dtype=object)
-        lookup[:] = names
-        return lookup[indices]  # any shape: (batch,) or (batch, time) for sequence outputs
-
-    def check_labels(self, y) -> None:
-        """Raises `keras_walk.heads.LabelError` if `y` does not fit this Task's head."""
-        y = to_labels(y)
-        extra_axes = len(self.output_shape) - 2  # e.g. the time axis of a language model
-        if extra_axes > 0 and heads.get_head(self.head).classifier:
-            y = np.reshape(y, (-1, *np.shape(y)[1 + extra_axes :]))
-        heads.check_labels(y, self.head, self.num_classes)
-
     def _checked(self, x, y):
-        x, y = self._with_targets(self._model_inputs(x), y)
-        if isinstance(x, tf.data.Dataset):
-            labels = first_labels(x)
-            if labels is not None:
-                self.check_labels(labels)
-        elif y is None and not self._validates_on_inputs_alone:  # a supervised Task
-            raise DataError(
-                "Invalid input data: argument `y` is missing. Pass the labels as `y`, or a "
-                "tf.data.Dataset of (x, y) as `x`."
-            )
-        elif y is not None:
-            y = to_labels(y)
-            _check_counts(len(next(iter(x.values()))) if isinstance(x, dict) else len(x), y)
-            self.check_labels(y)
+        """`(x, y)` as `fit` and `evaluate` pass them to Keras: the graph's inputs and its
+        targets, checked. The base converts the inputs and keeps `y`."""
+        x = self._model_inputs(x)
+        if isinstance(y, np.ndarray | list | tuple) and not isinstance(x, tf.data.Dataset):
+            check_counts(_sample_count(x), y)
         return x, y
-
-    def _with_targets(self, x, y):
-        """The training targets for converted inputs `x` and the labels given: the labels
-        themselves. Models whose targets derive from their inputs (autoencoders) override
-        it; the checks that follow in `_checked` then apply to those targets."""
-        return x, y
-
-    # Whether `validation_data` may be inputs alone: for Tasks whose targets come from their
-    # inputs (autoencoders, diffusion models, GANs).
-    _validates_on_inputs_alone = False
 
     def _checked_validation(self, data):
         if isinstance(data, tf.data.Dataset):
@@ -358,15 +308,11 @@ class Task(TrainerWorkarounds):
         if isinstance(data, tuple | list) and len(data) in (2, 3):
             x, y = self._checked(data[0], data[1])
             return (x, y, *data[2:])
-        if self._validates_on_inputs_alone:
-            x, y = self._checked(data, None)
-            return x if y is None else (x, y)
-        raise ValueError(
-            "Invalid value for argument `validation_data`. Expected (x, y), (x, y, "
-            f"sample_weight) or a tf.data.Dataset. Received: {type(data).__name__}"
-        )
+        x, y = self._checked(data, None)  # inputs alone: a family that needs `y` refuses
+        return x if y is None else (x, y)
 
     def _model_inputs(self, x):
+        """`x` as the graph's inputs: arrays, texts and tables converted and checked."""
         shape = None
         if self.input_kind in ("images", "sequences", "features"):
             shape = tuple(self.input_shape[1:])
@@ -383,7 +329,9 @@ class Task(TrainerWorkarounds):
     # --- What it is ----------------------------------------------------------------------
 
     def summary_card(self, format: str = "dict"):
-        """What this Task is: head, classes, inputs, parameters, training data, optimizer.
+        """What this Task is: family, inputs, parameters, training data, optimizer, and
+        what its family adds (a supervised Task's head and classes, a generator's image
+        shape).
 
         Args:
             format: `"dict"` (JSON-friendly, what `results.json` stores) or `"markdown"`.
@@ -392,12 +340,10 @@ class Task(TrainerWorkarounds):
         card = {
             "name": self.name,
             "task": type(self).__name__,
-            "head": self.head,
-            "num_classes": self.num_classes,
-            "class_names": None if self.class_names is None else list(self.class_names),
+            **self._card(),
             "input_kind": self.input_kind,
             "inputs": {t.name: {"shape": list(t.shape[1:]), "dtype": str(t.dtype)} for t in inputs},
-            "output_shape": list(self.output_shape[1:]),
+            "output_shape": _plain(self.output_shape[1:]),
             "parameters": int(self.count_params()),
             "trainable_parameters": int(sum(np.prod(v.shape) for v in self.trainable_variables)),
             "training_data": self.training_data,
@@ -417,6 +363,55 @@ class Task(TrainerWorkarounds):
         rows = "\n".join(f"| {key} | {_cell(value)} |" for key, value in card.items())
         return f"| | |\n|---|---|\n{rows}\n"
 
+    def _card(self) -> dict:
+        """The family's lines of `summary_card`."""
+        return {}
+
+
+def constructor_arguments(cls) -> tuple[str, ...]:
+    """The named arguments of `cls`'s constructor that its config stores: its own and,
+    where it passes `**kwargs` on to a parent that takes a graph, the parent's."""
+    names: list[str] = []
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass) or not issubclass(klass, Task):
+            continue
+        parameters = inspect.signature(klass.__init__).parameters.values()
+        names += [
+            p.name
+            for p in parameters
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            and p.name not in _GRAPH_ARGUMENTS
+            and p.name not in names
+        ]
+        passes_on = any(p.kind == p.VAR_KEYWORD for p in parameters)
+        if not (passes_on and _takes_a_graph(klass)):
+            break
+    return tuple(names)
+
+
+def _takes_a_graph(cls) -> bool:
+    """Whether `cls`'s constructor takes `(inputs, outputs)` (else it builds its graph)."""
+    parameters = inspect.signature(cls.__init__).parameters
+    return "inputs" in parameters or "args" in parameters
+
+
+def _plain(value):
+    """A config value as JSON has it: tuples as lists, NumPy numbers as Python's, models
+    serialized (their constructor deserializes them)."""
+    if isinstance(value, Sequence) and not isinstance(value, str):  # tuples, vocabularies
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, keras.layers.Layer):  # a model given to the constructor
+        return keras.saving.serialize_keras_object(value)
+    return value
+
+
+def _is_auto(value) -> bool:
+    return isinstance(value, str) and value == "auto"
+
 
 class _DataEpoch(keras.callbacks.Callback):
     """Tells a `shuffle_by_epoch` dataset the epoch about to start (its first batch is read
@@ -430,13 +425,18 @@ class _DataEpoch(keras.callbacks.Callback):
         set_epoch(self.dataset, epoch)
 
 
-def _check_counts(count: int, y) -> None:
+def check_counts(count: int, y) -> None:
     """Raises `DataError` unless there are as many labels `y` as the `count` samples."""
     if len(y) != count:
         raise DataError(
             f"Invalid input data: `x` has {count} samples but `y` has {len(y)}. "
             "Expected the same number of each."
         )
+
+
+def _sample_count(x) -> int:
+    """How many samples the converted inputs `x` hold."""
+    return len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
 
 
 def _batch_size(batch_size):

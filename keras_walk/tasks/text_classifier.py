@@ -24,7 +24,7 @@ from keras_walk.layers import BertVocabularyTokenizer, TrimPadding
 from keras_walk.layers.encoders import encode_sequence
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.conventions import removed_arguments
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["ENCODERS", "choose_text_encoder", "text_classifier", "token_lengths"]
 
@@ -73,7 +73,7 @@ def text_classifier(
     strategy=None,
     seed: int | None = None,
     name: str = "text_classifier",
-) -> Task:
+) -> SupervisedTask:
     """A compiled text classifier: `TextVectorization` -> embedding -> encoder -> head.
 
     Args:
@@ -129,7 +129,7 @@ def text_classifier(
         outputs = heads.dense_head(x, head, num_classes, dropout=dropout, seed=seed)
         # A pretrained encoder is fine-tuned at a low rate unless one is given.
         rate_default = 5e-5 if encoder == "pretrained" else None
-        return Task(
+        return SupervisedTask(
             inputs, outputs, name=name, head=head, num_classes=num_classes,
             class_names=class_names, input_kind="text",
             compile_defaults={"optimizer": "adamw", "learning_rate": rate_default},
@@ -172,7 +172,7 @@ def _embedded(token_ids, encoder, vocabulary_size, sequence_length, dim):
     return layers.Embedding(vocabulary_size, dim, mask_zero=mask_zero, name="embedding")(token_ids)
 
 
-def token_lengths(model: Task, texts) -> np.ndarray:
+def token_lengths(model: SupervisedTask, texts) -> np.ndarray:
     """Tokens per text as a `pretrained` text classifier packs them: its WordPiece tokens,
     plus `[CLS]` and `[SEP]`, capped at its `sequence_length`. Pass them as
     `keras_walk.data.pipeline(..., sortish=lengths)` to batch texts of similar length.

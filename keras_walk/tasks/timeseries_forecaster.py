@@ -12,7 +12,7 @@ from keras_walk.layers.encoders import encode_sequence
 from keras_walk.tasks.building import builder
 from keras_walk.tasks.conventions import removed_arguments
 from keras_walk.tasks.sequence_classifier import NUMERIC_SEQUENCE_ENCODERS
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 
 __all__ = ["timeseries_forecaster"]
 
@@ -30,7 +30,7 @@ def timeseries_forecaster(
     dropout: float = 0.0,
     seed: int | None = None,
     name: str = "timeseries_forecaster",
-) -> Task:
+) -> SupervisedTask:
     """A compiled forecaster for the windows of `keras_walk.data.forecasting_windows`.
 
     Inputs are standardized with the training period's mean and standard deviation (a
@@ -85,7 +85,7 @@ def timeseries_forecaster(
     outputs = layers.Rescaling(
         scale=target_std.tolist(), offset=target_mean.tolist(), name="to_target_units"
     )(x)
-    return Task(
+    return SupervisedTask(
         inputs, outputs, name=name, head=head, num_classes=outputs_count,
         input_kind="sequences",
     )  # fmt: skip

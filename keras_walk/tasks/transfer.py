@@ -30,7 +30,7 @@ from keras_walk.arguments import is_model, non_negative_int
 from keras_walk.tasks.backbones import backbone_of, unfrozen_layers
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.image_classifier import image_classifier
-from keras_walk.tasks.task import Task
+from keras_walk.tasks.supervised import SupervisedTask
 from keras_walk.training.backup import BackupAndRestore
 
 __all__ = ["backbone_of", "fine_tune", "linear_probe", "transfer"]
@@ -47,7 +47,7 @@ def transfer(
     input_shape: tuple[int, int, int] | None = None,
     name: str = "transferred_classifier",
     **classifier_options,
-) -> Task:
+) -> SupervisedTask:
     """A new image classifier on a copy of `pretrained`'s backbone and its weights.
 
     Args:
@@ -94,7 +94,9 @@ def transfer(
     )  # fmt: skip
 
 
-def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), folds: int = 3):
+def linear_probe(
+    task: SupervisedTask, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), folds: int = 3
+):
     """Fits a classifier's head on its frozen features as a logistic regression: the
     linear probe of LP-FT (Kumar et al. 2022), solved to convergence instead of trained by
     a few epochs of `fit`. Returns the inverse regularization strength chosen.
@@ -165,7 +167,7 @@ def linear_probe(task: Task, x, y, *, regularization=(0.01, 0.1, 1.0, 10.0), fol
 
 
 def fine_tune(
-    task: Task,
+    task: SupervisedTask,
     x,
     y=None,
     *,

@@ -14,23 +14,13 @@ tf.config.set_logical_device_configuration(
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import keras_walk as kw  # noqa: E402
-from tests.helpers.examples import (  # noqa: E402
-    DISTILLATION_EXAMPLES,
-    EXAMPLES,
-    GENERATIVE_EXAMPLES,
-    IMAGE_TEXT_EXAMPLES,
-    SELF_SUPERVISED_EXAMPLES,
-)
+from tests.helpers.examples import EXAMPLES  # noqa: E402
 
 strategy = kw.distribute.resolve_strategy("mirrored")
 results = {}
 # Text and table Tasks feed strings: TrainerWorkarounds._maybe_symbolic_build
 # (keras_walk/tasks/_keras_compat.py) keeps Keras from averaging them across replicas.
-everything = {
-    **EXAMPLES, **GENERATIVE_EXAMPLES, **IMAGE_TEXT_EXAMPLES, **SELF_SUPERVISED_EXAMPLES,
-    **DISTILLATION_EXAMPLES,
-}  # fmt: skip
-for name, example in everything.items():
+for name, example in EXAMPLES.items():
     with strategy.scope():
         build, x, y, *_ = example()
         task = build()

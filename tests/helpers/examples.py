@@ -1,12 +1,28 @@
-"""A tiny example of every builder: `EXAMPLES[name]() -> (build, x, y, output_shape,
-class_names)`. Shared by the contract test and the MirroredStrategy build."""
+"""A tiny example of every builder, of every Task family: `EXAMPLES[name]() -> Example`.
+Shared by the contract test, the MirroredStrategy build and the saved-Task fixtures."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 import keras_walk as kw
+
+
+class Example(NamedTuple):
+    """`build()` makes a fresh Task; `fit(x, y)` trains it (`y` is `None` for Tasks that
+    learn from their inputs alone); the graph's `output_shape` and the `class_names`
+    given, where the builder takes them."""
+
+    build: Callable
+    x: Any
+    y: Any
+    output_shape: tuple | None = None
+    class_names: list | None = None
+
 
 RNG = np.random.default_rng(0)
 N = 12
@@ -21,7 +37,7 @@ def _image():
         class_names=names,
         backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,)),
     )
-    return build, x, np.arange(N) % 3, (None, 3), names
+    return Example(build, x, np.arange(N) % 3, (None, 3), names)
 
 
 def _text():
@@ -31,13 +47,13 @@ def _text():
     def build():
         return kw.tasks.text_classifier(x, 2, encoder="bag_of_ngrams", units=4, class_names=names)  # noqa: E731
 
-    return build, x, np.arange(N) % 2, (None, 1), names
+    return Example(build, x, np.arange(N) % 2, (None, 1), names)
 
 
 def _sequence():
     x = RNG.normal(size=(N, 20, 2)).astype("float32")
     build = lambda: kw.tasks.sequence_classifier((20, 2), 3, filters=(4,), kernel_sizes=(3,))  # noqa: E731
-    return build, x, np.arange(N) % 3, (None, 3), None
+    return Example(build, x, np.arange(N) % 3, (None, 3), None)
 
 
 def _table():
@@ -52,12 +68,12 @@ def _table():
     def build():
         return kw.tasks.multiclass_classifier(features, 3, class_names=names, hidden_units=(4,))  # noqa: E731
 
-    return build, x, np.arange(N) % 3, (None, 3), names
+    return Example(build, x, np.arange(N) % 3, (None, 3), names)
 
 
 def _binary():
     x = RNG.normal(size=(N, 3)).astype("float32")
-    return (
+    return Example(
         (lambda: kw.tasks.binary_classifier(x, hidden_units=(4,))),
         x,
         np.arange(N) % 2,
@@ -71,12 +87,12 @@ def _multilabel():
     y = (RNG.random((N, 4)) > 0.5).astype("int64")
     names = ["p", "q", "r", "s"]
     build = lambda: kw.tasks.multilabel_classifier(x, 4, class_names=names, hidden_units=(4,))  # noqa: E731
-    return build, x, y, (None, 4), names
+    return Example(build, x, y, (None, 4), names)
 
 
 def _regressor():
     x = RNG.normal(size=(N, 3)).astype("float32")
-    return (
+    return Example(
         (lambda: kw.tasks.regressor(x, 2, hidden_units=(4,))),
         x,
         RNG.normal(size=(N, 2)),
@@ -89,7 +105,9 @@ def _forecaster():
     series = {"temp": np.sin(np.arange(400) * 2 * np.pi / 24).astype("float32")}
     windows = kw.data.forecasting_windows(series, "temp", input_width=12, horizon=3)
     x, y = windows.train.inputs[:N], windows.train.targets[:N]
-    return (lambda: kw.tasks.timeseries_forecaster(windows, units=4)), x, y, (None, 1), None
+    return Example(
+        (lambda: kw.tasks.timeseries_forecaster(windows, units=4)), x, y, (None, 1), None
+    )
 
 
 def _language_model():
@@ -98,7 +116,7 @@ def _language_model():
     ids = build().encode(text)
     x = np.stack([ids[i : i + 8] for i in range(N)])
     y = np.stack([ids[i + 1 : i + 9] for i in range(N)])
-    return build, x, y, (None, None, len(set(text)) + 1), None
+    return Example(build, x, y, (None, None, len(set(text)) + 1), None)
 
 
 def _ensemble():
@@ -109,7 +127,7 @@ def _ensemble():
         b = kw.tasks.binary_classifier(x, hidden_units=(2,), name="b", class_names=["no", "yes"])
         return kw.tasks.average_ensemble([a, b])
 
-    return build, x, np.arange(N) % 2, (None, 1), ["no", "yes"]
+    return Example(build, x, np.arange(N) % 2, (None, 1), ["no", "yes"])
 
 
 def _autoencoder(variational):
@@ -119,7 +137,7 @@ def _autoencoder(variational):
     def build():
         return builder((8, 8, 1), latent_dim=3, filters=(4, 8), seed=0)
 
-    return build, x, x / 255, (None, 8, 8, 1), None
+    return Example(build, x, x / 255, (None, 8, 8, 1), None)
 
 
 def _diffusion():
@@ -128,7 +146,7 @@ def _diffusion():
     def build():
         return kw.tasks.diffusion_model(x, 3, widths=(4, 8), block_depth=1, embedding_dims=4)
 
-    return build, x, np.arange(N) % 3
+    return Example(build, x, np.arange(N) % 3, (None, 8, 8, 1))
 
 
 def _gan():
@@ -137,12 +155,7 @@ def _gan():
     def build():
         return kw.tasks.gan((8, 8, 1), 3, latent_dim=4, filters=(4, 8))
 
-    return build, x, np.arange(N) % 3
-
-
-# Generative Tasks whose outputs are not a function of their inputs alone (their train_step
-# draws noise): they have tests of their own, and join the MirroredStrategy build.
-GENERATIVE_EXAMPLES = {"diffusion_model": _diffusion, "gan": _gan}
+    return Example(build, x, np.arange(N) % 3, (None, 1))
 
 
 def _image_text(builder):
@@ -153,14 +166,7 @@ def _image_text(builder):
         return builder(x, captions, embedding_dim=4, units=4,
                        backbone=lambda s: kw.tasks.backbones.basic_convnet(s, (4,)))  # fmt: skip
 
-    return build, x, captions
-
-
-# Image-text Tasks train on (images, captions); they too join the MirroredStrategy build.
-IMAGE_TEXT_EXAMPLES = {
-    "dual_encoder": lambda: _image_text(kw.tasks.dual_encoder),
-    "image_captioner": lambda: _image_text(kw.tasks.image_captioner),
-}
+    return Example(build, x, captions)
 
 
 def _contrastive_pretrainer():
@@ -172,12 +178,7 @@ def _contrastive_pretrainer():
             projection_dim=4, projection_units=8, seed=0,
         )  # fmt: skip
 
-    return build, x, None
-
-
-# Self-supervised Tasks learn from unlabelled images (their own tests cover the rest); they
-# join the MirroredStrategy build too.
-SELF_SUPERVISED_EXAMPLES = {"contrastive_pretrainer": _contrastive_pretrainer}
+    return Example(build, x, None)
 
 
 def _distiller():
@@ -191,12 +192,7 @@ def _distiller():
         )  # fmt: skip
         return kw.tasks.distiller(teacher, student)
 
-    return build, x, np.arange(N) % 3
-
-
-# A distiller trains its student from a frozen teacher (tests/tasks/test_distiller.py); it
-# joins the MirroredStrategy build.
-DISTILLATION_EXAMPLES = {"distiller": _distiller}
+    return Example(build, x, np.arange(N) % 3, (None, 3))
 
 
 def _segmenter(num_classes, backbone=None):
@@ -207,7 +203,7 @@ def _segmenter(num_classes, backbone=None):
         (8, 8, 3), num_classes, filters=None if backbone else (4, 8), backbone=backbone
     )
     head_units = 1 if num_classes == 2 else num_classes
-    return build, x, masks, (None, 8, 8, head_units), None
+    return Example(build, x, masks, (None, 8, 8, head_units), None)
 
 
 def _detector():
@@ -216,7 +212,7 @@ def _detector():
     labels[:, 0] = [2, 3, 9, 12, 0]
     labels[::2, 1] = [8, 8, 16, 16, 2]
     build = lambda: kw.tasks.object_detector((16, 16, 1), 3, filters=(4, 8))  # noqa: E731
-    return build, x, labels, (None, 8, 8, 8), None
+    return Example(build, x, labels, (None, 8, 8, 8), None)
 
 
 def _transfer():
@@ -229,7 +225,7 @@ def _transfer():
         ),
         3, input_shape=(4, 4, 1), class_names=names,
     )  # fmt: skip
-    return build, x, np.arange(N) % 3, (None, 3), names
+    return Example(build, x, np.arange(N) % 3, (None, 3), names)
 
 
 EXAMPLES = {
@@ -252,4 +248,10 @@ EXAMPLES = {
     ),
     "object_detector": _detector,
     "transfer": _transfer,
+    "distiller": _distiller,
+    "diffusion_model": _diffusion,
+    "gan": _gan,
+    "dual_encoder": lambda: _image_text(kw.tasks.dual_encoder),
+    "image_captioner": lambda: _image_text(kw.tasks.image_captioner),
+    "contrastive_pretrainer": _contrastive_pretrainer,
 }

@@ -22,11 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT))
 import keras_walk as kw  # noqa: E402
-from tests.helpers.examples import (  # noqa: E402
-    EXAMPLES,
-    GENERATIVE_EXAMPLES,
-    IMAGE_TEXT_EXAMPLES,
-)
+from tests.helpers.examples import EXAMPLES  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "saved_tasks"
 
@@ -34,13 +30,14 @@ OUT = ROOT / "tests" / "fixtures" / "saved_tasks"
 def trained(example, fit_arguments):
     keras.utils.set_random_seed(0)
     build, *data = example()
+    data = data[:2]  # x, y
     task = build()
     task.fit(*fit_arguments(data), batch_size=4, epochs=1, verbose=0)
     return task, data
 
 
 def supervised(name):
-    task, (x, y, *_) = trained(EXAMPLES[name], lambda data: data[:2])
+    task, (x, y) = trained(EXAMPLES[name], lambda data: data)
     inputs = x.to_dict("list") if hasattr(x, "to_dict") else x
     return (
         task,
@@ -53,13 +50,13 @@ def supervised(name):
 
 
 def diffusion():
-    task, (x, y) = trained(GENERATIVE_EXAMPLES["diffusion_model"], lambda data: data)
+    task, (x, y) = trained(EXAMPLES["diffusion_model"], lambda data: data)
     images = task.generate(3, steps=2, labels=[0, 1, 2], seed=0)
     return task, None, {"generate": images.tolist()}
 
 
 def dual_encoder():
-    task, (x, captions) = trained(IMAGE_TEXT_EXAMPLES["dual_encoder"], lambda data: data)
+    task, (x, captions) = trained(EXAMPLES["dual_encoder"], lambda data: data)
     inputs = {"images": x.tolist(), "texts": captions}
     return (
         task,

@@ -96,7 +96,9 @@ def test_bad_input(scenes):
         model.fit(x[:4], y[:3])
     with pytest.raises(ValueError, match="Expected 'greedy' or 'beam'"):
         model.caption(x[:2], method="sample")
-    with pytest.raises(ValueError, match="not a prediction: use `caption\\(images\\)`"):
+    with pytest.raises(
+        ValueError, match="reads `\\{'images', 'token_ids'\\}`.*`caption\\(images\\)`"
+    ):
         model.predict(x[:2])
     with pytest.raises(ValueError, match="Received: beam_width=0"):
         model.caption(x[:2], method="beam", beam_width=0)

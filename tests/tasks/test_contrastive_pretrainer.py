@@ -90,8 +90,8 @@ def test_bad_input(fashion):
     model = kw.tasks.contrastive_pretrainer((28, 28, 1), **SMALL)
     with pytest.raises(ValueError, match="Invalid batch size 1 for a contrastive loss"):
         model.fit(train.x[:8], batch_size=1)
-    with pytest.raises(ValueError, match="not a prediction: use `encode\\(images\\)`"):
-        model.predict(train.x[:2])
+    # An embedder's `predict` is its `encode`: the graph's logits are a training signal.
+    np.testing.assert_array_equal(model.predict(train.x[:2]), model.encode(train.x[:2]))
     with pytest.raises(ValueError, match="expected pixel values in \\[0, 255\\]"):
         model.fit(train.x[:8] / 255.0)
 

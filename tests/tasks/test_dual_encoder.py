@@ -72,7 +72,7 @@ def test_round_trip_keeps_embeddings_and_compile_state(trained, scenes, tmp_path
     _, test = scenes
     model.save(tmp_path / "dual.keras")
     reloaded = keras.models.load_model(tmp_path / "dual.keras")
-    assert isinstance(reloaded, kw.tasks.DualEncoder) and reloaded.head == "contrastive"
+    assert isinstance(reloaded, kw.tasks.DualEncoder) and reloaded.contrastive_loss == "softmax"
     np.testing.assert_allclose(reloaded.encode_images(test.x[:8]), model.encode_images(test.x[:8]),
                                atol=1e-5)  # fmt: skip
     np.testing.assert_allclose(reloaded.encode_texts(test.y[:8]), model.encode_texts(test.y[:8]),
@@ -195,8 +195,11 @@ def test_bad_search_and_zero_shot_arguments(untrained, scenes):
         untrained.zero_shot_classifier(["bag", "coat"], template="a photo")
     with pytest.raises(ValueError, match="expected rank 3 per sample"):
         untrained.encode_images(np.zeros((2, 56, 56)))
-    with pytest.raises(ValueError, match="not a prediction: use `encode_images`"):
-        untrained.predict(train.x[:2])
+    # An embedder's `predict` is its `encode`, of images or of texts.
+    np.testing.assert_array_equal(
+        untrained.predict(train.x[:2]), untrained.encode_images(train.x[:2])
+    )
+    np.testing.assert_array_equal(untrained.predict(["a bag"]), untrained.encode_texts(["a bag"]))
 
 
 def test_validation_data_is_checked_and_evaluated(scenes):

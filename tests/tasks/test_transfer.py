@@ -97,7 +97,7 @@ def test_interrupted_fine_tune_resumes_without_repeating_the_head_phase(pretrain
 def test_bad_arguments_fail_before_any_training(pretrained):
     x, y = np.zeros((4, 28, 28, 1), "uint8"), np.zeros(4, "int64")
     inputs = keras.Input((28, 28, 1))
-    flat = kw.tasks.Task(
+    flat = kw.tasks.SupervisedTask(
         inputs, keras.layers.Dense(3)(keras.layers.Flatten()(inputs)), name="flat",
         head="multiclass", num_classes=3,
     )  # fmt: skip
