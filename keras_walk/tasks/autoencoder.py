@@ -201,6 +201,15 @@ class ImageAutoencoder(ImageGenerator):
         error = (pixels - np.asarray(images, "float32") / 255) ** 2
         return error.reshape(len(error), -1).mean(axis=1)
 
+    def score(self, x, features=None, **options) -> dict:
+        """Test metrics on images `x`: the mean `reconstruction_error` (as
+        `anomaly_scores`) and, for a VAE given a feature network, how close its generated
+        images are to `x` (`ImageGenerator.score`'s FID and KID; `options` go there)."""
+        result = {"reconstruction_error": float(np.mean(self.anomaly_scores(x)))}
+        if features is not None and self.variational:
+            result.update(super().score(x, features, **options))
+        return result
+
     def generate(self, num_images: int, labels=None, seed: int | None = None) -> np.ndarray:
         """uint8 images decoded from codes drawn from N(0, I) (VAEs only; unconditional:
         `labels` must be `None`)."""

@@ -39,6 +39,7 @@ from keras_walk import heads
 from keras_walk.arguments import is_integer, positive_int
 from keras_walk.data.augment import augmentation_layer
 from keras_walk.data.epochs import shuffle_by_epoch
+from keras_walk.metrics.captions import caption_metrics
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import builder
 from keras_walk.tasks.generative_inputs import checked_images
@@ -156,6 +157,16 @@ class ImageCaptioner(SequenceGenerator):
         batches = self._caption_batches(x, y, positive_int("batch_size", batch_size or 32),
                                         False, None)  # fmt: skip
         return super().evaluate(batches, **kwargs)
+
+    def score(self, x, y, *, batch_size: int | None = None, method: str = "greedy",
+              beam_width: int = 3) -> dict:  # fmt: skip
+        """Test metrics of captions written for images `x` against their captions `y`
+        (one per image, or a list per image): BLEU-1..4, CIDEr and exact match
+        (`keras_walk.metrics.caption_metrics`), and the next word's `token_accuracy`
+        given the true words before."""
+        logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+        written = self.caption(x, method=method, beam_width=beam_width)
+        return {**caption_metrics(y, written), "token_accuracy": float(logs["accuracy"])}
 
     # --- Writing captions --------------------------------------------------------------
 

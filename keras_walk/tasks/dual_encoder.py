@@ -198,9 +198,10 @@ class DualEncoder(Embedder):
             )
         return super().search([queries] if isinstance(queries, str) else queries, gallery, k)
 
-    def retrieval_metrics(self, images, captions, ks=(1, 5, 10)) -> dict:
-        """Recall@k and median rank of text -> image and image -> text search over these
-        pairs. Pairs with the same caption count as matches of each other."""
+    def score(self, images, captions, ks=(1, 5, 10)) -> dict:
+        """Test metrics: recall@k and median rank of text -> image and image -> text search
+        over these pairs (`retrieval_metrics` is the same method). Pairs with the same
+        caption count as matches of each other."""
         captions = check_captions(captions)
         image_vectors, text_vectors = self.encode_images(images), self.encode_texts(captions)
         if len(image_vectors) != len(text_vectors):
@@ -213,6 +214,8 @@ class DualEncoder(Embedder):
             "text_to_image": retrieval_metrics(text_vectors, image_vectors, ids, ids, ks),
             "image_to_text": retrieval_metrics(image_vectors, text_vectors, ids, ids, ks),
         }
+
+    retrieval_metrics = score
 
     def zero_shot_classifier(self, class_names, template="a photo of a {}",
                              name: str = "zero_shot_classifier") -> SupervisedTask:  # fmt: skip

@@ -3,7 +3,8 @@
 The diffusion model, the GAN and the autoencoders (plain and variational). Each has the
 `image_shape` it makes, `num_labels` (the classes it is conditioned on, `None` when
 unconditional) with their `class_names`, and `generate(num_images, labels=None, seed=None)`
-returning uint8 images. `fit(images)` trains one (`fit(images, labels)` when it is
+returning uint8 images; `score(real_images, features)` measures how close generated
+images are to real ones (FID and KID). `fit(images)` trains one (`fit(images, labels)` when it is
 class-conditional): the targets are made from the images inside the model.
 
 `predict` runs the graph on its own inputs, which each model documents: the noise the
@@ -18,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_walk.data.inputs import first_labels
+from keras_walk.metrics.image_quality import frechet_distance, kernel_distance
 from keras_walk.tasks.generative_inputs import check_class_labels, checked_images, training_pairs
 from keras_walk.tasks.task import Task, check_counts
 
@@ -67,6 +69,28 @@ class ImageGenerator(Task):
         images. `labels` (one class index or name for all, or one per image) for a
         class-conditional model."""
         raise NotImplementedError(f"{type(self).__name__} does not implement `generate`.")
+
+    def score(self, x, features=None, *, num_images: int | None = None, labels=None,
+              seed: int | None = 0) -> dict:  # fmt: skip
+        """How close generated images are to the real images `x`: the Fréchet and kernel
+        distances (FID and KID, `keras_walk.metrics`) between `num_images` (`None`: as
+        many as `x`) images from `generate(num_images, labels=labels, seed=seed)` and `x`,
+        in the feature space of `features`: a `keras_walk.feature_networks.ImageFeatures`,
+        or anything with a `features(images)` method. Lower is closer."""
+        if features is None or not callable(getattr(features, "features", None)):
+            raise ValueError(
+                "Invalid value for argument `features`: expected a feature network with a "
+                "`features(images)` method, e.g. `keras_walk.feature_networks.image_features"
+                f"(...)`. Received: {type(features).__name__}"
+            )
+        real = features.features(checked_images(x, self.image_shape))
+        generated = features.features(
+            self.generate(num_images or len(real), labels=labels, seed=seed)
+        )
+        return {
+            "frechet_distance": frechet_distance(generated, real),
+            "kernel_distance": kernel_distance(generated, real),
+        }
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds class indices in

@@ -20,7 +20,7 @@ from keras_walk.arguments import positive_shape, rate
 from keras_walk.layers import conv_block, residual_block
 from keras_walk.layers.blocks import padded_image_inputs, padding_to_multiple
 from keras_walk.losses import SegmentationLoss
-from keras_walk.metrics.segmentation import segmentation_metrics
+from keras_walk.metrics.segmentation import class_iou, segmentation_metrics
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import CLASSIFIER_DEFAULT, builder
 from keras_walk.tasks.supervised import SupervisedTask
@@ -253,6 +253,25 @@ class ImageSegmenter(SupervisedTask):
             )
         mirrored = self.predict(images[:, :, ::-1], **kwargs)[:, :, ::-1]
         return self._masks((self.predict(images, **kwargs) + mirrored) / 2, threshold)
+
+    def score(self, x, y, *, batch_size: int | None = None, threshold: float = 0.5,
+              test_time_flip: bool = False) -> dict:  # fmt: skip
+        """Test metrics of the masks `predict_masks(x)` against the true masks `y`, pooled
+        over every pixel: `pixel_accuracy`, `mean_iou` over the classes present, and the
+        `iou` of each present class by name (`keras_walk.metrics.class_iou`)."""
+        y = np.asarray(y)
+        self.check_labels(y)
+        predicted = self.predict_masks(
+            x, threshold, test_time_flip=test_time_flip, batch_size=batch_size
+        )
+        y = y.reshape(predicted.shape)
+        ious = class_iou(y, predicted, 2 if self.head == "binary" else self.num_classes)
+        names = self.class_names or tuple(str(i) for i in range(len(ious)))
+        return {
+            "pixel_accuracy": float(np.mean(predicted == y)),
+            "mean_iou": float(np.nanmean(ious)),
+            "iou": {name: float(iou) for name, iou in zip(names, ious, strict=True) if iou == iou},
+        }
 
     def decode_predictions(self, scores, threshold: float = 0.5):
         """Class names per pixel, `(n, height, width)` (class ids without `class_names`):

@@ -4,18 +4,19 @@ The language model (text from a prompt) and the image captioner (a caption per i
 Their graph gives, at every position of a token sequence, the probabilities of the next
 token given the tokens before it (teacher forcing): that is what `predict` returns and
 what `fit` trains with cross-entropy on the true next tokens. `generate` writes: it feeds
-the graph its own choices, one token at a time.
+the graph its own choices, one token at a time. `score` gives the test metrics.
 """
 
 from __future__ import annotations
 
+import math
+
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_walk import heads
-from keras_walk.data.inputs import first_labels, to_labels
-from keras_walk.tasks.task import Task, check_counts
+from keras_walk.data.inputs import to_labels
+from keras_walk.tasks.task import Task, checked_with_labels
 
 __all__ = ["SequenceGenerator"]
 
@@ -42,23 +43,26 @@ class SequenceGenerator(Task):
         loss = keras.losses.SparseCategoricalCrossentropy(reduction="mean_with_sample_weight")
         return loss, [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
 
+    def score(self, x, y, *, batch_size: int | None = None) -> dict:
+        """Test metrics on `(x, y)` as Python numbers: the next-token cross-entropy
+        (`loss`), the next-token `accuracy` given the true tokens before, and the
+        `perplexity`, `exp(loss)`.
+
+        Examples:
+
+            >>> import keras_walk as kw
+            >>> model = kw.tasks.language_model("abcabcabc", sequence_length=4, units=8)
+            >>> ids = model.encode("abcabcab")
+            >>> sorted(model.score(ids[None, :-1], ids[None, 1:]))
+            ['accuracy', 'loss', 'perplexity']
+        """
+        logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+        loss = float(logs["loss"])
+        return {"loss": loss, "accuracy": float(logs["accuracy"]), "perplexity": math.exp(loss)}
+
     def _checked(self, x, y):
         """Token ids `(n, time)` and the next token at each position `(n, time)`."""
-        x = self._model_inputs(x)
-        if isinstance(x, tf.data.Dataset):
-            labels = first_labels(x)
-            if labels is not None:
-                self.check_labels(labels)
-            return x, y
-        if y is None:
-            raise ValueError(
-                "Invalid input data: argument `y` is missing. Pass the next token ids as `y`, "
-                "or a tf.data.Dataset of (token ids, next token ids) as `x`."
-            )
-        y = to_labels(y)
-        check_counts(len(x), y)
-        self.check_labels(y)
-        return x, y
+        return checked_with_labels(self, x, y, "next token ids")
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` unless `y` holds token ids in

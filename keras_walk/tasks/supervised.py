@@ -18,8 +18,8 @@ import tensorflow as tf
 from keras_walk import heads
 from keras_walk.arguments import in_range
 from keras_walk.data.checks import DataError
-from keras_walk.data.inputs import first_labels, to_labels
-from keras_walk.tasks.task import Task, check_counts
+from keras_walk.data.inputs import to_labels
+from keras_walk.tasks.task import Task, check_counts, checked_with_labels
 from keras_walk.training.metrics import task_metrics
 
 __all__ = ["SupervisedTask"]
@@ -93,21 +93,7 @@ class SupervisedTask(Task):
     # --- Labels --------------------------------------------------------------------------
 
     def _checked(self, x, y):
-        x = self._model_inputs(x)
-        if isinstance(x, tf.data.Dataset):
-            labels = first_labels(x)
-            if labels is not None:
-                self.check_labels(labels)
-            return x, y
-        if y is None:
-            raise DataError(
-                "Invalid input data: argument `y` is missing. Pass the labels as `y`, or a "
-                "tf.data.Dataset of (x, y) as `x`."
-            )
-        y = to_labels(y)
-        check_counts(len(next(iter(x.values()))) if isinstance(x, dict) else len(x), y)
-        self.check_labels(y)
-        return x, y
+        return checked_with_labels(self, x, y, "labels")
 
     def check_labels(self, y) -> None:
         """Raises `keras_walk.heads.LabelError` if `y` does not fit this Task's head."""

@@ -36,13 +36,13 @@ import tensorflow as tf
 from keras_walk.arguments import positive_int
 from keras_walk.data.checks import DataError
 from keras_walk.data.epochs import epoch_counters, set_epoch
-from keras_walk.data.inputs import INPUT_KINDS, to_model_inputs
+from keras_walk.data.inputs import INPUT_KINDS, first_labels, to_labels, to_model_inputs
 from keras_walk.data.tabular import check_table
 from keras_walk.tasks._keras_compat import TrainerWorkarounds
 from keras_walk.tasks.backbones import backbone_of, set_backbone_trainable, unfrozen_layers
 from keras_walk.tasks.compiling import DEFAULT_OPTIMIZER, make_optimizer
 
-__all__ = ["Task", "check_counts"]
+__all__ = ["Task", "check_counts", "checked_with_labels"]
 
 # The functional constructor's own arguments: saved by Keras in the graph's config.
 _GRAPH_ARGUMENTS = ("self", "inputs", "outputs", "name")
@@ -423,6 +423,27 @@ class _DataEpoch(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         set_epoch(self.dataset, epoch)
+
+
+def checked_with_labels(task: Task, x, y, labels: str):
+    """`(x, y)` for a Task that learns `labels` given as `y` (a supervised Task's labels, a
+    language model's next tokens): inputs converted, `y` required unless `x` is a dataset
+    (its first batches' labels are checked), counted and checked by `task.check_labels`."""
+    x = task._model_inputs(x)
+    if isinstance(x, tf.data.Dataset):
+        first = first_labels(x)
+        if first is not None:
+            task.check_labels(first)
+        return x, y
+    if y is None:
+        raise DataError(
+            f"Invalid input data: argument `y` is missing. Pass the {labels} as `y`, or a "
+            "tf.data.Dataset of (x, y) as `x`."
+        )
+    y = to_labels(y)
+    check_counts(_sample_count(x), y)
+    task.check_labels(y)
+    return x, y
 
 
 def check_counts(count: int, y) -> None:

@@ -91,6 +91,33 @@ def answers(task: Task, x) -> dict:
     return {"generate": task.generate(x[:2])}  # a captioner
 
 
+class PixelFeatures:
+    """A feature space for scoring generated images: the pixels themselves, scaled to
+    [0, 1] (FID on pixels)."""
+
+    def features(self, images):
+        images = np.asarray(images, "float32")
+        return images.reshape(len(images), -1) / 255.0
+
+
+def scores(task: Task, x, y) -> dict:
+    """The task's `score` on its training data: test metrics of its family."""
+    if isinstance(task, ImageGenerator):
+        return task.score(x, PixelFeatures(), num_images=len(x))
+    if isinstance(task, Embedder) and y is None:  # SimCLR: scored through a classifier
+        return task.to_classifier(3).score(x, np.arange(len(x)) % 3)
+    return task.score(x, y)
+
+
+def _numbers(tree, where: str = "score"):
+    """Every leaf of a `score` dict is a finite Python number (or a per-class dict)."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            _numbers(value, f"{where}[{key!r}]")
+    else:
+        assert isinstance(tree, int | float) and np.isfinite(tree), (where, tree)
+
+
 def _assert_same(first, second, where: str = "answers") -> None:
     """`first` and `second` alike: floats within 1e-4, everything else equal, through
     dicts, lists and tuples (detections, tuples of class names, captions)."""
@@ -147,6 +174,9 @@ def run_task_test(example: Example, tmp_path: Path) -> Task:
         if example.class_names is not None and task.head != "multilabel":
             assert set(reloaded.predict_labels(x)) <= set(example.class_names)
     assert int(reloaded.optimizer.iterations) == steps
+    result = scores(reloaded, x, y)
+    assert result, type(task).__name__
+    _numbers(result)
     reloaded.fit(x, y, batch_size=4, epochs=1, verbose=0)
     assert int(reloaded.optimizer.iterations) > steps
     card, reloaded_card = task.summary_card(), reloaded.summary_card()
