@@ -267,7 +267,15 @@ def predict(model, files, threshold):
     text file's lines, a CSV's rows, or .npy arrays. One `input<TAB>label` line each."""
     task = load_task(model)
     if not hasattr(task, "predict_labels"):
-        raise click.ClickException(f"{model} is a Keras model but not a keras_walk Task")
+        what = (
+            f"`{type(task).__name__}`, a Task that answers with `generate`, `encode` or `caption`"
+            if hasattr(task, "summary_card")
+            else "a Keras model but not a keras_walk Task"
+        )
+        raise click.ClickException(
+            f"{model} is {what}, not labels: `keras-walk predict` reads a supervised Task "
+            "(a classifier, regressor, segmenter or detector)."
+        )
     names, inputs = read_inputs(task, list(files))
     for name, label in zip(names, task.predict_labels(inputs, threshold=threshold), strict=True):
         click.echo(f"{name}\t{_label(label)}")

@@ -154,3 +154,18 @@ def test_a_model_file_that_would_run_code_is_refused(tmp_path, capsys):
     assert main(["info", str(tmp_path / "crafted.keras")]) == 1
     error = capsys.readouterr().err
     assert "cannot load" in error and "Lambda" in error and "safe_mode" in error
+
+
+def test_info_describes_any_family_and_predict_asks_for_a_supervised_task(tmp_path, capsys):
+    model = kw.tasks.vae((8, 8, 1), latent_dim=2, filters=(4,), seed=0)
+    path = tmp_path / "vae.keras"
+    model.save(path)
+    assert main(["info", str(path), "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["task"] == "ImageAutoencoder" and card["image_shape"] == [8, 8, 1]
+    image = tmp_path / "digit.png"
+    Image.fromarray(np.zeros((8, 8), "uint8")).save(image)
+    assert main(["predict", str(path), str(image)]) == 1
+    error = capsys.readouterr().err
+    assert "is `ImageAutoencoder`, a Task that answers with `generate`" in error
+    assert "`keras-walk predict` reads a supervised Task" in error
