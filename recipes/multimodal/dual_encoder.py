@@ -247,7 +247,7 @@ def main(argv=None):
     gallery = kw.data.Arrays(
         test.x[: config["retrieval_gallery"]], test.y[: config["retrieval_gallery"]]
     )
-    scene_retrieval = scene_model.retrieval_metrics(gallery.x, gallery.y)
+    scene_retrieval = scene_model.score(gallery.x, gallery.y)
     kw.plots.plot_history(scene_history, run.output_dir / "training_curves.png")
     kw.plots.plot_confusion_matrix(
         fashion_test.y, predicted, ITEM_NAMES, run.output_dir / "zero_shot_confusion.png"

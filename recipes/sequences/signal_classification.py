@@ -108,10 +108,10 @@ def train_one(name, run):
 
 
 def evaluate(model, train, test):
-    scores = {"model": model.predict(test.x, verbose=0)}
+    metrics = {"model": model.score(test.x, test.y)}
     for baseline in (kw.baselines.majority(HEAD), kw.baselines.nearest_neighbor(HEAD)):
-        scores[baseline.name] = baseline.fit(*train).predict(test.x)
-    return {name: kw.training.task_metrics(test.y, s, HEAD) for name, s in scores.items()}
+        metrics[baseline.name] = baseline.fit(*train).score(test.x, test.y, model.class_names)
+    return metrics
 
 
 def main(argv=None):
