@@ -31,7 +31,8 @@ class SearchResults(NamedTuple):
 
 class Embedder(Task):
     """A `Task` whose answer is a vector per input: the base of `DualEncoder` and
-    `ContrastivePretrainer` (see the module)."""
+    `ContrastivePretrainer` (see the module). Each defines `encode(x, batch_size=256)`,
+    the vectors of `x` one row per input, which `predict` and `search` use."""
 
     # Files saved before the families gave embedders a stand-in head.
     _renamed_arguments = {"head": None, "num_classes": None, "class_names": None}
@@ -44,10 +45,6 @@ class Embedder(Task):
 
     def _auto_loss_and_metrics(self) -> tuple:
         return ContrastiveLoss(self.contrastive_loss), [ContrastiveAccuracy()]
-
-    def encode(self, x, batch_size: int = 256) -> np.ndarray:
-        """The vectors of `x`, one row per input."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement `encode`.")
 
     def predict(self, x, batch_size=None, verbose="auto", **kwargs):
         """The vectors of `x`, as `encode` gives them: an embedder's graph output (the

@@ -29,7 +29,10 @@ __all__ = ["ImageGenerator"]
 class ImageGenerator(Task):
     """A `Task` that generates images: the base of `DiffusionModel`, `GAN` and
     `ImageAutoencoder` (see the module). Its subclasses build their graph from their
-    arguments and pass it here.
+    arguments and pass it here, and define `generate(num_images, labels=None, seed=None)`:
+    `num_images` new uint8 images `(n, *image_shape)`, the same ones for the same `seed`,
+    with `labels` (one class index or name for all, or one per image) for a
+    class-conditional model.
 
     Args:
         inputs: the graph's inputs.
@@ -63,12 +66,6 @@ class ImageGenerator(Task):
     def conditional(self) -> bool:
         """Whether it is conditioned on class labels."""
         return self.num_labels is not None
-
-    def generate(self, num_images: int, labels=None, seed: int | None = None) -> np.ndarray:
-        """`num_images` new uint8 images `(n, *image_shape)`; the same `seed`, the same
-        images. `labels` (one class index or name for all, or one per image) for a
-        class-conditional model."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement `generate`.")
 
     def score(self, x, features=None, *, num_images: int | None = None, labels=None,
               seed: int | None = 0) -> dict:  # fmt: skip

@@ -23,7 +23,8 @@ __all__ = ["SequenceGenerator"]
 
 class SequenceGenerator(Task):
     """A `Task` that writes sequences: the base of `LanguageModel` and `ImageCaptioner`
-    (see the module). Its graph's last axis is the vocabulary."""
+    (see the module). Its graph's last axis is the vocabulary. Each defines `generate`:
+    the language model continues a prompt, the captioner captions images."""
 
     # Files saved before the families gave sequence generators a stand-in head.
     _renamed_arguments = {"head": None, "num_classes": None, "class_names": None}
@@ -32,10 +33,6 @@ class SequenceGenerator(Task):
     def vocabulary_size(self) -> int:
         """How many tokens the graph chooses from (its output's last axis)."""
         return int(self.output_shape[-1])
-
-    def generate(self, *args, **kwargs):
-        """Writes: the language model continues a prompt, the captioner captions images."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement `generate`.")
 
     def _auto_loss_and_metrics(self) -> tuple:
         # Averaged over the tokens that carry weight: a captioner's padding after the end
