@@ -41,7 +41,7 @@ from keras_walk.losses import check_contrastive_batch
 from keras_walk.metrics.retrieval import retrieval_metrics
 from keras_walk.tasks.backbones import BACKBONES, get_backbone
 from keras_walk.tasks.building import builder, compile_task
-from keras_walk.tasks.embedder import Embedder, SearchResults
+from keras_walk.tasks.embedder import Embedder, SearchResults, are_vectors
 from keras_walk.tasks.generative_inputs import checked_images
 from keras_walk.tasks.image_text_inputs import (
     check_captions,
@@ -356,6 +356,6 @@ def _are_texts(items) -> bool:
 
 
 def _kind(items) -> str:
-    if isinstance(items, np.ndarray) and items.ndim == 2 and items.dtype.kind == "f":
+    if are_vectors(items):
         return "vectors"
     return "texts" if _are_texts(items) else "images"

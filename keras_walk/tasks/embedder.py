@@ -18,7 +18,13 @@ from keras_walk.losses import ContrastiveLoss
 from keras_walk.metrics.retrieval import ContrastiveAccuracy
 from keras_walk.tasks.task import Task
 
-__all__ = ["Embedder", "SearchResults"]
+__all__ = ["Embedder", "SearchResults", "are_vectors"]
+
+
+def are_vectors(items) -> bool:
+    """Whether `items` are vectors `encode` returned: a 2-D float array (images are 4-D,
+    texts 1-D)."""
+    return isinstance(items, np.ndarray) and items.ndim == 2 and items.dtype.kind == "f"
 
 
 class SearchResults(NamedTuple):
@@ -74,11 +80,7 @@ class Embedder(Task):
         )
 
     def _vectors(self, items) -> np.ndarray:
-        """Unit vectors of `items`: encoded, or as given when they are vectors already (a
-        2-D float array: images are 4-D, texts 1-D)."""
-        if isinstance(items, np.ndarray) and items.ndim == 2 and items.dtype.kind == "f":
-            vectors = items
-        else:
-            vectors = self.encode(items)
+        """Unit vectors of `items`: encoded, or as given when they are vectors already."""
+        vectors = items if are_vectors(items) else self.encode(items)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
